@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Installs the servers the tests and the demo run locally: ClickHouse 18.16 and Prometheus 2.42
+# from Debian's packages. Does nothing when they are already installed. Needs root (or sudo).
+set -euo pipefail
+
+missing=()
+command -v clickhouse-server >/dev/null 2>&1 || [ -x /usr/sbin/clickhouse-server ] || missing+=(clickhouse-server clickhouse-client)
+command -v prometheus >/dev/null 2>&1 || missing+=(prometheus)
+command -v promtool >/dev/null 2>&1 || missing+=(prometheus)
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+sudo=""
+if [ "$(id -u)" != 0 ]; then
+  command -v sudo >/dev/null 2>&1 || { echo "install-servers: need root or sudo to apt-get install ${missing[*]}" >&2; exit 1; }
+  sudo="sudo"
+fi
+echo "install-servers: installing ${missing[*]} with apt" >&2
+export DEBIAN_FRONTEND=noninteractive
+$sudo apt-get update -q >/dev/null
+# The packages' services are not used: tests and the demo start private instances.
+$sudo apt-get install -y -q --no-install-recommends "${missing[@]}" >/dev/null

@@ -1,0 +1,117 @@
+package com.cloudtuner.kubecost;
+
+import com.cloudtuner.kubecost.cli.Command;
+import com.cloudtuner.kubecost.clickhouse.ClickHouseException;
+import com.cloudtuner.kubecost.clickhouse.MigrationException;
+import com.cloudtuner.kubecost.clickhouse.Migrator;
+import com.cloudtuner.kubecost.config.ClickHouseProperties;
+import com.cloudtuner.kubecost.config.ThanosProperties;
+import com.cloudtuner.kubecost.config.WorkerProperties;
+import com.cloudtuner.kubecost.job.CostJobLauncher;
+import com.cloudtuner.kubecost.job.RunReport;
+import com.cloudtuner.kubecost.job.RunRequest;
+import com.cloudtuner.kubecost.job.TenantDiscovery;
+import com.cloudtuner.kubecost.simulate.DemoScenario;
+import com.cloudtuner.kubecost.simulate.ExporterDataset;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.Writer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Runs a parsed command and turns its outcome into an exit code. */
+final class CommandExecutor {
+
+    private static final Logger log = LoggerFactory.getLogger(CommandExecutor.class);
+
+    private final Migrator migrator;
+    private final CostJobLauncher launcher;
+    private final TenantDiscovery discovery;
+    private final WorkerProperties worker;
+    private final ThanosProperties thanos;
+    private final ClickHouseProperties clickhouse;
+    private final Clock clock;
+
+    CommandExecutor(Migrator migrator, CostJobLauncher launcher, TenantDiscovery discovery, WorkerProperties worker,
+                    ThanosProperties thanos, ClickHouseProperties clickhouse, Clock clock) {
+        this.migrator = migrator;
+        this.launcher = launcher;
+        this.discovery = discovery;
+        this.worker = worker;
+        this.thanos = thanos;
+        this.clickhouse = clickhouse;
+        this.clock = clock;
+    }
+
+    int execute(Command command, PrintStream out, PrintStream err) {
+        if (command instanceof Command.Simulate s) {
+            return simulate(s, out, err);
+        }
+        log.info("config: {} {} worker[prefix={}, mode={}, reprocess-hours={}, settle-delay={}, max-catch-up={}, chunk-hours={}, parallelism={}]",
+                thanos, clickhouse, worker.exporter().prefix(), worker.exporter().metricMode(), worker.reprocessHours(),
+                worker.settleDelay(), worker.maxCatchUp(), worker.effectiveChunkHours(), worker.parallelism());
+        if (command instanceof Command.Migrate) {
+            Integer failed = migrate(err);
+            if (failed != null) {
+                return failed;
+            }
+            out.println("migrations: database " + clickhouse.database() + " is up to date");
+            return 0;
+        }
+        RunRequest request;
+        List<String> explicit;
+        if (command instanceof Command.Hourly h) {
+            explicit = h.tenants().isEmpty() ? worker.tenants() : h.tenants();
+            request = RunRequest.hourly(h.now() == null ? clock.instant() : h.now(), explicit);
+        } else if (command instanceof Command.Backfill b) {
+            explicit = b.tenants().isEmpty() ? worker.tenants() : b.tenants();
+            request = RunRequest.backfill(b.window(), explicit, b.dryRun(), b.eraseMissing());
+        } else {
+            throw new IllegalStateException("unhandled command " + command);
+        }
+        if (!explicit.isEmpty() && discovery.split(explicit).valid().isEmpty()) {
+            err.println("kubecost-worker: no tenant id given matches worker.tenant-pattern (" + worker.tenantPattern() + ")");
+            return KubecostWorkerApplication.EXIT_USAGE;
+        }
+        if (worker.migrateOnStart() && !request.dryRun()) {
+            Integer failed = migrate(err);
+            if (failed != null) {
+                return failed;
+            }
+        }
+        RunReport report = launcher.launch(request, out);
+        report.print(request.dryRun() ? err : out, err);
+        return report.exitCode();
+    }
+
+    /** Null when the schema is current; otherwise the exit code, after saying why on stderr. */
+    private Integer migrate(PrintStream err) {
+        try {
+            List<String> applied = migrator.migrate();
+            if (!applied.isEmpty()) {
+                log.info("migrations: applied {}", applied);
+            }
+            return null;
+        } catch (MigrationException | ClickHouseException e) {
+            err.println("kubecost-worker: cannot bring the ClickHouse schema up to date: " + e.getMessage());
+            return RunReport.EXIT_FAILED;
+        }
+    }
+
+    private int simulate(Command.Simulate s, PrintStream out, PrintStream err) {
+        ExporterDataset data = DemoScenario.generate(worker.exporter().prefix(), s.tenants(), s.from(), s.hours(), s.seed());
+        try (Writer w = Files.newBufferedWriter(s.out())) {
+            data.writeOpenMetrics(w);
+        } catch (IOException e) {
+            err.println("kubecost-worker: cannot write " + s.out() + ": " + e.getMessage());
+            return RunReport.EXIT_FAILED;
+        }
+        out.println("simulate: wrote " + data.allSeries().size() + " series, " + data.sampleCount() + " samples for "
+                + s.tenants() + " from " + s.from() + " (" + s.hours() + " h) to " + s.out());
+        return 0;
+    }
+}

@@ -1,0 +1,208 @@
+package com.cloudtuner.kubecost.cli;
+
+import com.cloudtuner.kubecost.job.Window;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.DateTimeException;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Parses {@code [COMMAND] [--option[=value]]...}. Options whose name contains a dot are
+ * configuration properties and go to Spring unchanged ({@code --thanos.url=...}).
+ */
+public final class CommandLine {
+
+    public static final String USAGE = """
+            usage: java -jar kubecost-worker.jar [COMMAND] [OPTIONS] [--property.name=VALUE ...]
+
+            commands:
+              hourly    (the default) every complete hour after each tenant's watermark,
+                        plus the last worker.reprocess-hours complete hours again
+                          --now=INSTANT          evaluate as of this instant instead of the clock
+                          --tenant=ID            only this tenant (repeatable; default TENANTS, else discovered)
+              backfill  recompute the hours [from, to)
+                          --from=DATE|INSTANT    rounded down to the hour; a date means 00:00 UTC
+                          --to=DATE|INSTANT      rounded up to the hour; clamped to the last complete hour
+                          --tenant=ID            only this tenant (repeatable; default TENANTS, else discovered)
+                          --dry-run              print the rows it would write, one JSON object per line;
+                                                 write nothing
+                          --erase-missing        also tombstone stored rows in hours the metrics store
+                                                 has no data for (otherwise such hours are kept)
+              migrate   apply pending ClickHouse migrations, then exit
+              simulate  write exporter series as OpenMetrics text (demo and benchmark data)
+                          --out=FILE --from=DATE|INSTANT [--hours=24] [--tenants=acme,globex] [--seed=1]
+
+            An option whose name has a dot sets a configuration property, e.g. --thanos.url=http://thanos:9090.
+            Exit codes: 0 done; 1 a tenant or the run failed (each failure named on stderr);
+            2 invalid arguments or configuration.
+            """;
+
+    private static final Map<String, Set<String>> OPTIONS = Map.of(
+            "hourly", Set.of("now", "tenant"),
+            "backfill", Set.of("from", "to", "tenant", "dry-run", "erase-missing"),
+            "migrate", Set.of(),
+            "simulate", Set.of("out", "from", "hours", "tenants", "seed"),
+            "help", Set.of());
+    private static final Set<String> FLAGS = Set.of("dry-run", "erase-missing");
+
+    /** The command, and the arguments meant for Spring's configuration. */
+    public record Parsed(Command command, List<String> propertyArgs) {
+    }
+
+    private CommandLine() {
+    }
+
+    public static Parsed parse(String[] args, Clock clock) {
+        List<String> propertyArgs = new ArrayList<>();
+        Map<String, List<String>> options = new LinkedHashMap<>();
+        String command = null;
+        for (int i = 0; i < args.length; i++) {
+            String arg = args[i];
+            if (arg.equals("-h") || arg.equals("--help")) {
+                return new Parsed(new Command.Help(), List.of());
+            }
+            if (!arg.startsWith("--")) {
+                if (command != null) {
+                    throw new UsageException("unexpected argument '" + arg + "' (options look like --name=value)");
+                }
+                command = arg;
+                if (!OPTIONS.containsKey(command)) {
+                    throw new UsageException("unknown command '" + arg + "'; commands: hourly, backfill, migrate, simulate");
+                }
+                continue;
+            }
+            String body = arg.substring(2);
+            int eq = body.indexOf('=');
+            String name = eq < 0 ? body : body.substring(0, eq);
+            if (name.contains(".")) {
+                propertyArgs.add(arg);
+                continue;
+            }
+            String value;
+            if (eq >= 0) {
+                value = body.substring(eq + 1);
+            } else if (FLAGS.contains(name)) {
+                value = "true";
+            } else if (i + 1 < args.length && !args[i + 1].startsWith("--")) {
+                value = args[++i];
+            } else {
+                throw new UsageException("--" + name + " needs a value (--" + name + "=VALUE)");
+            }
+            options.computeIfAbsent(name, k -> new ArrayList<>()).add(value);
+        }
+        String cmd = command == null ? "hourly" : command;
+        for (String name : options.keySet()) {
+            if (!OPTIONS.get(cmd).contains(name)) {
+                throw new UsageException("unknown option --" + name + " for " + cmd);
+            }
+            if (!name.equals("tenant") && options.get(name).size() > 1) {
+                throw new UsageException("--" + name + " given more than once");
+            }
+        }
+        return new Parsed(switch (cmd) {
+            case "hourly" -> new Command.Hourly(options.containsKey("now") ? instant("now", one(options, "now")) : null,
+                    tenants(options));
+            case "backfill" -> backfill(options, clock);
+            case "migrate" -> new Command.Migrate();
+            case "simulate" -> simulate(options);
+            default -> new Command.Help();
+        }, propertyArgs);
+    }
+
+    private static Command backfill(Map<String, List<String>> options, Clock clock) {
+        if (!options.containsKey("from") || !options.containsKey("to")) {
+            throw new UsageException("backfill needs --from and --to, e.g. backfill --from=2025-10-13 --to=2025-10-16");
+        }
+        Instant from = Window.floorHour(instant("from", one(options, "from")));
+        Instant to = Window.ceilHour(instant("to", one(options, "to")));
+        Instant lastComplete = Window.floorHour(clock.instant());
+        if (to.isAfter(lastComplete)) {
+            to = lastComplete;
+        }
+        if (!from.isBefore(to)) {
+            throw new UsageException("--from " + from + " is not before --to " + to
+                    + (to.equals(lastComplete) ? " (--to is clamped to the last complete hour)" : ""));
+        }
+        return new Command.Backfill(new Window(from, to), tenants(options),
+                flag(options, "dry-run"), flag(options, "erase-missing"));
+    }
+
+    private static Command simulate(Map<String, List<String>> options) {
+        if (!options.containsKey("out") || !options.containsKey("from")) {
+            throw new UsageException("simulate needs --out=FILE and --from=DATE|INSTANT");
+        }
+        int hours = integer("hours", options.getOrDefault("hours", List.of("24")).get(0));
+        if (hours < 1 || hours > 24 * 400) {
+            throw new UsageException("--hours must be between 1 and 9600");
+        }
+        List<String> tenants = Arrays.stream(options.getOrDefault("tenants", List.of("acme,globex")).get(0).split(","))
+                .map(String::trim).filter(s -> !s.isEmpty()).toList();
+        if (tenants.isEmpty()) {
+            throw new UsageException("--tenants needs at least one tenant id");
+        }
+        long seed = integer("seed", options.getOrDefault("seed", List.of("1")).get(0));
+        return new Command.Simulate(Path.of(one(options, "out")), Window.floorHour(instant("from", one(options, "from"))),
+                hours, tenants, seed);
+    }
+
+    private static List<String> tenants(Map<String, List<String>> options) {
+        List<String> tenants = options.getOrDefault("tenant", List.of());
+        for (String t : tenants) {
+            if (t.isEmpty()) {
+                throw new UsageException("--tenant needs a value");
+            }
+        }
+        return tenants;
+    }
+
+    private static boolean flag(Map<String, List<String>> options, String name) {
+        if (!options.containsKey(name)) {
+            return false;
+        }
+        String v = one(options, name);
+        if (!v.equals("true") && !v.equals("false")) {
+            throw new UsageException("--" + name + " takes no value");
+        }
+        return v.equals("true");
+    }
+
+    private static String one(Map<String, List<String>> options, String name) {
+        return options.get(name).get(0);
+    }
+
+    private static int integer(String name, String value) {
+        try {
+            return Integer.parseInt(value);
+        } catch (NumberFormatException e) {
+            throw new UsageException("--" + name + " must be a whole number, got '" + value + "'");
+        }
+    }
+
+    /** A date (00:00 UTC that day) or an ISO-8601 instant; a date-time without offset is UTC. */
+    static Instant instant(String name, String value) {
+        try {
+            if (value.length() == 10) {
+                return LocalDate.parse(value).atStartOfDay(ZoneOffset.UTC).toInstant();
+            }
+            if (value.endsWith("Z") || value.endsWith("z")) {
+                return Instant.parse(value.toUpperCase());
+            }
+            if (value.matches(".*[+-]\\d\\d:?\\d\\d$") && value.indexOf('T') > 0) {
+                return OffsetDateTime.parse(value).toInstant();
+            }
+            return LocalDateTime.parse(value).toInstant(ZoneOffset.UTC);
+        } catch (DateTimeException e) {
+            throw new UsageException("--" + name + "='" + value + "' is neither a date (2025-10-13) nor an ISO-8601 instant (2025-10-13T05:00:00Z)");
+        }
+    }
+}

@@ -1,0 +1,171 @@
+package com.cloudtuner.kubecost.clickhouse;
+
+import com.clickhouse.client.api.Client;
+import com.clickhouse.client.api.ServerException;
+import com.clickhouse.client.api.query.QueryResponse;
+import com.clickhouse.data.ClickHouseFormat;
+import com.cloudtuner.kubecost.config.ClickHouseProperties;
+import java.io.BufferedReader;
+import java.io.ByteArrayInputStream;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.ObjectMapper;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The one way this program talks to ClickHouse: client-v2 over HTTP with text formats, in SQL
+ * that ClickHouse 18.16 and current releases both accept. 18.16 ignores the client's format
+ * and database headers and answers {@code compress=1} with an empty body, so the format is
+ * written into the SQL, the database travels as a server setting, and responses are uncompressed.
+ */
+public final class ClickHouseGateway implements AutoCloseable {
+
+    private static final ObjectMapper JSON = JsonMapper.builder().build();
+    private static final Pattern ERROR_CODE = Pattern.compile("Code: (\\d+)");
+
+    private final Client client;
+    private final Client serverClient;
+    private final String database;
+
+    public ClickHouseGateway(ClickHouseProperties props) {
+        this.database = props.database();
+        this.client = builder(props).serverSetting("database", props.database()).build();
+        this.serverClient = builder(props).build();
+    }
+
+    private static Client.Builder builder(ClickHouseProperties props) {
+        return new Client.Builder()
+                .addEndpoint(props.url().toString())
+                .setUsername(props.user())
+                .setPassword(props.password())
+                .compressServerResponse(false)
+                .setConnectTimeout(10, ChronoUnit.SECONDS)
+                .setSocketTimeout(props.socketTimeout().toMillis(), ChronoUnit.MILLIS);
+    }
+
+    public String database() {
+        return database;
+    }
+
+    /** Creates the configured database when it does not exist (the only statement run outside it). */
+    public void ensureDatabase() {
+        run(serverClient, "CREATE DATABASE IF NOT EXISTS `" + database + "`");
+    }
+
+    /** A statement without a result (DDL, ALTER, OPTIMIZE). */
+    public void execute(String sql) {
+        run(client, sql);
+    }
+
+    /** Rows of a SELECT, one JSON object each; {@code FORMAT JSONEachRow} is appended here. */
+    public List<JsonNode> select(String sql) {
+        List<JsonNode> rows = new ArrayList<>();
+        try (QueryResponse response = client.query(sql + "\nFORMAT JSONEachRow").get();
+             BufferedReader reader = new BufferedReader(
+                     new InputStreamReader(response.getInputStream(), StandardCharsets.UTF_8))) {
+            String line;
+            while ((line = reader.readLine()) != null) {
+                if (!line.isBlank()) {
+                    rows.add(JSON.readTree(line));
+                }
+            }
+        } catch (Exception e) {
+            throw translate(e, sql);
+        }
+        return rows;
+    }
+
+    /** One insert of newline-separated JSON objects. */
+    public void insertJsonEachRow(String table, byte[] rows) {
+        try {
+            client.insert(table, new ByteArrayInputStream(rows), ClickHouseFormat.JSONEachRow).get().close();
+        } catch (Exception e) {
+            throw translate(e, "INSERT INTO " + table);
+        }
+    }
+
+    private static void run(Client c, String sql) {
+        try {
+            c.execute(sql).get().close();
+        } catch (Exception e) {
+            throw translate(e, sql);
+        }
+    }
+
+    private static ClickHouseException translate(Exception e, String sql) {
+        Throwable cause = e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;
+        if (cause instanceof InterruptedException) {
+            Thread.currentThread().interrupt();
+        }
+        int code = 0;
+        if (cause instanceof ServerException se) {
+            code = se.getCode();
+            if (code == 0 && se.getMessage() != null) { // 18.16 sends the code only in the text
+                Matcher m = ERROR_CODE.matcher(se.getMessage());
+                if (m.find()) {
+                    code = Integer.parseInt(m.group(1));
+                }
+            }
+        }
+        String statement = sql.strip().lines().findFirst().orElse("");
+        return new ClickHouseException(code, "ClickHouse failed on '" + abbreviate(statement) + "': "
+                + firstLine(cause.getMessage() == null ? cause.toString() : cause.getMessage()), cause);
+    }
+
+    private static String abbreviate(String s) {
+        return s.length() <= 120 ? s : s.substring(0, 117) + "...";
+    }
+
+    private static String firstLine(String s) {
+        return s.strip().lines().findFirst().orElse(s);
+    }
+
+    /** A string literal for SQL: 18.16 has no server-side query parameters. */
+    public static String quote(String value) {
+        StringBuilder sb = new StringBuilder(value.length() + 2).append('\'');
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            switch (c) {
+                case '\\' -> sb.append("\\\\");
+                case '\'' -> sb.append("\\'");
+                case '\n' -> sb.append("\\n");
+                case '\r' -> sb.append("\\r");
+                case '\t' -> sb.append("\\t");
+                case '\0' -> sb.append("\\0");
+                default -> sb.append(c);
+            }
+        }
+        return sb.append('\'').toString();
+    }
+
+    /** A UInt64 or UInt32 that 18.16's JSONEachRow may print quoted. */
+    public static long longValue(JsonNode node) {
+        return node.isNumber() ? node.longValue() : Long.parseLong(node.asString());
+    }
+
+    /** A Float64 or Nullable(Float64); null for JSON null. */
+    public static Double doubleOrNull(JsonNode node) {
+        if (node == null || node.isNull()) {
+            return null;
+        }
+        return node.isNumber() ? node.doubleValue() : Double.parseDouble(node.asString());
+    }
+
+    @Override
+    public void close() {
+        client.close();
+        serverClient.close();
+    }
+
+    /** Serializes rows for {@link #insertJsonEachRow}. */
+    static ObjectMapper json() {
+        return JSON;
+    }
+}

@@ -1,0 +1,44 @@
+package com.cloudtuner.kubecost.clickhouse;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import tools.jackson.databind.node.ObjectNode;
+
+/** Appends one row per tenant and run to k8s_expenses_runs. */
+public final class RunLedger {
+
+    static final String TABLE = "k8s_expenses_runs";
+
+    private final ClickHouseGateway ch;
+
+    public RunLedger(ClickHouseGateway ch) {
+        this.ch = ch;
+    }
+
+    /**
+     * One tenant's part of a run.
+     *
+     * @param status {@code succeeded} or {@code failed}
+     * @param error  empty when it succeeded; otherwise what failed, one line per failed window
+     */
+    public record Entry(String runId, String mode, String tenant, Instant windowStart, Instant windowEnd, String status,
+                        WriteResult written, Instant startedAt, Instant finishedAt, String error) {
+    }
+
+    public void record(Entry e) {
+        ObjectNode row = ClickHouseGateway.json().createObjectNode()
+                .put("run_id", e.runId())
+                .put("mode", e.mode())
+                .put("cloud_account_id", e.tenant())
+                .put("window_start", e.windowStart().getEpochSecond())
+                .put("window_end", e.windowEnd().getEpochSecond())
+                .put("status", e.status())
+                .put("rows_written", e.written().rows())
+                .put("rows_changed", e.written().changed())
+                .put("rows_tombstoned", e.written().tombstoned())
+                .put("started_at", e.startedAt().getEpochSecond())
+                .put("finished_at", e.finishedAt().getEpochSecond())
+                .put("error", e.error());
+        ch.insertJsonEachRow(TABLE, (row + "\n").getBytes(StandardCharsets.UTF_8));
+    }
+}

@@ -1,0 +1,45 @@
+package com.cloudtuner.kubecost.clickhouse;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * Per tenant, the end of the hours the hourly run has written. Stored with the watermark as the
+ * ReplacingMergeTree version, so the largest one wins whatever order runs write in.
+ */
+public final class Watermarks {
+
+    static final String TABLE = "k8s_expenses_watermarks";
+
+    private final ClickHouseGateway ch;
+    private final Clock clock;
+
+    public Watermarks(ClickHouseGateway ch, Clock clock) {
+        this.ch = ch;
+        this.clock = clock;
+    }
+
+    public Map<String, Instant> all() {
+        Map<String, Instant> marks = new HashMap<>();
+        for (JsonNode row : ch.select("SELECT cloud_account_id, toUnixTimestamp(watermark) AS watermark_unix FROM "
+                + TABLE + " FINAL")) {
+            marks.put(row.get("cloud_account_id").asString(),
+                    Instant.ofEpochSecond(ClickHouseGateway.longValue(row.get("watermark_unix"))));
+        }
+        return marks;
+    }
+
+    public void advance(String tenant, Instant watermark, String runId) {
+        ObjectNode row = ClickHouseGateway.json().createObjectNode()
+                .put("cloud_account_id", tenant)
+                .put("watermark", watermark.getEpochSecond())
+                .put("run_id", runId)
+                .put("updated_at", clock.instant().getEpochSecond());
+        ch.insertJsonEachRow(TABLE, (row + "\n").getBytes(StandardCharsets.UTF_8));
+    }
+}

@@ -1,0 +1,37 @@
+package com.cloudtuner.kubecost.config;
+
+import java.net.URI;
+import java.time.Duration;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/** {@code clickhouse.*}: the ClickHouse HTTP endpoint that holds k8s_expenses. */
+@ConfigurationProperties("clickhouse")
+public record ClickHouseProperties(
+        @DefaultValue("http://127.0.0.1:8123") URI url,
+        @DefaultValue("default") String user,
+        @DefaultValue("") String password,
+        @DefaultValue("default") String database,
+        @DefaultValue("300s") Duration socketTimeout,
+        @DefaultValue("10m") Duration migrationLockTimeout) {
+
+    public ClickHouseProperties {
+        String scheme = url.getScheme();
+        if (!"http".equals(scheme) && !"https".equals(scheme) || url.getHost() == null) {
+            throw new IllegalArgumentException("clickhouse.url must be an http(s) URL, got " + ThanosProperties.redacted(url));
+        }
+        if (url.getUserInfo() != null) {
+            throw new IllegalArgumentException("put ClickHouse credentials in CLICKHOUSE_USER / CLICKHOUSE_PASSWORD, not in clickhouse.url");
+        }
+        if (!database.matches("[A-Za-z_][A-Za-z0-9_]*")) {
+            throw new IllegalArgumentException("clickhouse.database must be a plain identifier, got '" + database + "'");
+        }
+        password = password == null ? "" : password;
+        WorkerProperties.requirePositive(socketTimeout.toMillis(), "clickhouse.socket-timeout");
+    }
+
+    @Override
+    public String toString() {
+        return "ClickHouseProperties[url=" + url + ", user=" + user + ", database=" + database + "]";
+    }
+}

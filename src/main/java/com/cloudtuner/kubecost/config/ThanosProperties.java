@@ -1,0 +1,79 @@
+package com.cloudtuner.kubecost.config;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/** {@code thanos.*}: where and how to query the Thanos (or Prometheus) HTTP API. */
+@ConfigurationProperties("thanos")
+public record ThanosProperties(
+        @DefaultValue("http://127.0.0.1:9090") URI url,
+        String bearerToken,
+        String username,
+        String password,
+        @DefaultValue List<String> headers,
+        @DefaultValue("60s") Duration timeout,
+        @DefaultValue("0s") String maxSourceResolution,
+        @DefaultValue("3") int retries,
+        @DefaultValue("1s") Duration retryBackoff) {
+
+    public ThanosProperties {
+        String scheme = url.getScheme();
+        if (!"http".equals(scheme) && !"https".equals(scheme) || url.getHost() == null) {
+            throw new IllegalArgumentException("thanos.url must be an http(s) URL, got " + redacted(url));
+        }
+        bearerToken = blankToNull(bearerToken);
+        username = blankToNull(username);
+        password = blankToNull(password);
+        headers = headers == null ? List.of() : headers.stream().map(String::trim).filter(h -> !h.isEmpty()).toList();
+        parseHeaders(headers);
+        if (bearerToken != null && username != null) {
+            throw new IllegalArgumentException("set either thanos.bearer-token or thanos.username, not both");
+        }
+        if (!maxSourceResolution.matches("\\d+[smhd]")) {
+            throw new IllegalArgumentException("thanos.max-source-resolution must look like 0s, 5m or 1h, got " + maxSourceResolution);
+        }
+        WorkerProperties.requirePositive(timeout.toMillis(), "thanos.timeout");
+        WorkerProperties.requireAtLeast(retries, 0, "thanos.retries");
+    }
+
+    /** Extra request headers, each configured as {@code Name: value}. */
+    public Map<String, String> extraHeaders() {
+        return parseHeaders(headers);
+    }
+
+    private static Map<String, String> parseHeaders(List<String> headers) {
+        Map<String, String> parsed = new LinkedHashMap<>();
+        for (String h : headers) {
+            int colon = h.indexOf(':');
+            if (colon <= 0) {
+                throw new IllegalArgumentException("thanos.headers entries must look like 'Name: value', got '"
+                        + h.substring(0, Math.min(h.length(), 40)) + "'");
+            }
+            parsed.put(h.substring(0, colon).trim(), h.substring(colon + 1).trim());
+        }
+        return parsed;
+    }
+
+    static String blankToNull(String s) {
+        return s == null || s.isBlank() ? null : s;
+    }
+
+    /** The URL without user information, safe to log. */
+    public static String redacted(URI uri) {
+        if (uri.getUserInfo() == null) {
+            return uri.toString();
+        }
+        return uri.getScheme() + "://***@" + uri.getHost() + (uri.getPort() < 0 ? "" : ":" + uri.getPort()) + uri.getRawPath();
+    }
+
+    @Override
+    public String toString() {
+        return "ThanosProperties[url=" + redacted(url) + ", auth=" + (bearerToken != null ? "bearer" : username != null ? "basic" : "none")
+                + ", headers=" + extraHeaders().keySet() + ", timeout=" + timeout + ", maxSourceResolution=" + maxSourceResolution + "]";
+    }
+}

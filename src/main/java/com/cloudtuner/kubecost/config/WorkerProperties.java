@@ -1,0 +1,96 @@
+package com.cloudtuner.kubecost.config;
+
+import com.cloudtuner.kubecost.cost.MetricMode;
+import java.time.Duration;
+import java.util.List;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/** {@code worker.*}: what the job reads, which tenants, and how far back it looks. */
+@ConfigurationProperties("worker")
+public record WorkerProperties(
+        @DefaultValue Exporter exporter,
+        @DefaultValue("[A-Za-z0-9][A-Za-z0-9._-]{0,127}") String tenantPattern,
+        @DefaultValue List<String> tenants,
+        @DefaultValue("10m") Duration settleDelay,
+        @DefaultValue("3") int reprocessHours,
+        @DefaultValue("7d") Duration maxCatchUp,
+        @DefaultValue("24") int chunkHours,
+        @DefaultValue("4") int parallelism,
+        @DefaultValue("true") boolean migrateOnStart) {
+
+    /** Prometheus' limit on points per series in one query_range answer; we apply it to raw reads too. */
+    public static final int MAX_POINTS_PER_SERIES = 11_000;
+
+    public WorkerProperties {
+        tenants = tenants == null ? List.of() : tenants.stream().map(String::trim).filter(t -> !t.isEmpty()).toList();
+        try {
+            Pattern.compile(tenantPattern);
+        } catch (PatternSyntaxException e) {
+            throw new IllegalArgumentException("worker.tenant-pattern is not a regular expression: " + e.getDescription());
+        }
+        if (settleDelay.isNegative()) {
+            throw new IllegalArgumentException("worker.settle-delay must not be negative, got " + settleDelay);
+        }
+        requireAtLeast(reprocessHours, 0, "worker.reprocess-hours");
+        if (maxCatchUp.compareTo(Duration.ofHours(1)) < 0) {
+            throw new IllegalArgumentException("worker.max-catch-up must be at least 1h, got " + maxCatchUp);
+        }
+        requireAtLeast(chunkHours, 1, "worker.chunk-hours");
+        requireAtLeast(parallelism, 1, "worker.parallelism");
+    }
+
+    public Pattern tenantRegex() {
+        return Pattern.compile(tenantPattern);
+    }
+
+    /**
+     * Hours per request: the configured chunk, shortened so that a series scraped every
+     * {@code exporter.min-scrape-interval} never returns more than {@link #MAX_POINTS_PER_SERIES} samples.
+     */
+    public int effectiveChunkHours() {
+        long limitHours = MAX_POINTS_PER_SERIES * exporter.minScrapeInterval().toMillis() / 3_600_000L;
+        return (int) Math.max(1, Math.min(chunkHours, limitHours));
+    }
+
+    /**
+     * @param prefix             metric name prefix of the exporter's series
+     * @param metricMode         rate (currency per hour) or total over {@code window}
+     * @param window             the window a total-mode sample covers
+     * @param scrapeInterval     interval a sample stands for when its series is too short to measure it
+     * @param minScrapeInterval  the shortest scrape interval to expect; bounds samples per request
+     * @param healthLookback     how old the latest scrape-success sample may be and still vouch for a cost sample
+     */
+    public record Exporter(
+            @DefaultValue("cloudtuner_kubecost_") String prefix,
+            @DefaultValue("rate") MetricMode metricMode,
+            @DefaultValue("1h") Duration window,
+            @DefaultValue("60s") Duration scrapeInterval,
+            @DefaultValue("15s") Duration minScrapeInterval,
+            @DefaultValue("5m") Duration healthLookback) {
+
+        public Exporter {
+            if (!prefix.matches("[a-zA-Z_:][a-zA-Z0-9_:]*")) {
+                throw new IllegalArgumentException("worker.exporter.prefix is not a metric name prefix: " + prefix);
+            }
+            requirePositive(window.toMillis(), "worker.exporter.window");
+            requirePositive(scrapeInterval.toMillis(), "worker.exporter.scrape-interval");
+            requirePositive(minScrapeInterval.toMillis(), "worker.exporter.min-scrape-interval");
+            requirePositive(healthLookback.toMillis(), "worker.exporter.health-lookback");
+        }
+    }
+
+    static void requirePositive(long value, String name) {
+        if (value <= 0) {
+            throw new IllegalArgumentException(name + " must be positive");
+        }
+    }
+
+    static void requireAtLeast(long value, long min, String name) {
+        if (value < min) {
+            throw new IllegalArgumentException(name + " must be at least " + min + ", got " + value);
+        }
+    }
+}

@@ -1,0 +1,87 @@
+package com.cloudtuner.kubecost.job;
+
+import com.cloudtuner.kubecost.thanos.PromQl;
+import java.io.PrintStream;
+import java.util.List;
+
+/**
+ * How a run ended, for people: a summary table on stdout, failures on stderr.
+ *
+ * @param failure why the run could not even plan (tenant discovery failed, say); null otherwise
+ */
+public record RunReport(String runId, RunRequest request, List<TenantOutcome> outcomes, List<String> invalidTenants,
+                        List<TenantPlan> plans, String failure) {
+
+    public static final int EXIT_OK = 0;
+    public static final int EXIT_FAILED = 1;
+
+    public RunReport {
+        outcomes = List.copyOf(outcomes);
+        invalidTenants = List.copyOf(invalidTenants);
+        plans = List.copyOf(plans);
+    }
+
+    public long failedTenants() {
+        return outcomes.stream().filter(o -> !o.succeeded()).count();
+    }
+
+    public int exitCode() {
+        return failure == null && failedTenants() == 0 ? EXIT_OK : EXIT_FAILED;
+    }
+
+    /**
+     * @param out the summary; a dry run passes stderr so that stdout holds nothing but rows
+     */
+    public void print(PrintStream out, PrintStream err) {
+        String what = request.mode() == RunRequest.Mode.BACKFILL
+                ? "backfill " + request.window() + (request.dryRun() ? " (dry run: nothing written)" : "")
+                : "hourly as of " + request.now();
+        if (failure != null) {
+            err.println("kubecost-worker: run " + runId + " " + what + " failed: " + failure);
+            return;
+        }
+        long ok = outcomes.size() - failedTenants();
+        out.printf("run %s %s: %d tenants succeeded, %d failed, %d skipped (id does not match worker.tenant-pattern)%n",
+                runId, what, ok, failedTenants(), invalidTenants.size());
+        if (!outcomes.isEmpty()) {
+            int width = Math.max(6, outcomes.stream().mapToInt(o -> o.plan().tenant().length()).max().orElse(6));
+            out.printf("  %-" + width + "s  %-42s  %-9s  %8s  %8s  %10s%n", "tenant", "window", "status", "rows", "changed", "tombstoned");
+            for (TenantOutcome o : outcomes) {
+                out.printf("  %-" + width + "s  %-42s  %-9s  %8d  %8d  %10d%n", o.plan().tenant(), o.plan().window(), o.status(),
+                        o.written().rows(), o.written().changed(), o.written().tombstoned());
+            }
+        }
+        for (TenantPlan p : plans) {
+            if (p.notCaughtUp() != null) {
+                out.printf("tenant %s: hours %s are older than worker.max-catch-up and were not processed; fill them with:%n  %s%n",
+                        p.tenant(), p.notCaughtUp(), backfillCommand(p));
+            }
+        }
+        for (String invalid : invalidTenants) {
+            err.println("kubecost-worker: skipped tenant id " + PromQl.quote(invalid) + ": it does not match worker.tenant-pattern");
+        }
+        for (TenantOutcome o : outcomes) {
+            for (String e : o.errors()) {
+                err.println("kubecost-worker: tenant " + o.plan().tenant() + " failed: " + e);
+            }
+        }
+        out.flush();
+        err.flush();
+    }
+
+    /** The command that fills a tenant's hours the hourly run left behind. */
+    static String backfillCommand(TenantPlan p) {
+        return "java -jar " + jarPath() + " backfill --from=" + p.notCaughtUp().start() + " --to=" + p.notCaughtUp().end()
+                + " --tenant=" + shellWord(p.tenant());
+    }
+
+    private static String jarPath() {
+        String command = System.getProperty("sun.java.command", "");
+        String first = command.split(" ", 2)[0];
+        return first.endsWith(".jar") ? first : "kubecost-worker.jar";
+    }
+
+    private static String shellWord(String s) {
+        return s.matches("[A-Za-z0-9._-]+") ? s : "'" + s.replace("'", "'\\''") + "'";
+    }
+}

@@ -1,0 +1,37 @@
+package com.cloudtuner.kubecost.job;
+
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * What to run.
+ *
+ * @param now      the instant an hourly run is evaluated at
+ * @param window   the hours a backfill covers; null for hourly runs
+ * @param tenants  explicit tenant ids (already checked against the pattern); empty to discover them
+ */
+public record RunRequest(Mode mode, Instant now, Window window, List<String> tenants, boolean dryRun, boolean eraseMissing) {
+
+    public enum Mode {
+        HOURLY, BACKFILL;
+
+        public String label() {
+            return name().toLowerCase();
+        }
+    }
+
+    public RunRequest {
+        tenants = List.copyOf(tenants);
+        if (mode == Mode.BACKFILL && window == null) {
+            throw new IllegalArgumentException("a backfill needs a window");
+        }
+    }
+
+    public static RunRequest hourly(Instant now, List<String> tenants) {
+        return new RunRequest(Mode.HOURLY, now, null, tenants, false, false);
+    }
+
+    public static RunRequest backfill(Window window, List<String> tenants, boolean dryRun, boolean eraseMissing) {
+        return new RunRequest(Mode.BACKFILL, null, window, tenants, dryRun, eraseMissing);
+    }
+}

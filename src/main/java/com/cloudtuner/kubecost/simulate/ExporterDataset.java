@@ -1,0 +1,132 @@
+package com.cloudtuner.kubecost.simulate;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Exporter series held in memory and written as OpenMetrics text that
+ * {@code promtool tsdb create-blocks-from openmetrics} loads: one {@code # TYPE} block per metric,
+ * every series in time order, {@code # EOF} last.
+ */
+public final class ExporterDataset {
+
+    private final Map<String, List<SeriesData>> families = new LinkedHashMap<>();
+
+    /** A new series of gauge {@code metric}; samples are added in time order. */
+    public SeriesData series(String metric, Map<String, String> labels) {
+        SeriesData s = new SeriesData(metric, labels);
+        families.computeIfAbsent(metric, k -> new ArrayList<>()).add(s);
+        return s;
+    }
+
+    public List<SeriesData> allSeries() {
+        return families.values().stream().flatMap(List::stream).toList();
+    }
+
+    public long sampleCount() {
+        return allSeries().stream().mapToLong(SeriesData::size).sum();
+    }
+
+    public void writeOpenMetrics(Writer out) {
+        try {
+            for (Map.Entry<String, List<SeriesData>> family : families.entrySet()) {
+                out.write("# TYPE " + family.getKey() + " gauge\n");
+                for (SeriesData s : family.getValue()) {
+                    String head = family.getKey() + labelText(s.labels) + " ";
+                    for (int i = 0; i < s.size; i++) {
+                        out.write(head);
+                        out.write(valueText(s.values[i]));
+                        out.write(' ');
+                        out.write(BigDecimal.valueOf(s.times[i], 3).toPlainString());
+                        out.write('\n');
+                    }
+                }
+            }
+            out.write("# EOF\n");
+            out.flush();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static String labelText(Map<String, String> labels) {
+        if (labels.isEmpty()) {
+            return "";
+        }
+        StringBuilder sb = new StringBuilder("{");
+        String sep = "";
+        for (Map.Entry<String, String> l : labels.entrySet()) {
+            sb.append(sep).append(l.getKey()).append("=\"")
+                    .append(l.getValue().replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n"))
+                    .append('"');
+            sep = ",";
+        }
+        return sb.append('}').toString();
+    }
+
+    private static String valueText(double v) {
+        if (Double.isNaN(v)) {
+            return "NaN";
+        }
+        if (Double.isInfinite(v)) {
+            return v > 0 ? "+Inf" : "-Inf";
+        }
+        return Double.toString(v);
+    }
+
+    /** Samples of one series. */
+    public static final class SeriesData {
+        private final String metric;
+        private final Map<String, String> labels;
+        private long[] times = new long[256];
+        private double[] values = new double[256];
+        private int size;
+
+        private SeriesData(String metric, Map<String, String> labels) {
+            this.metric = metric;
+            this.labels = new LinkedHashMap<>(labels);
+        }
+
+        /** Appends a sample; timestamps must increase. */
+        public SeriesData add(long epochMillis, double value) {
+            if (size > 0 && epochMillis <= times[size - 1]) {
+                throw new IllegalArgumentException("samples of " + metric + labels + " must be added in time order");
+            }
+            if (size == times.length) {
+                times = Arrays.copyOf(times, size * 2);
+                values = Arrays.copyOf(values, size * 2);
+            }
+            times[size] = epochMillis;
+            values[size] = value;
+            size++;
+            return this;
+        }
+
+        public String metric() {
+            return metric;
+        }
+
+        public Map<String, String> labels() {
+            return Map.copyOf(labels);
+        }
+
+        public int size() {
+            return size;
+        }
+
+        public long time(int i) {
+            return times[i];
+        }
+
+        public double value(int i) {
+            return values[i];
+        }
+    }
+}

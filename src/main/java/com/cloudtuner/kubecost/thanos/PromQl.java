@@ -1,0 +1,62 @@
+package com.cloudtuner.kubecost.thanos;
+
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/** Builds PromQL selectors. Every label value that enters a query string passes through {@link #quote}. */
+public final class PromQl {
+
+    private static final Pattern NAME = Pattern.compile("[a-zA-Z_:][a-zA-Z0-9_:]*");
+    private static final Pattern LABEL = Pattern.compile("[a-zA-Z_][a-zA-Z0-9_]*");
+
+    private PromQl() {
+    }
+
+    /** A double-quoted PromQL string literal (Go escaping rules) holding exactly {@code value}. */
+    public static String quote(String value) {
+        StringBuilder sb = new StringBuilder(value.length() + 2).append('"');
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            switch (c) {
+                case '\\' -> sb.append("\\\\");
+                case '"' -> sb.append("\\\"");
+                case '\n' -> sb.append("\\n");
+                case '\r' -> sb.append("\\r");
+                case '\t' -> sb.append("\\t");
+                default -> {
+                    if (c < 0x20 || c == 0x7f) {
+                        sb.append(String.format("\\u%04x", (int) c));
+                    } else {
+                        sb.append(c);
+                    }
+                }
+            }
+        }
+        return sb.append('"').toString();
+    }
+
+    /** {@code metric{label="value",...}} with every value quoted. */
+    public static String selector(String metric, Map<String, String> labelEquals) {
+        if (!NAME.matcher(metric).matches()) {
+            throw new IllegalArgumentException("not a metric name: " + metric);
+        }
+        StringBuilder sb = new StringBuilder(metric).append('{');
+        String sep = "";
+        for (Map.Entry<String, String> e : labelEquals.entrySet()) {
+            if (!LABEL.matcher(e.getKey()).matches()) {
+                throw new IllegalArgumentException("not a label name: " + e.getKey());
+            }
+            sb.append(sep).append(e.getKey()).append('=').append(quote(e.getValue()));
+            sep = ",";
+        }
+        return sb.append('}').toString();
+    }
+
+    /** Series whose metric name starts with {@code prefix} (a metric name prefix has no regex metacharacters). */
+    public static String metricPrefixSelector(String prefix) {
+        if (!NAME.matcher(prefix).matches()) {
+            throw new IllegalArgumentException("not a metric name prefix: " + prefix);
+        }
+        return "{__name__=~" + quote(prefix + ".+") + "}";
+    }
+}

@@ -1,0 +1,127 @@
+package com.cloudtuner.kubecost.clickhouse;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.cloudtuner.kubecost.testing.RealServers;
+import com.cloudtuner.kubecost.testing.TestDatabase;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+@ExtendWith(RealServers.class)
+class MigratorTest {
+
+    private static final List<String> TABLES = List.of("k8s_expenses", "k8s_expenses_current", "k8s_cluster_expenses",
+            "k8s_cluster_expenses_current", "k8s_expenses_runs", "k8s_expenses_watermarks");
+
+    private TestDatabase db;
+    private final List<ClickHouseGateway> gateways = new ArrayList<>();
+
+    @BeforeEach
+    void freshDatabase(TestDatabase db) {
+        this.db = db;
+        db.recreate();
+    }
+
+    @AfterEach
+    void closeGateways() {
+        gateways.forEach(ClickHouseGateway::close);
+    }
+
+    private Migrator migrator(List<Migration> migrations) {
+        ClickHouseGateway ch = db.newGateway();
+        gateways.add(ch);
+        return new Migrator(ch, migrations, Duration.ofMinutes(1), Clock.systemUTC());
+    }
+
+    @Test
+    void aFreshDatabaseGetsEveryMigrationAndASecondRunIsANoOp() {
+        List<Migration> all = MigrationSource.classpath();
+        assertThat(all).extracting(Migration::script).startsWith("V1__k8s_expenses.sql");
+
+        assertThat(migrator(all).migrate()).isEqualTo(all.stream().map(Migration::script).toList());
+        assertThat(tables()).containsAll(TABLES);
+        assertThat(history()).isEqualTo(all.stream().map(m -> m.version() + " " + m.checksum()).toList());
+
+        assertThat(migrator(all).migrate()).isEmpty();
+        assertThat(history()).hasSize(all.size());
+    }
+
+    @Test
+    void anAppliedFileThatChangedIsRefusedByName(@TempDir Path dir) throws Exception {
+        Files.writeString(dir.resolve("V1__one.sql"), "CREATE TABLE IF NOT EXISTS t1 (x UInt8) ENGINE = MergeTree ORDER BY x;\n");
+        Files.writeString(dir.resolve("V2__two.sql"), "CREATE TABLE IF NOT EXISTS t2 (x UInt8) ENGINE = MergeTree ORDER BY x;\n");
+        assertThat(migrator(MigrationSource.directory(dir)).migrate()).containsExactly("V1__one.sql", "V2__two.sql");
+
+        Files.writeString(dir.resolve("V2__two.sql"), "CREATE TABLE IF NOT EXISTS t2 (x UInt16) ENGINE = MergeTree ORDER BY x;\n");
+        Files.writeString(dir.resolve("V3__three.sql"), "CREATE TABLE IF NOT EXISTS t3 (x UInt8) ENGINE = MergeTree ORDER BY x;\n");
+        assertThatThrownBy(() -> migrator(MigrationSource.directory(dir)).migrate())
+                .isInstanceOf(MigrationException.class)
+                .hasMessageContaining("V2__two.sql")
+                .hasMessageContaining("changed after it was applied");
+        assertThat(tables()).doesNotContain("t3");
+    }
+
+    @Test
+    void twoRunnersStartingTogetherApplyEachMigrationOnce(@TempDir Path dir) throws Exception {
+        // A slow-ish migration widens the window in which the second runner must wait.
+        StringBuilder many = new StringBuilder();
+        for (int i = 0; i < 40; i++) {
+            many.append("CREATE TABLE IF NOT EXISTS w").append(i).append(" (x UInt8) ENGINE = MergeTree ORDER BY x;\n");
+        }
+        Files.writeString(dir.resolve("V1__many.sql"), many.toString());
+        Files.writeString(dir.resolve("V2__more.sql"), "CREATE TABLE IF NOT EXISTS z (x UInt8) ENGINE = MergeTree ORDER BY x;\n");
+        List<Migration> migrations = MigrationSource.directory(dir);
+        Migrator first = migrator(migrations);
+        Migrator second = migrator(migrations);
+        CyclicBarrier start = new CyclicBarrier(2);
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try {
+            Future<List<String>> a = pool.submit(() -> {
+                start.await();
+                return first.migrate();
+            });
+            Future<List<String>> b = pool.submit(() -> {
+                start.await();
+                return second.migrate();
+            });
+            List<String> applied = new ArrayList<>(a.get());
+            applied.addAll(b.get());
+            assertThat(applied).containsExactlyInAnyOrder("V1__many.sql", "V2__more.sql");
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(history()).hasSize(2);
+        assertThat(tables()).doesNotContain(Migrator.LOCK).contains("w39", "z");
+    }
+
+    @Test
+    void statementsSplitAtSemicolonsEndingALineAndDropCommentLines() {
+        Migration m = Migration.of("V7__x.sql", "-- a comment; with a semicolon\r\nSELECT 'a;b';\r\n\r\nSELECT 2;");
+        assertThat(m.statements()).containsExactly("SELECT 'a;b'", "SELECT 2");
+        assertThat(m.checksum()).isEqualTo(Migration.of("V7__x.sql", "-- a comment; with a semicolon\nSELECT 'a;b';\n\nSELECT 2;").checksum());
+    }
+
+    private List<String> tables() {
+        return db.query("SELECT name FROM system.tables WHERE database = currentDatabase() ORDER BY name")
+                .stream().map(r -> r.get("name").asString()).toList();
+    }
+
+    private List<String> history() {
+        return db.query("SELECT version, checksum FROM " + Migrator.HISTORY + " ORDER BY version")
+                .stream().map(r -> r.get("version").asLong() + " " + r.get("checksum").asString()).toList();
+    }
+}

@@ -1,0 +1,112 @@
+package com.cloudtuner.kubecost.testing;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.testcontainers.DockerClientFactory;
+import org.testcontainers.clickhouse.ClickHouseContainer;
+
+/**
+ * The ClickHouse server the tests use, one per JVM: {@code CLICKHOUSE_URL} (+ {@code CLICKHOUSE_USER},
+ * {@code CLICKHOUSE_PASSWORD}) when set; otherwise a Testcontainers ClickHouse where a Docker engine
+ * runs; otherwise the installed {@code clickhouse-server} on free loopback ports in a temp directory.
+ */
+public final class ClickHouseServer implements AutoCloseable {
+
+    static final String IMAGE = System.getProperty("kubecost.test.clickhouse-image", "clickhouse/clickhouse-server:25.8");
+
+    private final String url;
+    private final String user;
+    private final String password;
+    private final String description;
+    private final AutoCloseable stopper;
+
+    private ClickHouseServer(String url, String user, String password, String description, AutoCloseable stopper) {
+        this.url = url;
+        this.user = user;
+        this.password = password;
+        this.description = description;
+        this.stopper = stopper;
+    }
+
+    static ClickHouseServer start() {
+        String external = System.getenv("CLICKHOUSE_URL");
+        if (external != null && !external.isBlank()) {
+            return new ClickHouseServer(external, System.getenv().getOrDefault("CLICKHOUSE_USER", "default"),
+                    System.getenv().getOrDefault("CLICKHOUSE_PASSWORD", ""), "external " + external, () -> { });
+        }
+        if (Docker.available()) {
+            ClickHouseContainer container = new ClickHouseContainer(IMAGE);
+            container.start();
+            return new ClickHouseServer("http://" + container.getHost() + ":" + container.getMappedPort(8123),
+                    container.getUsername(), container.getPassword(), "container " + IMAGE, container::stop);
+        }
+        return startLocal();
+    }
+
+    private static ClickHouseServer startLocal() {
+        Path binary = LocalProcess.binary("clickhouse-server", "/usr/sbin/clickhouse-server", "/usr/bin/clickhouse-server");
+        Path dir;
+        try {
+            dir = Files.createTempDirectory("kw-clickhouse-");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        int http = LocalProcess.freePort();
+        Path log = dir.resolve("server.log");
+        Process process = LocalProcess.start(List.of(binary.toString(), "--config-file=/etc/clickhouse-server/config.xml", "--",
+                "--http_port=" + http,
+                "--tcp_port=" + LocalProcess.freePort(),
+                "--interserver_http_port=" + LocalProcess.freePort(),
+                "--path=" + dir.resolve("data") + "/",
+                "--tmp_path=" + dir.resolve("tmp") + "/",
+                "--user_files_path=" + dir.resolve("user_files") + "/",
+                "--format_schema_path=" + dir.resolve("format_schemas") + "/",
+                "--logger.log=" + log,
+                "--logger.errorlog=" + dir.resolve("error.log")), dir.resolve("stdout.log"));
+        String url = "http://127.0.0.1:" + http;
+        LocalProcess.awaitReady(process, url + "/ping", Duration.ofSeconds(60), log);
+        return new ClickHouseServer(url, "default", "", "local " + binary + " on " + url, () -> {
+            LocalProcess.stop(process);
+            LocalProcess.deleteTree(dir);
+        });
+    }
+
+    public String url() {
+        return url;
+    }
+
+    public String user() {
+        return user;
+    }
+
+    public String password() {
+        return password;
+    }
+
+    @Override
+    public String toString() {
+        return description;
+    }
+
+    @Override
+    public void close() throws Exception {
+        stopper.close();
+    }
+
+    /** Whether Testcontainers can reach a Docker engine (a docker CLI alone is not enough). */
+    static final class Docker {
+        private static Boolean available;
+
+        static synchronized boolean available() {
+            if (available == null) {
+                available = !"local".equals(System.getProperty("kubecost.test.servers"))
+                        && DockerClientFactory.instance().isDockerAvailable();
+            }
+            return available;
+        }
+    }
+}

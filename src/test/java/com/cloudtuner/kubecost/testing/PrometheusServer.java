@@ -1,0 +1,153 @@
+package com.cloudtuner.kubecost.testing;
+
+import com.cloudtuner.kubecost.simulate.ExporterDataset;
+import java.io.IOException;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.testcontainers.containers.GenericContainer;
+import org.testcontainers.containers.wait.strategy.Wait;
+import org.testcontainers.images.builder.Transferable;
+
+/**
+ * A Prometheus (the query API Thanos Query serves) holding what a test loaded. {@link #load} turns
+ * OpenMetrics text into TSDB blocks with {@code promtool tsdb create-blocks-from openmetrics} and
+ * (re)starts Prometheus on them with a 100-year retention; loading again adds blocks, so a test can
+ * append late samples. The URL may change across loads when Prometheus runs in a container.
+ */
+public final class PrometheusServer implements AutoCloseable {
+
+    static final String IMAGE = System.getProperty("kubecost.test.prometheus-image", "prom/prometheus:v2.42.0");
+
+    private final Backend backend;
+    private int loads;
+
+    private PrometheusServer(Backend backend) {
+        this.backend = backend;
+    }
+
+    static PrometheusServer create() {
+        return new PrometheusServer(ClickHouseServer.Docker.available() ? new ContainerBackend() : new LocalBackend());
+    }
+
+    public void load(ExporterDataset data) {
+        StringWriter text = new StringWriter();
+        data.writeOpenMetrics(text);
+        load(text.toString());
+    }
+
+    public void load(String openMetrics) {
+        backend.load(++loads, openMetrics);
+    }
+
+    public String url() {
+        return backend.url();
+    }
+
+    @Override
+    public void close() {
+        backend.close();
+    }
+
+    private interface Backend {
+        void load(int n, String openMetrics);
+
+        String url();
+
+        void close();
+    }
+
+    private static final class LocalBackend implements Backend {
+        private final Path dir;
+        private final Path data;
+        private final Path config;
+        private final int port = LocalProcess.freePort();
+        private final Path prometheus = LocalProcess.binary("prometheus", "/usr/bin/prometheus");
+        private final Path promtool = LocalProcess.binary("promtool", "/usr/bin/promtool");
+        private Process process;
+
+        LocalBackend() {
+            try {
+                dir = Files.createTempDirectory("kw-prometheus-");
+                data = Files.createDirectories(dir.resolve("data"));
+                config = Files.writeString(dir.resolve("prometheus.yml"), "global:\n  scrape_interval: 1h\n");
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+
+        @Override
+        public void load(int n, String openMetrics) {
+            LocalProcess.stop(process);
+            Path file = dir.resolve("load-" + n + ".om");
+            try {
+                Files.writeString(file, openMetrics, StandardCharsets.UTF_8);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            LocalProcess.run(List.of(promtool.toString(), "tsdb", "create-blocks-from", "openmetrics", "-q",
+                    file.toString(), data.toString()), dir.resolve("promtool-" + n + ".log"), Duration.ofMinutes(10));
+            Path log = dir.resolve("prometheus-" + n + ".log");
+            process = LocalProcess.start(List.of(prometheus.toString(),
+                    "--config.file=" + config,
+                    "--storage.tsdb.path=" + data,
+                    "--storage.tsdb.retention.time=100y",
+                    "--web.listen-address=127.0.0.1:" + port), log);
+            LocalProcess.awaitReady(process, url() + "/-/ready", Duration.ofSeconds(60), log);
+        }
+
+        @Override
+        public String url() {
+            return "http://127.0.0.1:" + port;
+        }
+
+        @Override
+        public void close() {
+            LocalProcess.stop(process);
+            LocalProcess.deleteTree(dir);
+        }
+    }
+
+    private static final class ContainerBackend implements Backend {
+        private final List<String> loaded = new ArrayList<>();
+        private GenericContainer<?> container;
+
+        @Override
+        @SuppressWarnings("resource")
+        public void load(int n, String openMetrics) {
+            loaded.add(openMetrics);
+            close();
+            GenericContainer<?> c = new GenericContainer<>(IMAGE)
+                    .withExposedPorts(9090)
+                    .withCreateContainerCmdModifier(cmd -> cmd.withEntrypoint("/bin/sh"))
+                    .withCommand("-c", "for f in /load/*.om; do promtool tsdb create-blocks-from openmetrics -q \"$f\" /prometheus || exit 1; done;"
+                            + " exec /bin/prometheus --config.file=/etc/prometheus/prometheus.yml --storage.tsdb.path=/prometheus"
+                            + " --storage.tsdb.retention.time=100y --web.listen-address=0.0.0.0:9090")
+                    .waitingFor(Wait.forHttp("/-/ready").forStatusCode(200).withStartupTimeout(Duration.ofMinutes(5)));
+            for (int i = 0; i < loaded.size(); i++) {
+                c.withCopyToContainer(Transferable.of(loaded.get(i).getBytes(StandardCharsets.UTF_8), 0644),
+                        "/load/" + (i + 1) + ".om");
+            }
+            c.start();
+            container = c;
+        }
+
+        @Override
+        public String url() {
+            return "http://" + container.getHost() + ":" + container.getMappedPort(9090);
+        }
+
+        @Override
+        public void close() {
+            if (container != null) {
+                container.stop();
+                container = null;
+            }
+        }
+    }
+}

@@ -1,0 +1,49 @@
+package com.cloudtuner.kubecost.testing;
+
+import com.cloudtuner.kubecost.KubecostWorkerApplication;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/** Runs the worker's command line in this JVM, as {@code java -jar kubecost-worker.jar ARGS} would. */
+public final class Worker {
+
+    /** Exit code and what the command printed itself (logs go to the real stderr). */
+    public record Result(int exitCode, String out, String err) {
+        public List<String> outLines() {
+            return out.lines().toList();
+        }
+
+        @Override
+        public String toString() {
+            return "exit " + exitCode + "\n--- stdout\n" + out + "--- stderr\n" + err;
+        }
+    }
+
+    private Worker() {
+    }
+
+    public static Result run(List<String> serverArgs, String... args) {
+        List<String> all = new ArrayList<>(Arrays.asList(args));
+        all.addAll(serverArgs);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int code;
+        try (PrintStream o = new PrintStream(out, true, StandardCharsets.UTF_8);
+             PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8)) {
+            code = KubecostWorkerApplication.run(all.toArray(String[]::new), o, e);
+        }
+        return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    }
+
+    /** Arguments pointing the worker at a test's servers, with fast retries. */
+    public static List<String> serverArgs(TestDatabase db, String thanosUrl) {
+        List<String> args = new ArrayList<>(db.workerArgs());
+        args.add("--thanos.url=" + thanosUrl);
+        args.add("--thanos.retry-backoff=10ms");
+        return args;
+    }
+}

@@ -1,0 +1,30 @@
+package com.cloudtuner.kubecost.thanos;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class PromQlTest {
+
+    @Test
+    void quotesEveryCharacterThatCouldEndOrBendTheString() {
+        assertThat(PromQl.quote("plain")).isEqualTo("\"plain\"");
+        assertThat(PromQl.quote("a\"}b")).isEqualTo("\"a\\\"}b\"");
+        assertThat(PromQl.quote("back\\slash")).isEqualTo("\"back\\\\slash\"");
+        assertThat(PromQl.quote("line\nbreak\ttab\r")).isEqualTo("\"line\\nbreak\\ttab\\r\"");
+        assertThat(PromQl.quote("nul\u0000")).isEqualTo("\"nul\\u0000\"");
+    }
+
+    @Test
+    void selectorsQuoteValuesAndRefuseBadNames() {
+        Map<String, String> labels = new LinkedHashMap<>();
+        labels.put("tenant_id", "x\"} or vector(1) # ");
+        assertThat(PromQl.selector("m_total", labels)).isEqualTo("m_total{tenant_id=\"x\\\"} or vector(1) # \"}");
+        assertThatThrownBy(() -> PromQl.selector("m{x=\"1\"}", Map.of())).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> PromQl.selector("m", Map.of("bad-label", "v"))).isInstanceOf(IllegalArgumentException.class);
+        assertThat(PromQl.metricPrefixSelector("cloudtuner_kubecost_")).isEqualTo("{__name__=~\"cloudtuner_kubecost_.+\"}");
+    }
+}
