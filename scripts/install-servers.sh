@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # Installs the servers the tests and the demo run locally: ClickHouse 18.16 and Prometheus 2.42
-# from Debian's packages. Does nothing when they are already installed. Needs root (or sudo).
+# from Debian's packages (and curl, which the demo talks to them with). Does nothing when they are already installed. Needs root (or sudo).
 set -euo pipefail
 
 missing=()
 command -v clickhouse-server >/dev/null 2>&1 || [ -x /usr/sbin/clickhouse-server ] || missing+=(clickhouse-server clickhouse-client)
 command -v prometheus >/dev/null 2>&1 || missing+=(prometheus)
 command -v promtool >/dev/null 2>&1 || missing+=(prometheus)
+command -v curl >/dev/null 2>&1 || missing+=(curl)
 [ ${#missing[@]} -eq 0 ] && exit 0
 
 sudo=""

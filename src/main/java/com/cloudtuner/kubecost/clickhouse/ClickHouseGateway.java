@@ -115,8 +115,15 @@ public final class ClickHouseGateway implements AutoCloseable {
             }
         }
         String statement = sql.strip().lines().findFirst().orElse("");
-        return new ClickHouseException(code, "ClickHouse failed on '" + abbreviate(statement) + "': "
-                + firstLine(cause.getMessage() == null ? cause.toString() : cause.getMessage()), cause);
+        String reason = firstLine(cause.getMessage() == null ? cause.toString() : cause.getMessage());
+        Throwable root = cause;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        if (root != cause) { // e.g. "Query request failed" caused by "Connection refused"
+            reason += " (" + root.getClass().getSimpleName() + ": " + firstLine(String.valueOf(root.getMessage())) + ")";
+        }
+        return new ClickHouseException(code, "ClickHouse failed on '" + abbreviate(statement) + "': " + reason, cause);
     }
 
     private static String abbreviate(String s) {

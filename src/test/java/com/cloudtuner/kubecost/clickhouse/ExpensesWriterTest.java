@@ -16,6 +16,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -130,6 +133,34 @@ class ExpensesWriterTest {
         writer.write(TENANT, H0, H1, new CostResult(List.of(), List.of()), true);
         assertThat(costs("other")).isEqualTo(others).hasSize(3);
         assertThat(costs(TENANT)).isEmpty();
+    }
+
+    @Test
+    void overlappingRunsWritingTheSameWindowLeaveOneCopyOfEachRow() throws Exception {
+        CostResult batch = batch(TENANT, "c1", List.of(H0, H1), List.of("a", "b"), 1.0);
+        ExecutorService pool = Executors.newFixedThreadPool(3);
+        try {
+            List<Future<?>> runs = new ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                runs.add(pool.submit(() -> {
+                    try (ClickHouseGateway own = db.newGateway()) {
+                        ExpensesWriter w = new ExpensesWriter(own, Clock.systemUTC());
+                        for (int k = 0; k < 5; k++) {
+                            w.write(TENANT, H0, H2, batch, false);
+                        }
+                    }
+                }));
+            }
+            for (var run : runs) {
+                run.get();
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(costs(TENANT)).containsExactly(
+                "c1 __unallocated__ " + H0 + " 7.0", "c1 __unallocated__ " + H1 + " 7.0",
+                "c1 a " + H0 + " 1.0", "c1 a " + H1 + " 1.0", "c1 b " + H0 + " 2.0", "c1 b " + H1 + " 2.0");
+        assertThat(ch.select("SELECT count() AS n FROM k8s_expenses FINAL WHERE deleted = 1").get(0).get("n").asLong()).isZero();
     }
 
     @Test
