@@ -38,6 +38,10 @@ public record WorkerProperties(
         if (maxCatchUp.compareTo(Duration.ofHours(1)) < 0) {
             throw new IllegalArgumentException("worker.max-catch-up must be at least 1h, got " + maxCatchUp);
         }
+        if (Duration.ofHours(reprocessHours).compareTo(maxCatchUp) > 0) {
+            throw new IllegalArgumentException("worker.reprocess-hours (" + reprocessHours
+                    + ") reaches back further than worker.max-catch-up (" + maxCatchUp + ")");
+        }
         requireAtLeast(chunkHours, 1, "worker.chunk-hours");
         requireAtLeast(parallelism, 1, "worker.parallelism");
     }
