@@ -63,11 +63,11 @@ class WorkerConfiguration {
     CostRun costRun(ThanosClient thanos, HourlyCostCalculator calculator, ClickHouseGateway ch, TenantDiscovery discovery,
                     WorkerProperties worker, Clock clock) {
         ExporterReader reader = new ExporterReader(thanos, worker.exporter().prefix(), worker.exporter().healthLookback());
-        TenantProcessor processor = new TenantProcessor(reader, calculator, new ExpensesWriter(ch, clock),
-                worker.effectiveChunkHours(), clock);
+        ExpensesWriter writer = new ExpensesWriter(ch, clock);
+        TenantProcessor processor = new TenantProcessor(reader, calculator, writer, worker.effectiveChunkHours(), clock);
         HourlyPlanner planner = new HourlyPlanner(worker.settleDelay(), worker.reprocessHours(), worker.maxCatchUp());
         return new CostRun(discovery, planner, processor, new RunLedger(ch), new Watermarks(ch, clock),
-                worker.parallelism(), clock);
+                w -> writer.tenantsWithRows(w.start(), w.end()), worker.parallelism(), clock);
     }
 
     @Bean

@@ -77,6 +77,13 @@ public final class ExpensesWriter {
         return new WriteResult(rows.size(), plan.changed, plan.tombstones);
     }
 
+    /** Tenants with visible rows in [start, end): what an erasing backfill must visit besides the discovered ones. */
+    public List<String> tenantsWithRows(Instant start, Instant end) {
+        return ch.select("SELECT DISTINCT cloud_account_id FROM k8s_expenses_current WHERE hour >= toDateTime("
+                        + start.getEpochSecond() + ") AND hour < toDateTime(" + end.getEpochSecond() + ")")
+                .stream().map(r -> r.get("cloud_account_id").asString()).toList();
+    }
+
     private static void checkBelongs(String tenant, Instant start, Instant end, String rowTenant, Instant hour) {
         if (!tenant.equals(rowTenant) || hour.isBefore(start) || !hour.isBefore(end)
                 || hour.getEpochSecond() % 3600 != 0) {

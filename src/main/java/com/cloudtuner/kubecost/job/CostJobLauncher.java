@@ -1,9 +1,13 @@
 package com.cloudtuner.kubecost.job;
 
+import com.cloudtuner.kubecost.clickhouse.ClickHouseException;
+import com.cloudtuner.kubecost.thanos.ThanosQueryException;
 import java.io.PrintStream;
 import java.util.List;
 import java.util.UUID;
 import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.batch.core.BatchStatus;
 import org.springframework.batch.core.ExitStatus;
 import org.springframework.batch.core.job.Job;
@@ -23,6 +27,8 @@ import org.springframework.batch.infrastructure.repeat.RepeatStatus;
  * documents that one as unfit for partitioning or any concurrent use.
  */
 public final class CostJobLauncher {
+
+    private static final Logger log = LoggerFactory.getLogger(CostJobLauncher.class);
 
     private final JobRepository jobRepository;
     private final JobOperator jobOperator;
@@ -64,7 +70,15 @@ public final class CostJobLauncher {
             JobExecution execution = jobOperator.start(job, new JobParametersBuilder()
                     .addString("run.id", runId)
                     .toJobParameters());
-            failure = execution.getStatus() == BatchStatus.COMPLETED ? null : execution.getAllFailureExceptions().stream()
+            List<Throwable> failures = execution.getAllFailureExceptions();
+            for (Throwable e : failures) {
+                if (e instanceof ThanosQueryException || e instanceof ClickHouseException) {
+                    log.error("{} run {} failed: {}", request.mode().label(), runId, e.getMessage());
+                } else {
+                    log.error("{} run {} failed unexpectedly", request.mode().label(), runId, e);
+                }
+            }
+            failure = execution.getStatus() == BatchStatus.COMPLETED ? null : failures.stream()
                     .map(e -> e.getMessage() == null ? e.toString() : e.getMessage())
                     .collect(Collectors.collectingAndThen(Collectors.joining("; "),
                             s -> s.isEmpty() ? "job ended " + execution.getStatus() : s));

@@ -14,6 +14,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,16 +32,19 @@ public final class CostRun {
     private final TenantProcessor processor;
     private final RunLedger ledger;
     private final Watermarks watermarks;
+    private final Function<Window, List<String>> storedTenants;
     private final int parallelism;
     private final Clock clock;
 
+    /** @param storedTenants tenants with stored rows in a window (for {@code --erase-missing}) */
     public CostRun(TenantDiscovery discovery, HourlyPlanner planner, TenantProcessor processor, RunLedger ledger,
-                   Watermarks watermarks, int parallelism, Clock clock) {
+                   Watermarks watermarks, Function<Window, List<String>> storedTenants, int parallelism, Clock clock) {
         this.discovery = discovery;
         this.planner = planner;
         this.processor = processor;
         this.ledger = ledger;
         this.watermarks = watermarks;
+        this.storedTenants = storedTenants;
         this.parallelism = parallelism;
         this.clock = clock;
     }
@@ -58,9 +62,23 @@ public final class CostRun {
         } else {
             discoveryWindow = request.window();
         }
-        TenantDiscovery.Tenants tenants = request.tenants().isEmpty()
-                ? discovery.discover(discoveryWindow)
-                : new TenantDiscovery.Tenants(request.tenants(), List.of());
+        if (request.eraseMissing()) {
+            log.warn("ERASE mode (--erase-missing): stored rows in {} that the metrics store has no data for will be tombstoned",
+                    request.window());
+        }
+        TenantDiscovery.Tenants tenants;
+        if (!request.tenants().isEmpty()) {
+            tenants = discovery.split(request.tenants());
+        } else {
+            List<String> found = new ArrayList<>(discovery.discover(discoveryWindow).all());
+            if (request.eraseMissing()) {
+                found.addAll(storedTenants.apply(request.window())); // tenants whose data is gone entirely
+            }
+            tenants = discovery.split(found);
+            if (tenants.valid().isEmpty()) {
+                log.warn("no tenant has exporter series in {}", discoveryWindow);
+            }
+        }
         for (String invalid : tenants.invalid()) {
             log.warn("skipping tenant id {}: it does not match worker.tenant-pattern", PromQl.quote(invalid));
         }

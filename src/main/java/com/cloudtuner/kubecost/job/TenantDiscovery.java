@@ -22,6 +22,11 @@ public final class TenantDiscovery {
 
     /** Tenants to process, and ids that do not match {@code worker.tenant-pattern} (never queried). */
     public record Tenants(List<String> valid, List<String> invalid) {
+        List<String> all() {
+            List<String> all = new ArrayList<>(valid);
+            all.addAll(invalid);
+            return all;
+        }
     }
 
     public Tenants discover(Window window) {

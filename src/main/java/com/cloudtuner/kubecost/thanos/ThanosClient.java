@@ -63,7 +63,7 @@ public final class ThanosClient {
             @Override
             public void beforeRetry(RetryPolicy policy, Retryable<?> retryable, RetryState state) {
                 Throwable last = state.getLastException();
-                log.warn("thanos request retry {}: {}", state.getRetryCount() + 1, last == null ? retryable.getName() : last.getMessage());
+                log.warn("thanos request retry {}: {}", state.getRetryCount(), last == null ? retryable.getName() : last.getMessage());
             }
         });
     }

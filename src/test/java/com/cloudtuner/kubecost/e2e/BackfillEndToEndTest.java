@@ -3,12 +3,20 @@ package com.cloudtuner.kubecost.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import com.cloudtuner.kubecost.clickhouse.ClickHouseGateway;
+import com.cloudtuner.kubecost.clickhouse.ExpensesWriter;
+import com.cloudtuner.kubecost.cost.CostResult;
+import com.cloudtuner.kubecost.cost.CostRow;
+import com.cloudtuner.kubecost.cost.Costs;
+import com.cloudtuner.kubecost.cost.Efficiencies;
 import com.cloudtuner.kubecost.cost.ResourceIds;
 import com.cloudtuner.kubecost.testing.FaultProxy;
 import com.cloudtuner.kubecost.testing.PrometheusServer;
 import com.cloudtuner.kubecost.testing.RealServers;
 import com.cloudtuner.kubecost.testing.TestDatabase;
 import com.cloudtuner.kubecost.testing.Worker;
+import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -161,6 +169,26 @@ class BackfillEndToEndTest {
         assertThat(fullView()).isEqualTo(before); // nothing erased for globex, nothing changed for the others
         JsonNode failed = db.query("SELECT status, error FROM k8s_expenses_runs WHERE cloud_account_id = 'globex' AND status = 'failed'").get(0);
         assertThat(failed.get("error").asString()).contains("injected fault");
+    }
+
+    @Test
+    void rowsTheMetricsStoreNoLongerHasAreKeptUnlessTheBackfillIsToldToErase() {
+        // an earlier computation left rows for a tenant whose series are gone from Thanos (retention)
+        Instant hour = TwoDayScenario.START.plusSeconds(5 * 3600);
+        try (ClickHouseGateway ch = db.newGateway()) {
+            new ExpensesWriter(ch, Clock.systemUTC()).write("ghost", hour, hour.plusSeconds(3600), new CostResult(List.of(
+                    new CostRow("ghost", "prod", "web", hour, "USD", new Costs(1, 1, 0, 0, 0, 0), Efficiencies.NONE, 1)), List.of()), false);
+        }
+        List<String> others = fullView().stream().filter(r -> !r.contains("\"ghost\"")).toList();
+
+        Worker.Result keep = Worker.run(servers, BACKFILL);
+        assertThat(keep.exitCode()).as(keep.toString()).isZero();
+        assertThat(fullView()).anyMatch(r -> r.contains("\"ghost\""));
+
+        Worker.Result erase = Worker.run(servers, "backfill", "--from=2025-10-13", "--to=2025-10-15", "--erase-missing");
+        assertThat(erase.exitCode()).as(erase.toString()).isZero();
+        assertThat(erase.out()).contains("4 tenants succeeded");
+        assertThat(fullView()).noneMatch(r -> r.contains("\"ghost\"")).isEqualTo(others);
     }
 
     @Test

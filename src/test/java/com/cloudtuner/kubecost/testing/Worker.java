@@ -44,6 +44,7 @@ public final class Worker {
         List<String> args = new ArrayList<>(db.workerArgs());
         args.add("--thanos.url=" + thanosUrl);
         args.add("--thanos.retry-backoff=10ms");
+        args.add("--worker.tenants="); // a TENANTS variable in the environment must not steer the tests
         return args;
     }
 }
