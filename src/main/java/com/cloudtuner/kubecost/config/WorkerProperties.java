@@ -21,7 +21,7 @@ public record WorkerProperties(
         @DefaultValue("4") int parallelism,
         @DefaultValue("true") boolean migrateOnStart) {
 
-    /** Prometheus' limit on points per series in one query_range answer; we apply it to raw reads too. */
+    /** Prometheus' limit on points per series in one query_range answer; raw reads keep to it too. */
     public static final int MAX_POINTS_PER_SERIES = 11_000;
 
     public WorkerProperties {

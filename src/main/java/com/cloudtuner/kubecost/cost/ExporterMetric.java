@@ -39,10 +39,6 @@ public enum ExporterMetric {
         return prefix + suffix;
     }
 
-    public String suffix() {
-        return suffix;
-    }
-
     public Scope scope() {
         return scope;
     }

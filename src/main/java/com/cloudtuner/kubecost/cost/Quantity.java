@@ -9,8 +9,4 @@ public enum Quantity {
     public boolean isCost() {
         return ordinal() <= LB_COST.ordinal();
     }
-
-    public boolean isEfficiency() {
-        return this == CPU_EFFICIENCY || this == RAM_EFFICIENCY || this == TOTAL_EFFICIENCY;
-    }
 }

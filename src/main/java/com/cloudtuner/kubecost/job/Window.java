@@ -1,6 +1,5 @@
 package com.cloudtuner.kubecost.job;
 
-import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -20,10 +19,6 @@ public record Window(Instant start, Instant end) {
 
     public boolean isEmpty() {
         return start.equals(end);
-    }
-
-    public long hours() {
-        return Duration.between(start, end).toHours();
     }
 
     /** Consecutive windows of at most {@code hours} hours that together are this one. */

@@ -54,7 +54,7 @@ public final class DemoScenario {
         Map<ExporterMetric, ExporterDataset.SeriesData> clusterSeries = new LinkedHashMap<>();
         for (ExporterMetric m : ExporterMetric.values()) {
             if (m.scope() == ExporterMetric.Scope.CLUSTER) {
-                clusterSeries.put(m, data.series(m.metricName(prefix), labels(tenant, cluster, null)));
+                clusterSeries.put(m, data.series(m.metricName(prefix), ExporterDataset.exporterLabels(tenant, cluster, null)));
             }
         }
         ExporterDataset.SeriesData health = data.series(ExporterMetric.EXPORTER_SCRAPE_SUCCESS.metricName(prefix),
@@ -65,7 +65,7 @@ public final class DemoScenario {
             nsSeries[i] = new LinkedHashMap<>();
             for (ExporterMetric m : ExporterMetric.values()) {
                 if (m.scope() == ExporterMetric.Scope.NAMESPACE) {
-                    nsSeries[i].put(m, data.series(m.metricName(prefix), labels(tenant, cluster, NAMESPACES[i])));
+                    nsSeries[i].put(m, data.series(m.metricName(prefix), ExporterDataset.exporterLabels(tenant, cluster, NAMESPACES[i])));
                 }
             }
         }
@@ -105,17 +105,6 @@ public final class DemoScenario {
             clusterSeries.get(ExporterMetric.CLUSTER_TOTAL_EFFICIENCY).add(t, 0.58);
             health.add(t, 1);
         }
-    }
-
-    private static Map<String, String> labels(String tenant, String cluster, String namespace) {
-        Map<String, String> labels = new LinkedHashMap<>();
-        labels.put("tenant_id", tenant);
-        labels.put("cluster", cluster);
-        if (namespace != null) {
-            labels.put("namespace", namespace);
-        }
-        labels.put("currency", "USD");
-        return labels;
     }
 
     /** Four decimals: demo numbers a reader can add up. */

@@ -19,6 +19,25 @@ public final class ExporterDataset {
 
     private final Map<String, List<SeriesData>> families = new LinkedHashMap<>();
 
+    /**
+     * The labels the exporter puts on a cost series: {@code tenant_id}, {@code cluster},
+     * {@code namespace} (null for cluster-level series), {@code currency} USD, then any extra
+     * name/value pairs (a {@code prometheus_replica}, say).
+     */
+    public static Map<String, String> exporterLabels(String tenant, String cluster, String namespace, String... extra) {
+        Map<String, String> labels = new LinkedHashMap<>();
+        labels.put("tenant_id", tenant);
+        labels.put("cluster", cluster);
+        if (namespace != null) {
+            labels.put("namespace", namespace);
+        }
+        labels.put("currency", "USD");
+        for (int i = 0; i + 1 < extra.length; i += 2) {
+            labels.put(extra[i], extra[i + 1]);
+        }
+        return labels;
+    }
+
     /** A new series of gauge {@code metric}; samples are added in time order. */
     public SeriesData series(String metric, Map<String, String> labels) {
         SeriesData s = new SeriesData(metric, labels);

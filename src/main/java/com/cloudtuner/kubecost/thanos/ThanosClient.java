@@ -1,6 +1,7 @@
 package com.cloudtuner.kubecost.thanos;
 
 import com.cloudtuner.kubecost.config.ThanosProperties;
+import com.cloudtuner.kubecost.config.WorkerProperties;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.time.Duration;
@@ -32,9 +33,6 @@ import org.springframework.core.retry.Retryable;
  * warnings fails with {@link ThanosQueryException}, so partial data can never be mistaken for data.
  */
 public final class ThanosClient {
-
-    /** Prometheus refuses query_range answers with more points than this per series. */
-    public static final int MAX_POINTS_PER_SERIES = 11_000;
 
     private static final Logger log = LoggerFactory.getLogger(ThanosClient.class);
 
@@ -100,7 +98,7 @@ public final class ThanosClient {
 
     /**
      * A range query over [start, end] at {@code step}, split into requests of at most
-     * {@link #MAX_POINTS_PER_SERIES} points per series; the pieces are joined per series.
+     * {@link WorkerProperties#MAX_POINTS_PER_SERIES} points per series; the pieces are joined per series.
      */
     public List<PromSeries> queryRange(String expr, Instant start, Instant end, Duration step) {
         long stepMs = step.toMillis();
@@ -108,7 +106,7 @@ public final class ThanosClient {
             throw new IllegalArgumentException("step must be positive");
         }
         Map<Map<String, String>, List<PromSeries>> pieces = new LinkedHashMap<>();
-        long maxSpan = stepMs * (MAX_POINTS_PER_SERIES - 1);
+        long maxSpan = stepMs * (WorkerProperties.MAX_POINTS_PER_SERIES - 1);
         for (long from = start.toEpochMilli(); from <= end.toEpochMilli(); from += maxSpan + stepMs) {
             long to = Math.min(end.toEpochMilli(), from + maxSpan);
             Map<String, String> form = new LinkedHashMap<>();

@@ -2,7 +2,6 @@ package com.cloudtuner.kubecost.testing;
 
 import com.cloudtuner.kubecost.cost.ExporterMetric;
 import com.cloudtuner.kubecost.simulate.ExporterDataset;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.LongPredicate;
 import java.util.function.LongToDoubleFunction;
@@ -24,17 +23,7 @@ public final class Exporter {
     }
 
     public static Map<String, String> labels(String tenant, String cluster, String namespace, String... extra) {
-        Map<String, String> l = new LinkedHashMap<>();
-        l.put("tenant_id", tenant);
-        l.put("cluster", cluster);
-        if (namespace != null) {
-            l.put("namespace", namespace);
-        }
-        l.put("currency", "USD");
-        for (int i = 0; i + 1 < extra.length; i += 2) {
-            l.put(extra[i], extra[i + 1]);
-        }
-        return l;
+        return ExporterDataset.exporterLabels(tenant, cluster, namespace, extra);
     }
 
     /**

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.cloudtuner.kubecost.config.ThanosProperties;
+import com.cloudtuner.kubecost.config.WorkerProperties;
 import java.net.URI;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
@@ -160,7 +161,7 @@ class ThanosClientFaultTest {
             double s = Double.parseDouble(form.get("start"));
             double e = Double.parseDouble(form.get("end"));
             long points = Math.round((e - s) / 10) + 1;
-            assertThat(points).isLessThanOrEqualTo(ThanosClient.MAX_POINTS_PER_SERIES);
+            assertThat(points).isLessThanOrEqualTo(WorkerProperties.MAX_POINTS_PER_SERIES);
             assertThat(s).isEqualTo(previousEnd < 0 ? START.getEpochSecond() : previousEnd + 10);
             previousEnd = e;
             covered += points;
