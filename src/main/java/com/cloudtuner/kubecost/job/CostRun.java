@@ -70,7 +70,7 @@ public final class CostRun {
         if (!request.tenants().isEmpty()) {
             tenants = discovery.split(request.tenants());
         } else {
-            List<String> found = new ArrayList<>(discovery.discover(discoveryWindow).all());
+            List<String> found = new ArrayList<>(discovery.discover(discoveryWindow));
             if (request.eraseMissing()) {
                 found.addAll(storedTenants.apply(request.window())); // tenants whose data is gone entirely
             }

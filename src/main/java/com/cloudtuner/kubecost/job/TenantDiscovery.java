@@ -22,21 +22,17 @@ public final class TenantDiscovery {
 
     /** Tenants to process, and ids that do not match {@code worker.tenant-pattern} (never queried). */
     public record Tenants(List<String> valid, List<String> invalid) {
-        List<String> all() {
-            List<String> all = new ArrayList<>(valid);
-            all.addAll(invalid);
-            return all;
-        }
     }
 
-    public Tenants discover(Window window) {
+    /** Every tenant id on the exporter's series with data in the window, valid or not. */
+    public List<String> discover(Window window) {
         if (window.isEmpty()) {
-            return new Tenants(List.of(), List.of());
+            return List.of();
         }
-        return split(thanos.labelValues(ExporterReader.TENANT, PromQl.metricPrefixSelector(prefix),
-                window.start(), window.end()));
+        return thanos.labelValues(ExporterReader.TENANT, PromQl.metricPrefixSelector(prefix), window.start(), window.end());
     }
 
+    /** The ids that match {@code worker.tenant-pattern}, sorted and without repeats, and those that do not. */
     public Tenants split(List<String> ids) {
         List<String> valid = new ArrayList<>();
         List<String> invalid = new ArrayList<>();
