@@ -11,8 +11,6 @@ NEXT_DAY=2025-10-14
 TENANTS=acme,globex
 
 ./scripts/install-servers.sh
-echo "== building target/kubecost-worker.jar"
-mvn -B -q -Dstyle.color=never package -DskipTests
 
 work=$(mktemp -d /tmp/kubecost-demo.XXXXXX)
 pids=()
@@ -22,6 +20,9 @@ cleanup() {
   rm -rf "$work"
 }
 trap cleanup EXIT
+
+echo "== building target/kubecost-worker.jar"
+mvn -B -q package -DskipTests >"$work/build.log" 2>&1 || { cat "$work/build.log" >&2; exit 1; }
 
 free_port() {
   local port
