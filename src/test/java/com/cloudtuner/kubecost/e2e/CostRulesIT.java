@@ -29,7 +29,7 @@ import tools.jackson.databind.JsonNode;
  * generate the samples (comments show the arithmetic), never read from the worker.
  */
 @ExtendWith(RealServers.class)
-class CostRulesTest {
+class CostRulesIT {
 
     private static final long D0 = Instant.parse("2025-10-13T00:00:00Z").toEpochMilli();
     private static final long END = D0 + 4 * HOUR;

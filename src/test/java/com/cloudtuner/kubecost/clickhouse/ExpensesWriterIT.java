@@ -25,7 +25,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 @ExtendWith(RealServers.class)
-class ExpensesWriterTest {
+class ExpensesWriterIT {
 
     private static final Instant H0 = Instant.parse("2025-10-13T10:00:00Z");
     private static final Instant H1 = H0.plusSeconds(3600);

@@ -29,7 +29,7 @@ import tools.jackson.databind.json.JsonMapper;
 
 /** The backfill command over two days of {@link TwoDayScenario}, through the jar's entry point. */
 @ExtendWith(RealServers.class)
-class BackfillEndToEndTest {
+class BackfillEndToEndIT {
 
     private static final List<String> VALID_TENANTS = List.of("acme", "globex", "initech");
     private static final String[] BACKFILL = {"backfill", "--from=2025-10-13", "--to=2025-10-15"};

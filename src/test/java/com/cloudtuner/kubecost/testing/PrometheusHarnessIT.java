@@ -20,7 +20,7 @@ import tools.jackson.databind.json.JsonMapper;
 
 /** The harness's Prometheus serves what a test loads, read back with a plain HTTP client. */
 @ExtendWith(RealServers.class)
-class PrometheusHarnessTest {
+class PrometheusHarnessIT {
 
     private static final long T0 = Instant.parse("2025-10-13T00:00:00Z").getEpochSecond();
 

@@ -29,7 +29,7 @@ import tools.jackson.databind.JsonNode;
  * so the cost of any hour is known without running anything. Each test uses its own tenants.
  */
 @ExtendWith(RealServers.class)
-class HourlyRunTest {
+class HourlyRunIT {
 
     private static final Instant T0 = Instant.parse("2025-10-01T00:00:00Z");
     private static final long DAYS = 12;

@@ -22,7 +22,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 @ExtendWith(RealServers.class)
-class MigratorTest {
+class MigratorIT {
 
     private static final List<String> TABLES = List.of("k8s_expenses", "k8s_expenses_current", "k8s_cluster_expenses",
             "k8s_cluster_expenses_current", "k8s_expenses_runs", "k8s_expenses_watermarks");
@@ -106,13 +106,6 @@ class MigratorTest {
         }
         assertThat(history()).hasSize(2);
         assertThat(tables()).doesNotContain(Migrator.LOCK).contains("w39", "z");
-    }
-
-    @Test
-    void statementsSplitAtSemicolonsEndingALineAndDropCommentLines() {
-        Migration m = Migration.of("V7__x.sql", "-- a comment; with a semicolon\r\nSELECT 'a;b';\r\n\r\nSELECT 2;");
-        assertThat(m.statements()).containsExactly("SELECT 'a;b'", "SELECT 2");
-        assertThat(m.checksum()).isEqualTo(Migration.of("V7__x.sql", "-- a comment; with a semicolon\nSELECT 'a;b';\n\nSELECT 2;").checksum());
     }
 
     private List<String> tables() {

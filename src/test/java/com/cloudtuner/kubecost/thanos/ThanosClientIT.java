@@ -18,7 +18,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /** The client against a real Prometheus (the API Thanos Query serves), every endpoint it uses. */
 @ExtendWith(RealServers.class)
-class ThanosClientTest {
+class ThanosClientIT {
 
     private static final Instant H = Instant.parse("2025-10-13T10:00:00Z");
     private static final String ODD = "a\"b}c\\d\ne";
