@@ -91,7 +91,9 @@ public final class CostRun {
                 log.warn("tenant={} hours {} are older than worker.max-catch-up and were not processed; fill them with: {}",
                         tenant, plan.notCaughtUp(), RunReport.backfillCommand(plan));
             }
-            if (!plan.window().isEmpty()) {
+            // a tenant seen for the first time is kept even with nothing to compute yet
+            // (worker.reprocess-hours=0), so that its watermark starts here
+            if (!plan.window().isEmpty() || request.mode() == RunRequest.Mode.HOURLY && plan.watermark() == null) {
                 plans.add(plan);
             }
         }
@@ -133,9 +135,10 @@ public final class CostRun {
             return outcome;
         }
         List<String> errors = new ArrayList<>(outcome.errors());
-        boolean advances = request.mode() == RunRequest.Mode.HOURLY
-                && (plan.watermark() == null || outcome.writtenUntil().isAfter(plan.watermark()))
-                && outcome.writtenUntil().isAfter(plan.window().start());
+        boolean wroteHours = outcome.writtenUntil().isAfter(plan.window().start());
+        boolean firstSighting = plan.watermark() == null && plan.window().isEmpty();
+        boolean advances = request.mode() == RunRequest.Mode.HOURLY && (wroteHours || firstSighting)
+                && (plan.watermark() == null || outcome.writtenUntil().isAfter(plan.watermark()));
         if (advances) {
             try {
                 watermarks.advance(plan.tenant(), outcome.writtenUntil(), runId);

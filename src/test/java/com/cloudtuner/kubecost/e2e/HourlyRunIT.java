@@ -35,7 +35,7 @@ class HourlyRunIT {
     private static final long DAYS = 12;
     private static final Duration SETTLE = Duration.ofMinutes(10);
     private static final List<String> TENANTS = List.of("first", "next", "late", "outage", "longoutage", "flaky", "steady",
-            "disc-1", "disc-2");
+            "disc-1", "disc-2", "noreprocess");
 
     private static TestDatabase db;
     private static PrometheusServer prometheus;
@@ -100,6 +100,20 @@ class HourlyRunIT {
         // the next run re-processed hours end-2h..end and added end..end+1h
         assertLedger(next, "next", end.minusSeconds(2 * 3600), end.plusSeconds(3600), "succeeded", 6);
         assertThat(ledger(next, "next").get("rows_changed").asLong()).isEqualTo(2);
+    }
+
+    @Test
+    void withoutReprocessHoursANewTenantStartsAtItsFirstRun() {
+        Instant end = T0.plus(Duration.ofDays(5));
+        Worker.Result first = hourly(end.plus(SETTLE), "noreprocess", "--worker.reprocess-hours=0");
+        assertThat(first.exitCode()).as(first.toString()).isZero();
+        assertThat(hours("noreprocess", "a")).isEmpty();
+        assertThat(watermark("noreprocess")).isEqualTo(end);
+
+        Worker.Result next = hourly(end.plusSeconds(3600).plus(SETTLE), "noreprocess", "--worker.reprocess-hours=0");
+        assertThat(next.exitCode()).as(next.toString()).isZero();
+        assertThat(hours("noreprocess", "a")).containsExactly(end);
+        assertThat(watermark("noreprocess")).isEqualTo(end.plusSeconds(3600));
     }
 
     // ---- late data
@@ -220,9 +234,10 @@ class HourlyRunIT {
 
     // ---- helpers
 
-    private static Worker.Result hourly(Instant now, String... tenants) {
+    /** @param tenantsAndOptions tenant ids, and options starting with "--" */
+    private static Worker.Result hourly(Instant now, String... tenantsAndOptions) {
         List<String> args = new ArrayList<>(List.of("hourly", "--now=" + now));
-        Arrays.stream(tenants).forEach(t -> args.add("--tenant=" + t));
+        Arrays.stream(tenantsAndOptions).forEach(t -> args.add(t.startsWith("--") ? t : "--tenant=" + t));
         return Worker.run(servers, args.toArray(String[]::new));
     }
 
