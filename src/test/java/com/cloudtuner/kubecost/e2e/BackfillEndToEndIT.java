@@ -100,7 +100,7 @@ class BackfillEndToEndIT {
     void theLedgerHasOneRowPerTenantAndRun() {
         Map<String, double[]> expected = TwoDayScenario.expectedRows(VALID_TENANTS);
         for (Worker.Result run : List.of(first, second)) {
-            List<JsonNode> ledger = db.query("SELECT * FROM k8s_expenses_runs WHERE run_id = '" + runId(run) + "' ORDER BY cloud_account_id");
+            List<JsonNode> ledger = db.query("SELECT * FROM k8s_expenses_runs WHERE run_id = '" + run.runId() + "' ORDER BY cloud_account_id");
             assertThat(ledger).extracting(r -> r.get("cloud_account_id").asString()).containsExactlyElementsOf(VALID_TENANTS);
             for (JsonNode r : ledger) {
                 String tenant = r.get("cloud_account_id").asString();
@@ -118,12 +118,6 @@ class BackfillEndToEndIT {
         }
     }
 
-    private static String runId(Worker.Result run) {
-        String summary = run.outLines().get(0);
-        assertThat(summary).startsWith("run ");
-        return summary.split(" ")[1];
-    }
-
     @Test
     void theRejectedTenantIdIsNamedAndNothingIsWrittenForIt() {
         assertThat(first.err()).contains("skipped tenant id \"we\\\"ird}tenant\"");
@@ -132,8 +126,7 @@ class BackfillEndToEndIT {
 
     @Test
     void aDryRunPrintsTheRowsAndWritesNothing() throws Exception {
-        List<String> elsewhere = new ArrayList<>(servers);
-        elsewhere.replaceAll(a -> a.startsWith("--clickhouse.database=") ? "--clickhouse.database=" + db.name() + "_dry" : a);
+        List<String> elsewhere = Worker.withOption(servers, "clickhouse.database", db.name() + "_dry");
         Worker.Result dry = Worker.run(elsewhere, "backfill", "--from=2025-10-13", "--to=2025-10-15", "--tenant=globex", "--dry-run");
 
         assertThat(dry.exitCode()).as(dry.toString()).isZero();
@@ -157,8 +150,7 @@ class BackfillEndToEndIT {
         List<String> before = fullView();
         try (FaultProxy proxy = new FaultProxy(prometheus.url())) {
             proxy.failRequestsContaining("tenant_id=\"globex\"");
-            List<String> args = new ArrayList<>(servers);
-            args.replaceAll(a -> a.startsWith("--thanos.url=") ? "--thanos.url=" + proxy.url() : a);
+            List<String> args = new ArrayList<>(Worker.withOption(servers, "thanos.url", proxy.url()));
             args.add("--thanos.retries=1");
             Worker.Result r = Worker.run(args, BACKFILL);
 

@@ -5,6 +5,7 @@ import static com.cloudtuner.kubecost.testing.Exporter.MINUTE;
 import static com.cloudtuner.kubecost.testing.Exporter.always;
 import static com.cloudtuner.kubecost.testing.Exporter.labels;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 import static org.assertj.core.api.Assertions.within;
 
 import com.cloudtuner.kubecost.clickhouse.ClickHouseGateway;
@@ -155,7 +156,7 @@ class CostRulesIT {
         assertThat(coverages("r4-presence", "zero")).containsExactly(1.0, 1.0, 1.0, 1.0);
         assertThat(rows("r4-presence").stream().filter(r -> r.get("namespace").asString().equals("gap")))
                 .extracting(r -> hourIndex(r.get("h").asLong() * 1000), r -> r.get("cost").asDouble())
-                .containsExactly(org.assertj.core.groups.Tuple.tuple(0, 3.0), org.assertj.core.groups.Tuple.tuple(2, 3.0));
+                .containsExactly(tuple(0, 3.0), tuple(2, 3.0));
     }
 
     // ---- rule 5: HA replicas
@@ -185,11 +186,11 @@ class CostRulesIT {
     private static void rule6Data(Exporter e) {
         long clusterEnd = D0 + 3 * HOUR; // hour 3 has namespace data only
         Map<String, String> c = labels("r6-unalloc", "c", null);
-        double[][] cluster = {{10, 6, 3, 0.5, 0.3, 0.2}};
+        double[] cluster = {10, 6, 3, 0.5, 0.3, 0.2};
         ExporterMetric[] clusterCosts = {ExporterMetric.CLUSTER_TOTAL_COST, ExporterMetric.CLUSTER_CPU_COST, ExporterMetric.CLUSTER_RAM_COST,
                 ExporterMetric.CLUSTER_PV_COST, ExporterMetric.CLUSTER_NETWORK_COST, ExporterMetric.CLUSTER_LB_COST};
         for (int i = 0; i < clusterCosts.length; i++) {
-            double v = cluster[0][i];
+            double v = cluster[i];
             e.gauge(clusterCosts[i], c, D0 + OFFSET, clusterEnd, MINUTE, always(), t -> v);
         }
         e.gauge(ExporterMetric.CLUSTER_CPU_EFFICIENCY, c, D0 + OFFSET, clusterEnd, MINUTE, always(), t -> 0.5);

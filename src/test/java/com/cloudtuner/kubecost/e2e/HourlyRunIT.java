@@ -197,9 +197,7 @@ class HourlyRunIT {
         Worker.Result failing;
         try (FaultProxy proxy = new FaultProxy(prometheus.url())) {
             proxy.failRequestsContaining("tenant_id=\"flaky\"");
-            List<String> args = new ArrayList<>(servers);
-            args.replaceAll(a -> a.startsWith("--thanos.url=") ? "--thanos.url=" + proxy.url() : a);
-            failing = Worker.run(args, "hourly", "--now=" + e2.plus(SETTLE), "--tenant=flaky", "--tenant=steady");
+            failing = Worker.run(Worker.withOption(servers, "thanos.url", proxy.url()), "hourly", "--now=" + e2.plus(SETTLE), "--tenant=flaky", "--tenant=steady");
         }
         assertThat(failing.exitCode()).as(failing.toString()).isEqualTo(1);
         assertThat(failing.err()).contains("tenant flaky failed");
@@ -268,7 +266,7 @@ class HourlyRunIT {
     }
 
     private static JsonNode ledger(Worker.Result run, String tenant) {
-        String runId = run.outLines().get(0).split(" ")[1];
+        String runId = run.runId();
         List<JsonNode> rows = db.query("SELECT *, toUnixTimestamp(window_start) AS ws, toUnixTimestamp(window_end) AS we"
                 + " FROM k8s_expenses_runs WHERE run_id = '" + runId + "' AND cloud_account_id = '" + tenant + "'");
         assertThat(rows).as("one ledger row for " + tenant + " in run " + runId).hasSize(1);

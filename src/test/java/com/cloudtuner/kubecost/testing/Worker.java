@@ -17,6 +17,15 @@ public final class Worker {
             return out.lines().toList();
         }
 
+        /** The run id from the summary's first line, "run ID ...". */
+        public String runId() {
+            String summary = outLines().isEmpty() ? "" : outLines().get(0);
+            if (!summary.startsWith("run ")) {
+                throw new AssertionError("no run summary in:\n" + this);
+            }
+            return summary.split(" ")[1];
+        }
+
         @Override
         public String toString() {
             return "exit " + exitCode + "\n--- stdout\n" + out + "--- stderr\n" + err;
@@ -37,6 +46,15 @@ public final class Worker {
             code = KubecostWorkerApplication.run(all.toArray(String[]::new), o, e);
         }
         return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    }
+
+    /** A copy of {@code args} with option {@code --name=...} set to {@code value} instead. */
+    public static List<String> withOption(List<String> args, String name, String value) {
+        String prefix = "--" + name + "=";
+        if (args.stream().noneMatch(a -> a.startsWith(prefix))) {
+            throw new IllegalArgumentException("no " + prefix + " in " + args);
+        }
+        return args.stream().map(a -> a.startsWith(prefix) ? prefix + value : a).toList();
     }
 
     /** Arguments pointing the worker at a test's servers, with fast retries. */
