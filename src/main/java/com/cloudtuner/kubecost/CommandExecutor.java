@@ -7,10 +7,12 @@ import com.cloudtuner.kubecost.clickhouse.Migrator;
 import com.cloudtuner.kubecost.config.ClickHouseProperties;
 import com.cloudtuner.kubecost.config.ThanosProperties;
 import com.cloudtuner.kubecost.config.WorkerProperties;
-import com.cloudtuner.kubecost.job.CostJobLauncher;
-import com.cloudtuner.kubecost.job.RunReport;
-import com.cloudtuner.kubecost.job.RunRequest;
-import com.cloudtuner.kubecost.job.TenantDiscovery;
+import com.cloudtuner.kubecost.clickhouse.ClickHouseGateway;
+import com.cloudtuner.kubecost.run.CostJob;
+import com.cloudtuner.kubecost.run.RunReport;
+import com.cloudtuner.kubecost.run.RunRequest;
+import com.cloudtuner.kubecost.run.TenantIds;
+import com.cloudtuner.kubecost.thanos.ThanosClient;
 import com.cloudtuner.kubecost.simulate.DemoScenario;
 import com.cloudtuner.kubecost.simulate.ExporterDataset;
 import java.io.IOException;
@@ -29,21 +31,25 @@ final class CommandExecutor {
     private static final Logger log = LoggerFactory.getLogger(CommandExecutor.class);
 
     private final Migrator migrator;
-    private final CostJobLauncher launcher;
-    private final TenantDiscovery discovery;
+    private final CostJob job;
+    private final TenantIds tenantIds;
     private final WorkerProperties worker;
     private final ThanosProperties thanos;
     private final ClickHouseProperties clickhouse;
+    private final ThanosClient thanosClient;
+    private final ClickHouseGateway gateway;
     private final Clock clock;
 
-    CommandExecutor(Migrator migrator, CostJobLauncher launcher, TenantDiscovery discovery, WorkerProperties worker,
-                    ThanosProperties thanos, ClickHouseProperties clickhouse, Clock clock) {
+    CommandExecutor(Migrator migrator, CostJob job, TenantIds tenantIds, WorkerProperties worker, ThanosProperties thanos,
+                    ClickHouseProperties clickhouse, ThanosClient thanosClient, ClickHouseGateway gateway, Clock clock) {
         this.migrator = migrator;
-        this.launcher = launcher;
-        this.discovery = discovery;
+        this.job = job;
+        this.tenantIds = tenantIds;
         this.worker = worker;
         this.thanos = thanos;
         this.clickhouse = clickhouse;
+        this.thanosClient = thanosClient;
+        this.gateway = gateway;
         this.clock = clock;
     }
 
@@ -51,9 +57,11 @@ final class CommandExecutor {
         if (command instanceof Command.Simulate s) {
             return simulate(s, out, err);
         }
-        log.info("config: {} {} worker[prefix={}, mode={}, reprocess-hours={}, settle-delay={}, max-catch-up={}, chunk-hours={}, parallelism={}]",
-                thanos, clickhouse, worker.exporter().prefix(), worker.exporter().metricMode(), worker.reprocessHours(),
-                worker.settleDelay(), worker.maxCatchUp(), worker.effectiveChunkHours(), worker.parallelism());
+        log.info("config: {} {} worker[prefix={}, mode={}, read-mode={}, reprocess-hours={}, settle-delay={}, max-catch-up={},"
+                        + " chunk-hours={}, parallelism={}, batch={}]",
+                thanos, clickhouse, worker.exporter().prefix(), worker.exporter().metricMode(), worker.readMode(),
+                worker.reprocessHours(), worker.settleDelay(), worker.maxCatchUp(), worker.effectiveChunkHours(),
+                worker.parallelism(), worker.batch());
         if (command instanceof Command.Migrate) {
             Integer failed = migrate(err);
             if (failed != null) {
@@ -73,7 +81,7 @@ final class CommandExecutor {
         } else {
             throw new IllegalStateException("unhandled command " + command);
         }
-        if (!explicit.isEmpty() && discovery.split(explicit).valid().isEmpty()) {
+        if (!explicit.isEmpty() && tenantIds.split(explicit).valid().isEmpty()) {
             err.println("kubecost-worker: no tenant id given matches worker.tenant-pattern (" + worker.tenantPattern() + ")");
             return KubecostWorkerApplication.EXIT_USAGE;
         }
@@ -83,7 +91,11 @@ final class CommandExecutor {
                 return failed;
             }
         }
-        RunReport report = launcher.launch(request, out);
+        RunReport report = job.run(request, out);
+        log.info("run={} {} ended in {} ms: {} tenants, {} failed, exit {}; thanos requests={} retries={}, clickhouse statements={}",
+                report.runId(), request.mode().label(), report.elapsed().toMillis(), report.outcomes().size(),
+                report.failedTenants(), report.exitCode(), thanosClient.requestCount(), thanosClient.retryCount(),
+                gateway.statementCount());
         report.print(request.dryRun() ? err : out, err);
         return report.exitCode();
     }

@@ -1,22 +1,16 @@
 package com.cloudtuner.kubecost;
 
 import com.cloudtuner.kubecost.clickhouse.ClickHouseGateway;
-import com.cloudtuner.kubecost.clickhouse.ExpensesWriter;
 import com.cloudtuner.kubecost.clickhouse.MigrationSource;
 import com.cloudtuner.kubecost.clickhouse.Migrator;
-import com.cloudtuner.kubecost.clickhouse.RunLedger;
-import com.cloudtuner.kubecost.clickhouse.Watermarks;
 import com.cloudtuner.kubecost.config.ClickHouseProperties;
 import com.cloudtuner.kubecost.config.ThanosProperties;
 import com.cloudtuner.kubecost.config.WorkerProperties;
 import com.cloudtuner.kubecost.cost.CostRules;
 import com.cloudtuner.kubecost.cost.HourlyCostCalculator;
-import com.cloudtuner.kubecost.job.CostJobLauncher;
-import com.cloudtuner.kubecost.job.CostRun;
-import com.cloudtuner.kubecost.job.ExporterReader;
-import com.cloudtuner.kubecost.job.HourlyPlanner;
-import com.cloudtuner.kubecost.job.TenantDiscovery;
-import com.cloudtuner.kubecost.job.TenantProcessor;
+import com.cloudtuner.kubecost.run.CostJob;
+import com.cloudtuner.kubecost.run.CostJobs;
+import com.cloudtuner.kubecost.run.TenantIds;
 import com.cloudtuner.kubecost.thanos.ThanosClient;
 import java.time.Clock;
 import org.springframework.batch.core.launch.JobOperator;
@@ -55,30 +49,21 @@ class WorkerConfiguration {
     }
 
     @Bean
-    TenantDiscovery tenantDiscovery(ThanosClient thanos, WorkerProperties worker) {
-        return new TenantDiscovery(thanos, worker.exporter().prefix(), worker.tenantRegex());
+    TenantIds tenantIds(WorkerProperties worker) {
+        return new TenantIds(worker.tenantRegex());
     }
 
     @Bean
-    CostRun costRun(ThanosClient thanos, HourlyCostCalculator calculator, ClickHouseGateway ch, TenantDiscovery discovery,
-                    WorkerProperties worker, Clock clock) {
-        ExporterReader reader = new ExporterReader(thanos, worker.exporter().prefix(), worker.exporter().healthLookback());
-        ExpensesWriter writer = new ExpensesWriter(ch, clock);
-        TenantProcessor processor = new TenantProcessor(reader, calculator, writer, worker.effectiveChunkHours(), clock);
-        HourlyPlanner planner = new HourlyPlanner(worker.settleDelay(), worker.reprocessHours(), worker.maxCatchUp());
-        return new CostRun(discovery, planner, processor, new RunLedger(ch), new Watermarks(ch, clock),
-                w -> writer.tenantsWithRows(w.start(), w.end()), worker.parallelism(), clock);
+    CostJob costJob(JobRepository jobRepository, JobOperator jobOperator, ThanosClient thanos, ClickHouseGateway ch,
+                    HourlyCostCalculator calculator, TenantIds tenantIds, WorkerProperties worker,
+                    ClickHouseProperties clickhouse, Clock clock) {
+        return CostJobs.wire(jobRepository, jobOperator, thanos, ch, calculator, tenantIds, worker, clickhouse, clock);
     }
 
     @Bean
-    CostJobLauncher costJobLauncher(JobRepository jobRepository, JobOperator jobOperator, CostRun costRun) {
-        return new CostJobLauncher(jobRepository, jobOperator, costRun);
-    }
-
-    @Bean
-    CommandExecutor commandExecutor(Migrator migrator, CostJobLauncher launcher, TenantDiscovery discovery,
-                                    WorkerProperties worker, ThanosProperties thanos, ClickHouseProperties clickhouse,
-                                    Clock clock) {
-        return new CommandExecutor(migrator, launcher, discovery, worker, thanos, clickhouse, clock);
+    CommandExecutor commandExecutor(Migrator migrator, CostJob job, TenantIds tenantIds, WorkerProperties worker,
+                                    ThanosProperties thanos, ClickHouseProperties clickhouse, ThanosClient thanosClient,
+                                    ClickHouseGateway gateway, Clock clock) {
+        return new CommandExecutor(migrator, job, tenantIds, worker, thanos, clickhouse, thanosClient, gateway, clock);
     }
 }

@@ -1,6 +1,6 @@
 package com.cloudtuner.kubecost.cli;
 
-import com.cloudtuner.kubecost.job.Window;
+import com.cloudtuner.kubecost.cost.Window;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.DateTimeException;

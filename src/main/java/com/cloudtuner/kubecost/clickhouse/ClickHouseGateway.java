@@ -13,6 +13,8 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import tools.jackson.databind.JsonNode;
@@ -33,6 +35,7 @@ public final class ClickHouseGateway implements AutoCloseable {
     private final Client client;
     private final Client serverClient;
     private final String database;
+    private final AtomicLong statements = new AtomicLong();
 
     public ClickHouseGateway(ClickHouseProperties props) {
         this.database = props.database();
@@ -66,6 +69,7 @@ public final class ClickHouseGateway implements AutoCloseable {
 
     /** Rows of a SELECT, one JSON object each; {@code FORMAT JSONEachRow} is appended here. */
     public List<JsonNode> select(String sql) {
+        statements.incrementAndGet();
         List<JsonNode> rows = new ArrayList<>();
         try (QueryResponse response = client.query(sql + "\nFORMAT JSONEachRow").get();
              BufferedReader reader = new BufferedReader(
@@ -82,8 +86,29 @@ public final class ClickHouseGateway implements AutoCloseable {
         return rows;
     }
 
+    /** Rows of a SELECT in TabSeparated text, unescaped, handed over one at a time; {@code FORMAT} is appended here. */
+    public void selectTabSeparated(String sql, Consumer<String[]> row) {
+        statements.incrementAndGet();
+        try (QueryResponse response = client.query(sql + "\nFORMAT TabSeparated").get();
+             BufferedReader reader = new BufferedReader(
+                     new InputStreamReader(response.getInputStream(), StandardCharsets.UTF_8), 1 << 16)) {
+            String line;
+            while ((line = reader.readLine()) != null) {
+                row.accept(TabSeparated.fields(line));
+            }
+        } catch (Exception e) {
+            throw translate(e, sql);
+        }
+    }
+
+    /** Statements sent so far (selects, inserts and the rest). */
+    public long statementCount() {
+        return statements.get();
+    }
+
     /** One insert of newline-separated JSON objects. */
     public void insertJsonEachRow(String table, byte[] rows) {
+        statements.incrementAndGet();
         try {
             client.insert(table, new ByteArrayInputStream(rows), ClickHouseFormat.JSONEachRow).get().close();
         } catch (Exception e) {
@@ -91,7 +116,8 @@ public final class ClickHouseGateway implements AutoCloseable {
         }
     }
 
-    private static void run(Client c, String sql) {
+    private void run(Client c, String sql) {
+        statements.incrementAndGet();
         try {
             c.execute(sql).get().close();
         } catch (Exception e) {

@@ -1,10 +1,12 @@
 package com.cloudtuner.kubecost.clickhouse;
 
+import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.List;
 import tools.jackson.databind.node.ObjectNode;
 
-/** Appends one row per tenant and run to k8s_expenses_runs. */
+/** Appends rows to k8s_expenses_runs: one per tenant and run, a batch of tenants in one insert. */
 public final class RunLedger {
 
     static final String TABLE = "k8s_expenses_runs";
@@ -25,20 +27,27 @@ public final class RunLedger {
                         WriteResult written, Instant startedAt, Instant finishedAt, String error) {
     }
 
-    public void record(Entry e) {
-        ObjectNode row = ClickHouseGateway.json().createObjectNode()
-                .put("run_id", e.runId())
-                .put("mode", e.mode())
-                .put("cloud_account_id", e.tenant())
-                .put("window_start", e.windowStart().getEpochSecond())
-                .put("window_end", e.windowEnd().getEpochSecond())
-                .put("status", e.status())
-                .put("rows_written", e.written().rows())
-                .put("rows_changed", e.written().changed())
-                .put("rows_tombstoned", e.written().tombstoned())
-                .put("started_at", e.startedAt().getEpochSecond())
-                .put("finished_at", e.finishedAt().getEpochSecond())
-                .put("error", e.error());
-        ch.insertJsonEachRow(TABLE, (row + "\n").getBytes(StandardCharsets.UTF_8));
+    public void record(List<Entry> entries) {
+        if (entries.isEmpty()) {
+            return;
+        }
+        ByteArrayOutputStream body = new ByteArrayOutputStream(entries.size() * 300);
+        for (Entry e : entries) {
+            ObjectNode row = ClickHouseGateway.json().createObjectNode()
+                    .put("run_id", e.runId())
+                    .put("mode", e.mode())
+                    .put("cloud_account_id", e.tenant())
+                    .put("window_start", e.windowStart().getEpochSecond())
+                    .put("window_end", e.windowEnd().getEpochSecond())
+                    .put("status", e.status())
+                    .put("rows_written", e.written().rows())
+                    .put("rows_changed", e.written().changed())
+                    .put("rows_tombstoned", e.written().tombstoned())
+                    .put("started_at", e.startedAt().getEpochSecond())
+                    .put("finished_at", e.finishedAt().getEpochSecond())
+                    .put("error", e.error());
+            body.writeBytes((row + "\n").getBytes(StandardCharsets.UTF_8));
+        }
+        ch.insertJsonEachRow(TABLE, body.toByteArray());
     }
 }

@@ -1,5 +1,6 @@
 package com.cloudtuner.kubecost.clickhouse;
 
+import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
@@ -34,12 +35,21 @@ public final class Watermarks {
         return marks;
     }
 
-    public void advance(String tenant, Instant watermark, String runId) {
-        ObjectNode row = ClickHouseGateway.json().createObjectNode()
-                .put("cloud_account_id", tenant)
-                .put("watermark", watermark.getEpochSecond())
-                .put("run_id", runId)
-                .put("updated_at", clock.instant().getEpochSecond());
-        ch.insertJsonEachRow(TABLE, (row + "\n").getBytes(StandardCharsets.UTF_8));
+    /** Moves each tenant's watermark to the instant given (never back: the table keeps the largest). One insert. */
+    public void advance(Map<String, Instant> watermarks, String runId) {
+        if (watermarks.isEmpty()) {
+            return;
+        }
+        long now = clock.instant().getEpochSecond();
+        ByteArrayOutputStream body = new ByteArrayOutputStream(watermarks.size() * 120);
+        watermarks.forEach((tenant, watermark) -> {
+            ObjectNode row = ClickHouseGateway.json().createObjectNode()
+                    .put("cloud_account_id", tenant)
+                    .put("watermark", watermark.getEpochSecond())
+                    .put("run_id", runId)
+                    .put("updated_at", now);
+            body.writeBytes((row + "\n").getBytes(StandardCharsets.UTF_8));
+        });
+        ch.insertJsonEachRow(TABLE, body.toByteArray());
     }
 }

@@ -13,7 +13,8 @@ public record ClickHouseProperties(
         @DefaultValue("") String password,
         @DefaultValue("default") String database,
         @DefaultValue("300s") Duration socketTimeout,
-        @DefaultValue("10m") Duration migrationLockTimeout) {
+        @DefaultValue("10m") Duration migrationLockTimeout,
+        @DefaultValue("100000") int maxInsertRows) {
 
     public ClickHouseProperties {
         String scheme = url.getScheme();
@@ -28,6 +29,7 @@ public record ClickHouseProperties(
         }
         password = password == null ? "" : password;
         WorkerProperties.requirePositive(socketTimeout.toMillis(), "clickhouse.socket-timeout");
+        WorkerProperties.requireAtLeast(maxInsertRows, 1, "clickhouse.max-insert-rows");
     }
 
     @Override

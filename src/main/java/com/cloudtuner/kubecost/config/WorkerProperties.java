@@ -19,7 +19,12 @@ public record WorkerProperties(
         @DefaultValue("7d") Duration maxCatchUp,
         @DefaultValue("24") int chunkHours,
         @DefaultValue("4") int parallelism,
-        @DefaultValue("true") boolean migrateOnStart) {
+        @DefaultValue("true") boolean migrateOnStart,
+        @DefaultValue("aggregated") ReadMode readMode,
+        @DefaultValue Batch batch) {
+
+    /** How the exporter's series are read: hourly sums computed by the store, or every raw sample. */
+    public enum ReadMode { AGGREGATED, RAW }
 
     /** Prometheus' limit on points per series in one query_range answer; raw reads keep to it too. */
     public static final int MAX_POINTS_PER_SERIES = 11_000;
@@ -57,6 +62,25 @@ public record WorkerProperties(
     public int effectiveChunkHours() {
         long limitHours = MAX_POINTS_PER_SERIES * exporter.minScrapeInterval().toMillis() / 3_600_000L;
         return (int) Math.max(1, Math.min(chunkHours, limitHours));
+    }
+
+    /**
+     * Tenants read and written together.
+     *
+     * @param maxSeries      series of one metric a batch's answer may hold (a tenant's namespaces × clusters)
+     * @param maxTenants     tenants per batch
+     * @param maxRawSamples  raw samples one raw read may hold; raw reads take fewer hours at a time to keep to it
+     */
+    public record Batch(
+            @DefaultValue("5000") int maxSeries,
+            @DefaultValue("250") int maxTenants,
+            @DefaultValue("4000000") long maxRawSamples) {
+
+        public Batch {
+            requireAtLeast(maxSeries, 1, "worker.batch.max-series");
+            requireAtLeast(maxTenants, 1, "worker.batch.max-tenants");
+            requireAtLeast(maxRawSamples, 1, "worker.batch.max-raw-samples");
+        }
     }
 
     /**

@@ -4,26 +4,44 @@ import java.util.Objects;
 
 /**
  * Raw samples of one stored series, as the metrics store returned them. Two series that differ
- * only in labels we ignore (an HA pair's {@code prometheus_replica}, say) arrive as two
- * {@code Series} with the same identity; the calculator combines them.
+ * only in labels the rules ignore (an HA pair's {@code prometheus_replica}, say) arrive as two
+ * {@code Series} whose {@link #replica} differs; the calculator pools them.
  *
- * @param namespace  null for cluster-level and health series
- * @param currency   null when the series has no currency label (health series)
- * @param timestamps epoch milliseconds, ascending
+ * @param namespace      null for cluster-level and health series
+ * @param currency       null when the series has no currency label (health series)
+ * @param replica        the series' other labels as one text ("" when it has none): which scrape target it comes from
+ * @param intervalHintMs the scrape interval one sample stands for, when it is known from more samples than
+ *                       these (the aggregated read measured it over the whole window); 0 to measure it here
+ * @param timestamps     epoch milliseconds, ascending
  */
 public record Series(ExporterMetric metric, String tenant, String cluster, String namespace, String currency,
-                     long[] timestamps, double[] values) {
+                     String replica, long intervalHintMs, long[] timestamps, double[] values) {
 
     public Series {
         Objects.requireNonNull(metric, "metric");
         Objects.requireNonNull(tenant, "tenant");
         Objects.requireNonNull(cluster, "cluster");
+        Objects.requireNonNull(replica, "replica");
         if (timestamps.length != values.length) {
             throw new IllegalArgumentException("timestamps and values differ in length");
         }
         if (metric.scope() == ExporterMetric.Scope.NAMESPACE && namespace == null) {
             throw new IllegalArgumentException(metric + " needs a namespace");
         }
+    }
+
+    /** A series of the only replica, its interval measured from its samples. */
+    public Series(ExporterMetric metric, String tenant, String cluster, String namespace, String currency,
+                  long[] timestamps, double[] values) {
+        this(metric, tenant, cluster, namespace, currency, "", 0, timestamps, values);
+    }
+
+    public SeriesRef ref() {
+        return new SeriesRef(metric, tenant, cluster, namespace, currency, replica);
+    }
+
+    public Series withIntervalHint(long intervalMs) {
+        return new Series(metric, tenant, cluster, namespace, currency, replica, intervalMs, timestamps, values);
     }
 
     public int size() {

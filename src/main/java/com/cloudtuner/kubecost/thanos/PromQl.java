@@ -1,6 +1,9 @@
 package com.cloudtuner.kubecost.thanos;
 
+import java.util.Collection;
+import java.util.List;
 import java.util.Map;
+import java.util.StringJoiner;
 import java.util.regex.Pattern;
 
 /** Builds PromQL selectors. Every label value that enters a query string passes through {@link #quote}. */
@@ -33,6 +36,49 @@ public final class PromQl {
             }
         }
         return sb.append('"').toString();
+    }
+
+    /**
+     * A regular expression (RE2, as Prometheus, Thanos and VictoriaMetrics use) matching exactly
+     * {@code value}: every metacharacter escaped, like Go's {@code regexp.QuoteMeta}, so that
+     * {@code team.a} never matches {@code teamxa}.
+     */
+    public static String regexLiteral(String value) {
+        StringBuilder sb = new StringBuilder(value.length() + 8);
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if ("\\.+*?()|[]{}^$".indexOf(c) >= 0) {
+                sb.append('\\');
+            }
+            sb.append(c);
+        }
+        return sb.toString();
+    }
+
+    /**
+     * {@code label=~"v1|v2|..."}: the label is one of these values exactly. The server anchors the
+     * expression at both ends, so {@code acme} never matches {@code acme-eu}.
+     */
+    public static String anyOf(String label, Collection<String> values) {
+        if (!LABEL.matcher(label).matches()) {
+            throw new IllegalArgumentException("not a label name: " + label);
+        }
+        if (values.isEmpty()) {
+            throw new IllegalArgumentException("no values for " + label);
+        }
+        StringJoiner alternatives = new StringJoiner("|");
+        for (String v : values) {
+            alternatives.add(regexLiteral(v));
+        }
+        return label + "=~" + quote(alternatives.toString());
+    }
+
+    /** {@code metric{matcher,...}}; each matcher already a complete, quoted {@code label op "value"}. */
+    public static String selector(String metric, List<String> matchers) {
+        if (!NAME.matcher(metric).matches()) {
+            throw new IllegalArgumentException("not a metric name: " + metric);
+        }
+        return metric + "{" + String.join(",", matchers) + "}";
     }
 
     /** {@code metric{label="value",...}} with every value quoted. */

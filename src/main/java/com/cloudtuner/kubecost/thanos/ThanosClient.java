@@ -11,6 +11,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
 import okhttp3.Credentials;
 import okhttp3.FormBody;
 import okhttp3.HttpUrl;
@@ -26,6 +27,7 @@ import org.springframework.core.retry.RetryPolicy;
 import org.springframework.core.retry.RetryState;
 import org.springframework.core.retry.RetryTemplate;
 import org.springframework.core.retry.Retryable;
+import tools.jackson.core.exc.JacksonIOException;
 
 /**
  * The Thanos Query HTTP API (which plain Prometheus serves too). Every request asks for complete,
@@ -40,6 +42,8 @@ public final class ThanosClient {
     private final HttpUrl base;
     private final ThanosProperties props;
     private final RetryTemplate retry;
+    private final AtomicLong requests = new AtomicLong();
+    private final AtomicLong retries = new AtomicLong();
 
     public ThanosClient(ThanosProperties props) {
         this.props = props;
@@ -61,6 +65,7 @@ public final class ThanosClient {
             @Override
             public void beforeRetry(RetryPolicy policy, Retryable<?> retryable, RetryState state) {
                 Throwable last = state.getLastException();
+                retries.incrementAndGet();
                 log.warn("thanos request retry {}: {}", state.getRetryCount(), last == null ? retryable.getName() : last.getMessage());
             }
         });
@@ -81,7 +86,7 @@ public final class ThanosClient {
         Map<String, String> form = new LinkedHashMap<>();
         form.put("query", selector + "[" + rangeMs + "ms]");
         form.put("time", seconds(end.toEpochMilli() - 1));
-        List<PromSeries> answer = post("api/v1/query", form, ApiResponseParser::readSamples);
+        List<PromSeries> answer = post("api/v1/query", form, ApiResponseParser.samples(ResultType.MATRIX));
         long from = start.toEpochMilli();
         List<PromSeries> trimmed = new ArrayList<>(answer.size());
         for (PromSeries s : answer) {
@@ -96,9 +101,19 @@ public final class ThanosClient {
         return trimmed;
     }
 
+    /** An instant query of an expression that gives an instant vector, evaluated at {@code time}. */
+    public List<PromSeries> instantVector(String expr, Instant time) {
+        Map<String, String> form = new LinkedHashMap<>();
+        form.put("query", expr);
+        form.put("time", seconds(time.toEpochMilli()));
+        return post("api/v1/query", form, ApiResponseParser.samples(ResultType.VECTOR));
+    }
+
     /**
      * A range query over [start, end] at {@code step}, split into requests of at most
      * {@link WorkerProperties#MAX_POINTS_PER_SERIES} points per series; the pieces are joined per series.
+     * Every point must lie on the requested grid: a server (or a query frontend aligning ranges to
+     * the step) that moves it would silently change what each point covers.
      */
     public List<PromSeries> queryRange(String expr, Instant start, Instant end, Duration step) {
         long stepMs = step.toMillis();
@@ -114,7 +129,14 @@ public final class ThanosClient {
             form.put("start", seconds(from));
             form.put("end", seconds(to));
             form.put("step", BigDecimal.valueOf(stepMs, 3).toPlainString());
-            for (PromSeries s : post("api/v1/query_range", form, ApiResponseParser::readSamples)) {
+            for (PromSeries s : post("api/v1/query_range", form, ApiResponseParser.samples(ResultType.MATRIX))) {
+                for (long t : s.timestamps()) {
+                    if (t < from || t > to || (t - from) % stepMs != 0) {
+                        throw new ThanosQueryException("query_range " + expr + ": a point at " + Instant.ofEpochMilli(t)
+                                + " is off the requested grid (" + Instant.ofEpochMilli(from) + " every " + step
+                                + "); is a query frontend aligning ranges to the step?", false);
+                    }
+                }
                 pieces.computeIfAbsent(s.labels(), k -> new ArrayList<>()).add(s);
             }
         }
@@ -168,6 +190,7 @@ public final class ThanosClient {
         p.put("partial_response", "false");
         p.put("dedup", "true");
         p.put("max_source_resolution", props.maxSourceResolution());
+        p.put("nocache", "1"); // VictoriaMetrics: a cached answer would hide samples that arrived late
         return p;
     }
 
@@ -200,7 +223,17 @@ public final class ThanosClient {
         }
     }
 
+    /** Requests sent so far, retries included. */
+    public long requestCount() {
+        return requests.get();
+    }
+
+    public long retryCount() {
+        return retries.get();
+    }
+
     private <T> T exchange(Request request, String what, ApiResponseParser.DataReader<T> reader) {
+        requests.incrementAndGet();
         try (Response response = http.newCall(request).execute()) {
             ResponseBody body = response.body();
             int code = response.code();
@@ -218,7 +251,8 @@ public final class ThanosClient {
             String text = body.string();
             throw new ThanosQueryException(what + ": HTTP " + code + ": "
                     + text.substring(0, Math.min(200, text.length())).strip(), isRetryable(code));
-        } catch (IOException e) {
+        } catch (IOException | JacksonIOException e) {
+            // the connection failed, or broke while the body streamed in: worth another try
             throw new ThanosQueryException(what + ": " + e, true, e);
         }
     }

@@ -19,4 +19,17 @@ public class ThanosQueryException extends RuntimeException {
     public boolean retryable() {
         return retryable;
     }
+
+    /**
+     * Whether no answer came at all (the connection failed or broke): a fault of the way to the
+     * server, not of one query's data, so asking for fewer tenants would not help.
+     */
+    public boolean unanswered() {
+        for (Throwable t = getCause(); t != null; t = t.getCause()) {
+            if (t instanceof java.io.IOException || t instanceof tools.jackson.core.exc.JacksonIOException) {
+                return true;
+            }
+        }
+        return false;
+    }
 }

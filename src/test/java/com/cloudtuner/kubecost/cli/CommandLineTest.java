@@ -3,7 +3,7 @@ package com.cloudtuner.kubecost.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.cloudtuner.kubecost.job.Window;
+import com.cloudtuner.kubecost.cost.Window;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;

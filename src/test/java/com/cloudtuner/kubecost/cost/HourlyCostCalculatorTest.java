@@ -67,24 +67,39 @@ class HourlyCostCalculatorTest {
     }
 
     @Test
-    void aHealthSampleOlderThanTheLookbackVouchesForNothing() {
-        // Health stops after minute 9; with a 5 minute lookback it still covers minutes 0..14.
-        Series cost = nsEveryMinute("a", H, 60, t -> true, t -> minuteOf(t) < 15 ? 1.0 : 7.0);
-        Series health = everyMinute(ExporterMetric.EXPORTER_SCRAPE_SUCCESS, null, H, 10, t -> true, t -> 1);
+    void aFailureOlderThanTheLookbackNoLongerInvalidatesSamples() {
+        // Health reports 1 for minutes 0..9, then 0 at minute 10, then nothing: with a 5 minute look-back
+        // the 0 speaks for minutes 10..15; after that no health sample is recent enough, so samples count.
+        Series cost = nsEveryMinute("a", H, 60, t -> true, t -> minuteOf(t) >= 10 && minuteOf(t) <= 15 ? 0.0 : 2.0);
+        Series health = everyMinute(ExporterMetric.EXPORTER_SCRAPE_SUCCESS, null, H, 11, t -> true, t -> minuteOf(t) == 10 ? 0 : 1);
         CostRow row = single(compute(H, H + HOUR, cost, health), "a");
-        assertThat(row.costs().total()).isEqualTo(1.0);
-        assertThat(row.coverage()).isCloseTo(15 / 60.0, within(1e-12));
+        assertThat(row.costs().total()).isEqualTo(2.0);
+        assertThat(row.coverage()).isCloseTo(54 / 60.0, within(1e-12));
     }
 
     @Test
-    void aHealthSampleFromBeforeTheWindowVouchesForItsFirstSamples() {
-        Series cost = nsEveryMinute("a", H, 60, t -> true, t -> 1.0);
+    void aHealthSampleFromBeforeTheWindowDecidesAboutItsFirstSamples() {
+        Series cost = nsEveryMinute("a", H, 60, t -> minuteOf(t) < 10 || minuteOf(t) >= 30, t -> minuteOf(t) < 3 ? 0.0 : 1.0);
         Series health = new Series(ExporterMetric.EXPORTER_SCRAPE_SUCCESS, "t", "c", null, null,
-                new long[] {H - 2 * MIN, H + 30 * MIN}, new double[] {1, 0});
+                new long[] {H - 2 * MIN, H + 30 * MIN}, new double[] {0, 0});
         CostRow row = single(compute(H, H + HOUR, cost, health), "a");
-        // The healthy sample at H-2m vouches for minutes 0..3 (at most 5 minutes old); minutes 4..29
-        // have no recent health sample, minutes 30..59 follow a failure: 4 valid samples.
-        assertThat(row.coverage()).isCloseTo(4 / 60.0, within(1e-12));
+        // The 0 at H-2m speaks for minutes 0..3 (at most 5 minutes old); minutes 4..9 have no recent health
+        // sample and count; the 0 at minute 30 speaks for minutes 30..35; 36..59 count: 6 + 24 valid samples.
+        assertThat(row.coverage()).isCloseTo(30 / 60.0, within(1e-12));
+        assertThat(row.costs().total()).isEqualTo(1.0);
+    }
+
+    @Test
+    void validityDependsOnTheSamplesAroundItNotOnTheWindowRead() {
+        // The exporter failed at 11:58; a run reading only 12:00..13:00 must agree with one reading 10:00..13:00.
+        long noon = H + 2 * HOUR;
+        Series cost = nsEveryMinute("a", H, 180, t -> true, t -> 1.0);
+        Series health = new Series(ExporterMetric.EXPORTER_SCRAPE_SUCCESS, "t", "c", null, null,
+                new long[] {noon - 2 * MIN}, new double[] {0});
+        CostRow wide = rowsOf(compute(H, H + 3 * HOUR, cost, health), "a").get(2);
+        CostRow narrow = single(compute(noon, noon + HOUR, cost, health), "a");
+        assertThat(narrow).isEqualTo(wide);
+        assertThat(narrow.coverage()).isCloseTo(56 / 60.0, within(1e-12)); // minutes 0..3: at most 5 minutes after the failure
     }
 
     @Test

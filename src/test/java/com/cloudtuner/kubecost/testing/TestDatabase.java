@@ -43,7 +43,7 @@ public final class TestDatabase implements AutoCloseable {
 
     private ClickHouseProperties properties(String database) {
         return new ClickHouseProperties(URI.create(server.url()), server.user(), server.password(), database,
-                Duration.ofSeconds(60), Duration.ofMinutes(10));
+                Duration.ofSeconds(60), Duration.ofMinutes(10), 100_000);
     }
 
     /** A gateway on this database, owned by the caller. */

@@ -54,6 +54,6 @@ public class ApiResponseParserBenchmark {
 
     @Benchmark
     public List<PromSeries> streamingParser() {
-        return ApiResponseParser.parse(new ByteArrayInputStream(body), ApiResponseParser::readSamples, "bench");
+        return ApiResponseParser.parse(new ByteArrayInputStream(body), ApiResponseParser.samples(ResultType.MATRIX), "bench");
     }
 }

@@ -149,7 +149,7 @@ class ThanosClientFaultTest {
         // two days at a 10 s step: 17,281 points, more than 11,000
         Instant end = START.plusSeconds(2 * 86_400);
         server.enqueue(json(200, "{\"status\":\"success\",\"data\":{\"resultType\":\"matrix\",\"result\":[{\"metric\":{\"a\":\"1\"},\"values\":[[1760313600,\"1\"]]}]}}"));
-        server.enqueue(json(200, "{\"status\":\"success\",\"data\":{\"resultType\":\"matrix\",\"result\":[{\"metric\":{\"a\":\"1\"},\"values\":[[1760500000,\"2\"]]}]}}"));
+        server.enqueue(json(200, "{\"status\":\"success\",\"data\":{\"resultType\":\"matrix\",\"result\":[{\"metric\":{\"a\":\"1\"},\"values\":[[1760480000,\"2\"]]}]}}"));
 
         List<PromSeries> series = client(0).queryRange("m", START, end, Duration.ofSeconds(10));
 

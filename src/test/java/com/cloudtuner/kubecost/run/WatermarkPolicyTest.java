@@ -1,19 +1,21 @@
-package com.cloudtuner.kubecost.job;
+package com.cloudtuner.kubecost.run;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
 import java.time.Instant;
+import com.cloudtuner.kubecost.cost.Window;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-class HourlyPlannerTest {
+class WatermarkPolicyTest {
 
     private static final Instant E = Instant.parse("2025-10-20T12:00:00Z"); // end of the last complete hour
     private static final Instant NOW = E.plus(Duration.ofMinutes(10));     // settle delay just passed
     private static final long H = 3600;
 
-    private final HourlyPlanner planner = new HourlyPlanner(Duration.ofMinutes(10), 3, Duration.ofDays(7));
+    private final WatermarkPolicy planner = new WatermarkPolicy(Duration.ofMinutes(10), 3, Duration.ofDays(7));
 
     @Test
     void anHourIsCompleteOnceTheSettleDelayHasPassedAfterItsEnd() {
@@ -59,5 +61,41 @@ class HourlyPlannerTest {
         Map<String, Instant> marks = Map.of("a", E.minusSeconds(H), "b", E.minusSeconds(30 * H), "gone", E.minus(Duration.ofDays(40)));
         assertThat(planner.discoveryWindow(NOW, marks)).isEqualTo(new Window(E.minusSeconds(30 * H), E));
         assertThat(planner.discoveryWindow(NOW, Map.of())).isEqualTo(new Window(E.minusSeconds(3 * H), E));
+    }
+
+    // ---- advancing
+
+    @Test
+    void theWatermarkMovesOverTheChunksWrittenWithoutAGapFromTheStart() {
+        Window w = new Window(E.minusSeconds(3 * H), E);
+        List<Window> chunks = w.chunks(1);
+        assertThat(WatermarkPolicy.writtenUntil(w, chunks, List.of(true, true, true))).isEqualTo(E);
+        assertThat(WatermarkPolicy.writtenUntil(w, chunks, List.of(true, false, true))).isEqualTo(E.minusSeconds(2 * H));
+        assertThat(WatermarkPolicy.writtenUntil(w, chunks, List.of(false, true, true))).isEqualTo(w.start());
+    }
+
+    @Test
+    void aTenantThatWroteNothingKeepsItsWatermark() {
+        TenantPlan plan = planner.plan("t", E.minusSeconds(H), NOW);
+        assertThat(WatermarkPolicy.advance(plan, plan.window().start())).isEmpty();
+    }
+
+    @Test
+    void aWatermarkNeverMovesBack() {
+        TenantPlan plan = planner.plan("t", E.plusSeconds(5 * H), NOW); // ahead of the clock
+        assertThat(WatermarkPolicy.advance(plan, E)).isEmpty();
+        TenantPlan behind = planner.plan("t", E.minusSeconds(H), NOW);
+        assertThat(WatermarkPolicy.advance(behind, E)).contains(E);
+        assertThat(WatermarkPolicy.advance(behind, E.minusSeconds(2 * H))).isEmpty(); // wrote hours, but not past the mark
+    }
+
+    @Test
+    void aNewTenantsWatermarkStartsAtItsFirstRunEvenWithoutHoursToCompute() {
+        WatermarkPolicy noReprocessing = new WatermarkPolicy(Duration.ofMinutes(10), 0, Duration.ofDays(7));
+        TenantPlan plan = noReprocessing.plan("t", null, NOW);
+        assertThat(plan.window().isEmpty()).isTrue();
+        assertThat(WatermarkPolicy.advance(plan, plan.window().start())).contains(E);
+        TenantPlan known = noReprocessing.plan("t", E.minusSeconds(H), NOW);
+        assertThat(WatermarkPolicy.advance(known, known.window().start())).isEmpty();
     }
 }

@@ -1,5 +1,6 @@
-package com.cloudtuner.kubecost.job;
+package com.cloudtuner.kubecost.run;
 
+import com.cloudtuner.kubecost.cost.Window;
 import java.time.Instant;
 import java.util.List;
 

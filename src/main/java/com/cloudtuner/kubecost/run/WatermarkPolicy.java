@@ -1,23 +1,28 @@
-package com.cloudtuner.kubecost.job;
+package com.cloudtuner.kubecost.run;
 
+import com.cloudtuner.kubecost.cost.Window;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
- * Which hours an hourly run processes. An hour is complete once {@code settleDelay} has passed
- * after its end. Each tenant gets every complete hour after its watermark plus the last
- * {@code reprocessHours} complete hours again (late samples); a tenant without a watermark gets only
- * those; nothing reaches back further than {@code maxCatchUp}.
+ * Every decision about watermarks, in one place. An hour is complete once {@code settleDelay} has
+ * passed after its end. In an hourly run each tenant gets every complete hour after its watermark
+ * plus the last {@code reprocessHours} complete hours again (late samples); a tenant seen for the
+ * first time gets only those; nothing reaches back further than {@code maxCatchUp} (the rest is
+ * named for a backfill). Afterwards a watermark moves forward over the hours written without a gap
+ * from the window's start, never back.
  */
-public final class HourlyPlanner {
+public final class WatermarkPolicy {
 
     private final Duration settleDelay;
     private final int reprocessHours;
     private final Duration maxCatchUp;
 
-    public HourlyPlanner(Duration settleDelay, int reprocessHours, Duration maxCatchUp) {
+    public WatermarkPolicy(Duration settleDelay, int reprocessHours, Duration maxCatchUp) {
         this.settleDelay = settleDelay;
         this.reprocessHours = reprocessHours;
         this.maxCatchUp = maxCatchUp;
@@ -54,6 +59,7 @@ public final class HourlyPlanner {
         return new Window(from, end);
     }
 
+    /** The hours an hourly run computes for a tenant whose watermark is {@code watermark} (null: first sighting). */
     public TenantPlan plan(String tenant, Instant watermark, Instant now) {
         Instant end = completeUntil(now);
         Instant start = reprocessFrom(end);
@@ -69,5 +75,29 @@ public final class HourlyPlanner {
             }
         }
         return new TenantPlan(tenant, new Window(start, end), watermark, notCaughtUp);
+    }
+
+    /**
+     * End of the hours written without a gap from the start of the plan's window: the chunks are
+     * the window's chunks in order, {@code written} says which were written.
+     */
+    public static Instant writtenUntil(Window window, List<Window> chunks, List<Boolean> written) {
+        Instant until = window.start();
+        for (int i = 0; i < chunks.size() && written.get(i); i++) {
+            until = chunks.get(i).end();
+        }
+        return until;
+    }
+
+    /**
+     * Where an hourly run moves the tenant's watermark: to {@code writtenUntil} when it wrote hours
+     * (or it is the tenant's first run, so the watermark starts there even with no hours to compute)
+     * and that is later than the watermark; empty to leave it.
+     */
+    public static Optional<Instant> advance(TenantPlan plan, Instant writtenUntil) {
+        boolean wroteHours = writtenUntil.isAfter(plan.window().start());
+        boolean firstSighting = plan.watermark() == null && plan.window().isEmpty();
+        boolean later = plan.watermark() == null || writtenUntil.isAfter(plan.watermark());
+        return (wroteHours || firstSighting) && later ? Optional.of(writtenUntil) : Optional.empty();
     }
 }

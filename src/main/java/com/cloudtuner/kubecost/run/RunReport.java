@@ -1,16 +1,18 @@
-package com.cloudtuner.kubecost.job;
+package com.cloudtuner.kubecost.run;
 
 import com.cloudtuner.kubecost.thanos.PromQl;
 import java.io.PrintStream;
+import java.time.Duration;
 import java.util.List;
 
 /**
  * How a run ended, for people: a summary table on stdout, failures on stderr.
  *
  * @param failure why the run could not even plan (tenant discovery failed, say); null otherwise
+ * @param elapsed how long the run took, planning included
  */
 public record RunReport(String runId, RunRequest request, List<TenantOutcome> outcomes, List<String> invalidTenants,
-                        List<TenantPlan> plans, String failure) {
+                        List<TenantPlan> plans, String failure, Duration elapsed) {
 
     public static final int EXIT_OK = 0;
     public static final int EXIT_FAILED = 1;

@@ -1,4 +1,4 @@
-package com.cloudtuner.kubecost.job;
+package com.cloudtuner.kubecost.cost;
 
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -7,6 +7,8 @@ import java.util.List;
 
 /** A half-open range of whole UTC hours, [start, end). */
 public record Window(Instant start, Instant end) {
+
+    public static final long HOUR_MS = 3_600_000L;
 
     public Window {
         if (start.getEpochSecond() % 3600 != 0 || end.getEpochSecond() % 3600 != 0 || start.getNano() != 0 || end.getNano() != 0) {
@@ -19,6 +21,22 @@ public record Window(Instant start, Instant end) {
 
     public boolean isEmpty() {
         return start.equals(end);
+    }
+
+    public int hours() {
+        return (int) ((end.toEpochMilli() - start.toEpochMilli()) / HOUR_MS);
+    }
+
+    public long startMs() {
+        return start.toEpochMilli();
+    }
+
+    public long endMs() {
+        return end.toEpochMilli();
+    }
+
+    public static Window ofMillis(long startMs, long endMs) {
+        return new Window(Instant.ofEpochMilli(startMs), Instant.ofEpochMilli(endMs));
     }
 
     /** Consecutive windows of at most {@code hours} hours that together are this one. */

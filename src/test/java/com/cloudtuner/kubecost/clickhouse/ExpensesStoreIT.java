@@ -9,6 +9,7 @@ import com.cloudtuner.kubecost.cost.CostRow;
 import com.cloudtuner.kubecost.cost.Costs;
 import com.cloudtuner.kubecost.cost.Efficiencies;
 import com.cloudtuner.kubecost.cost.ResourceIds;
+import com.cloudtuner.kubecost.cost.Window;
 import com.cloudtuner.kubecost.testing.RealServers;
 import com.cloudtuner.kubecost.testing.TestDatabase;
 import java.time.Clock;
@@ -25,7 +26,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 @ExtendWith(RealServers.class)
-class ExpensesWriterIT {
+class ExpensesStoreIT {
 
     private static final Instant H0 = Instant.parse("2025-10-13T10:00:00Z");
     private static final Instant H1 = H0.plusSeconds(3600);
@@ -34,7 +35,7 @@ class ExpensesWriterIT {
 
     private TestDatabase db;
     private ClickHouseGateway ch;
-    private ExpensesWriter writer;
+    private Writer writer;
 
     @BeforeEach
     void emptySchema(TestDatabase db) {
@@ -42,7 +43,7 @@ class ExpensesWriterIT {
         db.recreate();
         ch = db.newGateway();
         new Migrator(ch, MigrationSource.classpath(), Duration.ofMinutes(1), Clock.systemUTC()).migrate();
-        writer = new ExpensesWriter(ch, Clock.systemUTC());
+        writer = new Writer(new ExpensesStore(ch, Clock.systemUTC(), 100_000));
     }
 
     @AfterEach
@@ -144,7 +145,7 @@ class ExpensesWriterIT {
             for (int i = 0; i < 3; i++) {
                 runs.add(pool.submit(() -> {
                     try (ClickHouseGateway own = db.newGateway()) {
-                        ExpensesWriter w = new ExpensesWriter(own, Clock.systemUTC());
+                        Writer w = new Writer(new ExpensesStore(own, Clock.systemUTC(), 100_000));
                         for (int k = 0; k < 5; k++) {
                             w.write(TENANT, H0, H2, batch, false);
                         }
@@ -193,6 +194,13 @@ class ExpensesWriterIT {
     }
 
     // ---- helpers
+
+    /** One tenant's write through the batch store. */
+    private record Writer(ExpensesStore store) {
+        WriteResult write(String tenant, Instant start, Instant end, CostResult rows, boolean eraseMissing) {
+            return store.write(List.of(tenant), new Window(start, end), rows, eraseMissing).get(tenant);
+        }
+    }
 
     /** Per hour: namespace i costs base * (i + 1); the cluster reports 10, the remainder is 10 minus the namespaces. */
     private static CostResult batch(String tenant, String cluster, List<Instant> hours, List<String> namespaces, double base) {

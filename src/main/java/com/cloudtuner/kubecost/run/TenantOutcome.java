@@ -1,4 +1,4 @@
-package com.cloudtuner.kubecost.job;
+package com.cloudtuner.kubecost.run;
 
 import com.cloudtuner.kubecost.clickhouse.WriteResult;
 import java.time.Instant;

@@ -1,0 +1,157 @@
+package com.cloudtuner.kubecost.clickhouse;
+
+import com.cloudtuner.kubecost.cost.CostResult;
+import com.cloudtuner.kubecost.cost.CostRow;
+import com.cloudtuner.kubecost.cost.Window;
+import java.io.ByteArrayOutputStream;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.StringJoiner;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import tools.jackson.core.JsonGenerator;
+
+/**
+ * The I/O under a {@link WritePlan}: per batch of tenants and window, one read of the stored state
+ * of each table and one insert into each (split only above {@code maxInsertRows}).
+ */
+public final class ExpensesStore {
+
+    private static final Logger log = LoggerFactory.getLogger(ExpensesStore.class);
+
+    static final String EXPENSES = "k8s_expenses";
+    static final String CLUSTER_EXPENSES = "k8s_cluster_expenses";
+
+    private final ClickHouseGateway ch;
+    private final Clock clock;
+    private final int maxInsertRows;
+
+    public ExpensesStore(ClickHouseGateway ch, Clock clock, int maxInsertRows) {
+        this.ch = ch;
+        this.clock = clock;
+        this.maxInsertRows = maxInsertRows;
+    }
+
+    /** Plans and applies the write of the batch's fresh rows; returns what it did per tenant. */
+    public Map<String, WriteResult> write(Collection<String> tenants, Window window, CostResult fresh, boolean eraseMissing) {
+        WritePlan.Stored stored = fresh.rows().isEmpty() && fresh.clusterHours().isEmpty() && !eraseMissing
+                ? WritePlan.Stored.NOTHING // no data in the window: history stays as it is, nothing to compare
+                : read(tenants, window);
+        WritePlan plan = WritePlan.of(tenants, window, fresh, stored, eraseMissing, clock.instant());
+        insert(EXPENSES, plan.expenses());
+        insert(CLUSTER_EXPENSES, plan.clusters());
+        if (eraseMissing) {
+            plan.perTenant().forEach((tenant, r) -> {
+                if (r.tombstoned() > 0) {
+                    log.warn("ERASE tenant={} window={}: tombstoned {} stored rows the metrics store no longer backs (--erase-missing)",
+                            tenant, window, r.tombstoned());
+                }
+            });
+        }
+        return plan.perTenant();
+    }
+
+    /** The newest version of every key of the tenants in the window, tombstones included. */
+    public WritePlan.Stored read(Collection<String> tenants, Window window) {
+        String where = " FINAL WHERE cloud_account_id IN (" + quoted(tenants) + ")"
+                + " AND hour >= toDateTime(" + window.start().getEpochSecond() + ")"
+                + " AND hour < toDateTime(" + window.end().getEpochSecond() + ")";
+        String figures = String.join(", ", ExpenseRecord.FIGURE_COLUMNS);
+        List<ExpenseRecord> expenses = new ArrayList<>();
+        Map<String, String> strings = new HashMap<>();
+        ch.selectTabSeparated("SELECT cloud_account_id, cluster, namespace, toUnixTimestamp(hour), resource_id, currency, "
+                + figures + ", deleted, version FROM " + EXPENSES + where, f -> expenses.add(new ExpenseRecord(
+                share(strings, f[0]), share(strings, f[1]), share(strings, f[2]), Long.parseLong(f[3]), f[4],
+                share(strings, f[5]), figures(f, 6), !f[16].equals("0"), Long.parseLong(f[17]), 0)));
+        List<ExpenseRecord> clusters = new ArrayList<>();
+        ch.selectTabSeparated("SELECT cloud_account_id, cluster, toUnixTimestamp(hour), currency, "
+                + figures + ", deleted, version FROM " + CLUSTER_EXPENSES + where, f -> clusters.add(new ExpenseRecord(
+                share(strings, f[0]), share(strings, f[1]), null, Long.parseLong(f[2]), null,
+                share(strings, f[3]), figures(f, 4), !f[14].equals("0"), Long.parseLong(f[15]), 0)));
+        return new WritePlan.Stored(expenses, clusters);
+    }
+
+    /** Tenants with visible rows in the window: what an erasing backfill must visit besides the discovered ones. */
+    public List<String> tenantsWithRows(Window window) {
+        List<String> tenants = new ArrayList<>();
+        ch.selectTabSeparated("SELECT DISTINCT cloud_account_id FROM k8s_expenses_current WHERE hour >= toDateTime("
+                + window.start().getEpochSecond() + ") AND hour < toDateTime(" + window.end().getEpochSecond() + ")",
+                f -> tenants.add(f[0]));
+        return tenants;
+    }
+
+    private void insert(String table, List<ExpenseRecord> rows) {
+        for (int from = 0; from < rows.size(); from += maxInsertRows) {
+            List<ExpenseRecord> part = rows.subList(from, Math.min(rows.size(), from + maxInsertRows));
+            ch.insertJsonEachRow(table, jsonEachRow(part));
+        }
+    }
+
+    /** Rows as ClickHouse stores them, one JSON object per line. */
+    static byte[] jsonEachRow(List<ExpenseRecord> rows) {
+        ByteArrayOutputStream body = new ByteArrayOutputStream(rows.size() * 360);
+        try (JsonGenerator g = ClickHouseGateway.json().createGenerator(body)) {
+            for (ExpenseRecord r : rows) {
+                writeRow(g, r);
+                g.writeRaw('\n');
+            }
+        }
+        return body.toByteArray();
+    }
+
+    /** One row as JSON, without the version fields: what {@code --dry-run} prints. */
+    static void writeRow(JsonGenerator g, ExpenseRecord r) {
+        g.writeStartObject();
+        g.writeStringProperty("cloud_account_id", r.tenant());
+        g.writeStringProperty("cluster", r.cluster());
+        if (r.namespace() != null) {
+            g.writeStringProperty("namespace", r.namespace());
+            g.writeStringProperty("resource_id", r.resourceId());
+        }
+        g.writeNumberProperty("hour", r.hourSec());
+        g.writeStringProperty("currency", r.currency());
+        double[] f = r.figures();
+        for (int i = 0; i < f.length; i++) {
+            g.writeName(ExpenseRecord.FIGURE_COLUMNS[i]);
+            if (Double.isNaN(f[i])) {
+                g.writeNull();
+            } else {
+                g.writeNumber(f[i]);
+            }
+        }
+        if (r.version() > 0) {
+            g.writeNumberProperty("deleted", r.deleted() ? 1 : 0);
+            g.writeNumberProperty("version", r.version());
+            g.writeNumberProperty("computed_at", r.computedAtSec());
+        }
+        g.writeEndObject();
+    }
+
+    /** Rows as {@code --dry-run} prints them: what k8s_expenses would store, one JSON object per line. */
+    public static byte[] dryRunLines(List<CostRow> rows) {
+        return jsonEachRow(rows.stream().map(ExpenseRecord::of).toList());
+    }
+
+    private static double[] figures(String[] f, int from) {
+        double[] out = new double[ExpenseRecord.FIGURE_COLUMNS.length];
+        for (int i = 0; i < out.length; i++) {
+            String v = f[from + i];
+            out[i] = v.equals(TabSeparated.NULL) ? Double.NaN : Double.parseDouble(v);
+        }
+        return out;
+    }
+
+    private static String share(Map<String, String> strings, String s) {
+        return strings.computeIfAbsent(s, k -> k);
+    }
+
+    private static String quoted(Collection<String> values) {
+        StringJoiner j = new StringJoiner(", ");
+        values.forEach(v -> j.add(ClickHouseGateway.quote(v)));
+        return j.toString();
+    }
+}

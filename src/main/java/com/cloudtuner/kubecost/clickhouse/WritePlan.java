@@ -1,0 +1,122 @@
+package com.cloudtuner.kubecost.clickhouse;
+
+import com.cloudtuner.kubecost.cost.ClusterHour;
+import com.cloudtuner.kubecost.cost.CostResult;
+import com.cloudtuner.kubecost.cost.CostRow;
+import com.cloudtuner.kubecost.cost.Window;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * What writing a batch of tenants' computed window changes, decided from the fresh rows and what
+ * is stored, without ClickHouse. Afterwards every cluster-hour the fresh rows cover shows exactly
+ * those rows:
+ * <ul>
+ *   <li>a fresh row that is new, or differs from the visible stored row of its key, is inserted with
+ *       {@link #version}, larger than every stored version of the window; a fresh row equal to what
+ *       is stored is left alone, so writing the same rows again changes nothing, not even
+ *       {@code version} or {@code computed_at};</li>
+ *   <li>a visible stored key absent from the fresh rows, in a cluster-hour the fresh rows cover, gets
+ *       a tombstone; a cluster-hour without fresh rows keeps its stored rows (no data never erases
+ *       history) unless {@code eraseMissing} asks to clear every stored row of the window;</li>
+ *   <li>{@code k8s_cluster_expenses} follows the same rules with the same covered cluster-hours.</li>
+ * </ul>
+ *
+ * @param expenses    rows to insert into k8s_expenses
+ * @param clusters    rows to insert into k8s_cluster_expenses
+ * @param perTenant   what the plan does to each tenant of the batch's k8s_expenses rows
+ */
+public record WritePlan(List<ExpenseRecord> expenses, List<ExpenseRecord> clusters, Map<String, WriteResult> perTenant,
+                        long version) {
+
+    /** The stored state of the batch's tenants in the window: the newest version of every key, tombstones included. */
+    public record Stored(List<ExpenseRecord> expenses, List<ExpenseRecord> clusters) {
+        public static final Stored NOTHING = new Stored(List.of(), List.of());
+    }
+
+    public static WritePlan of(Collection<String> tenants, Window window, CostResult fresh, Stored stored,
+                               boolean eraseMissing, Instant now) {
+        Set<String> batch = Set.copyOf(tenants);
+        List<ExpenseRecord> freshRows = new ArrayList<>(fresh.rows().size());
+        Set<ExpenseRecord.Key> covered = new HashSet<>(); // cluster-hours with fresh rows, namespace null
+        for (CostRow r : fresh.rows()) {
+            checkBelongs(batch, window, r.tenant(), r.hour());
+            freshRows.add(ExpenseRecord.of(r));
+            covered.add(new ExpenseRecord.Key(r.tenant(), r.cluster(), null, r.hour().getEpochSecond()));
+        }
+        List<ExpenseRecord> freshClusters = new ArrayList<>(fresh.clusterHours().size());
+        for (ClusterHour c : fresh.clusterHours()) {
+            checkBelongs(batch, window, c.tenant(), c.hour());
+            freshClusters.add(ExpenseRecord.of(c));
+        }
+        long version = ChronoUnit.MICROS.between(Instant.EPOCH, now);
+        for (ExpenseRecord s : stored.expenses()) {
+            version = Math.max(version, s.version() + 1);
+        }
+        for (ExpenseRecord s : stored.clusters()) {
+            version = Math.max(version, s.version() + 1);
+        }
+        long computedAt = now.getEpochSecond();
+
+        Map<String, int[]> counts = new LinkedHashMap<>(); // tenant -> {rows, changed, tombstoned}
+        for (String t : tenants) {
+            counts.put(t, new int[3]);
+        }
+        List<ExpenseRecord> expenses = plan(freshRows, stored.expenses(), covered, eraseMissing, version, computedAt, counts);
+        List<ExpenseRecord> clusters = plan(freshClusters, stored.clusters(), covered, eraseMissing, version, computedAt, null);
+        Map<String, WriteResult> perTenant = new LinkedHashMap<>();
+        counts.forEach((t, c) -> perTenant.put(t, new WriteResult(c[0], c[1], c[2])));
+        return new WritePlan(List.copyOf(expenses), List.copyOf(clusters), perTenant, version);
+    }
+
+    private static List<ExpenseRecord> plan(List<ExpenseRecord> fresh, List<ExpenseRecord> stored, Set<ExpenseRecord.Key> covered,
+                                            boolean eraseMissing, long version, long computedAt, Map<String, int[]> counts) {
+        Map<ExpenseRecord.Key, ExpenseRecord> storedByKey = new LinkedHashMap<>();
+        for (ExpenseRecord s : stored) {
+            storedByKey.put(s.key(), s);
+        }
+        List<ExpenseRecord> inserts = new ArrayList<>();
+        Set<ExpenseRecord.Key> freshKeys = new HashSet<>();
+        for (ExpenseRecord row : fresh) {
+            freshKeys.add(row.key());
+            ExpenseRecord old = storedByKey.get(row.key());
+            boolean changed = old == null || old.deleted() || !row.sameAs(old);
+            if (changed) {
+                inserts.add(row.versioned(false, version, computedAt));
+            }
+            if (counts != null) {
+                int[] c = counts.get(row.tenant());
+                c[0]++;
+                c[1] += changed ? 1 : 0;
+            }
+        }
+        for (ExpenseRecord old : storedByKey.values()) {
+            if (freshKeys.contains(old.key()) || old.deleted()) {
+                continue;
+            }
+            if (eraseMissing || covered.contains(new ExpenseRecord.Key(old.tenant(), old.cluster(), null, old.hourSec()))) {
+                inserts.add(old.versioned(true, version, computedAt));
+                if (counts != null) {
+                    counts.get(old.tenant())[2]++;
+                }
+            }
+        }
+        return inserts;
+    }
+
+    private static void checkBelongs(Set<String> batch, Window window, String tenant, Instant hour) {
+        if (!batch.contains(tenant)) {
+            throw new IllegalArgumentException("a row of tenant " + tenant + " in a batch of " + batch);
+        }
+        if (hour.isBefore(window.start()) || !hour.isBefore(window.end())) {
+            throw new IllegalArgumentException("a row for " + hour + " outside " + window);
+        }
+    }
+}

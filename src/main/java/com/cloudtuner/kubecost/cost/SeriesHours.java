@@ -1,0 +1,41 @@
+package com.cloudtuner.kubecost.cost;
+
+import java.util.Objects;
+
+/**
+ * One stored series summarised per UTC hour by the metrics store: the sum and the number of its
+ * samples in each hour {@code [h, h+1h)} of a window, {@code sums[i]} and {@code counts[i]} for the
+ * i-th hour. An hour without samples has count 0. A sum that is not finite means the hour held a
+ * NaN or infinite sample.
+ */
+public record SeriesHours(SeriesRef ref, long firstHourMs, double[] sums, int[] counts) {
+
+    public SeriesHours {
+        Objects.requireNonNull(ref, "ref");
+        if (sums.length != counts.length) {
+            throw new IllegalArgumentException("sums and counts differ in length");
+        }
+        if (firstHourMs % Window.HOUR_MS != 0) {
+            throw new IllegalArgumentException("not a whole hour: " + firstHourMs);
+        }
+        if (ref.metric().scope() == ExporterMetric.Scope.HEALTH) {
+            throw new IllegalArgumentException("health series are read raw");
+        }
+    }
+
+    public int hours() {
+        return counts.length;
+    }
+
+    public long hourStart(int i) {
+        return firstHourMs + i * Window.HOUR_MS;
+    }
+
+    public long totalCount() {
+        long n = 0;
+        for (int c : counts) {
+            n += c;
+        }
+        return n;
+    }
+}

@@ -1,0 +1,145 @@
+package com.cloudtuner.kubecost.run;
+
+import com.cloudtuner.kubecost.clickhouse.ClickHouseException;
+import com.cloudtuner.kubecost.clickhouse.ExpensesStore;
+import com.cloudtuner.kubecost.clickhouse.RunLedger;
+import com.cloudtuner.kubecost.clickhouse.Watermarks;
+import com.cloudtuner.kubecost.config.WorkerProperties.ReadMode;
+import com.cloudtuner.kubecost.cost.HourlyCostCalculator;
+import com.cloudtuner.kubecost.exporter.ExporterReader;
+import com.cloudtuner.kubecost.thanos.ThanosQueryException;
+import java.io.PrintStream;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Iterator;
+import java.util.List;
+import java.util.UUID;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.batch.core.BatchStatus;
+import org.springframework.batch.core.job.Job;
+import org.springframework.batch.core.job.JobExecution;
+import org.springframework.batch.core.job.builder.JobBuilder;
+import org.springframework.batch.core.job.parameters.JobParametersBuilder;
+import org.springframework.batch.core.launch.JobOperator;
+import org.springframework.batch.core.repository.JobRepository;
+import org.springframework.batch.core.step.Step;
+import org.springframework.batch.core.step.builder.StepBuilder;
+import org.springframework.batch.core.step.skip.AlwaysSkipItemSkipPolicy;
+import org.springframework.batch.infrastructure.repeat.RepeatStatus;
+import org.springframework.core.retry.RetryPolicy;
+import org.springframework.core.task.SimpleAsyncTaskExecutor;
+
+/**
+ * A run as a Spring Batch job of two steps. {@code plan} (a tasklet) decides the tenants, their
+ * hours and the work units; {@code process} is a chunk-oriented step whose items are the work units
+ * (a batch of tenants × a chunk of their window): the processor reads and computes
+ * {@code worker.parallelism} units at a time on Spring Batch's own concurrent processing, the
+ * writer stores them, a failed unit is skipped (and recorded for its tenants) while the others go on,
+ * a write that ClickHouse did not answer is retried, and a listener closes each batch (watermarks,
+ * run ledger) when its units have ended.
+ */
+public final class CostJob {
+
+    private static final Logger log = LoggerFactory.getLogger(CostJob.class);
+
+    private final JobRepository jobRepository;
+    private final JobOperator jobOperator;
+    private final RunPlanner planner;
+    private final ExporterReader reader;
+    private final HourlyCostCalculator calculator;
+    private final ExpensesStore store;
+    private final RunLedger ledger;
+    private final Watermarks watermarks;
+    private final ReadMode mode;
+    private final int parallelism;
+    private final Clock clock;
+
+    CostJob(JobRepository jobRepository, JobOperator jobOperator, RunPlanner planner, ExporterReader reader,
+            HourlyCostCalculator calculator, ExpensesStore store, RunLedger ledger, Watermarks watermarks, ReadMode mode,
+            int parallelism, Clock clock) {
+        this.jobRepository = jobRepository;
+        this.jobOperator = jobOperator;
+        this.planner = planner;
+        this.reader = reader;
+        this.calculator = calculator;
+        this.store = store;
+        this.ledger = ledger;
+        this.watermarks = watermarks;
+        this.mode = mode;
+        this.parallelism = parallelism;
+        this.clock = clock;
+    }
+
+    /** What the run decided and how it ended; filled in as the steps go. */
+    private static final class State {
+        RunPlan plan = RunPlan.NOTHING;
+        RunTracker tracker;
+        Iterator<WorkUnit> units;
+    }
+
+    /** @param dryRunOut where a dry run prints its rows */
+    public RunReport run(RunRequest request, PrintStream dryRunOut) {
+        String runId = UUID.randomUUID().toString();
+        long t0 = System.nanoTime();
+        State state = new State();
+        Step plan = new StepBuilder("plan", jobRepository)
+                .tasklet((contribution, context) -> {
+                    state.plan = planner.plan(runId, request);
+                    state.tracker = new RunTracker(runId, request, state.plan, clock, ledger, watermarks);
+                    state.units = state.plan.units().iterator();
+                    return RepeatStatus.FINISHED;
+                })
+                .build();
+        SimpleAsyncTaskExecutor executor = new SimpleAsyncTaskExecutor("unit-");
+        executor.setConcurrencyLimit(parallelism);
+        executor.setDaemon(true);
+        Step process = new StepBuilder("process", jobRepository)
+                .<WorkUnit, UnitResult>chunk(parallelism)
+                .reader(() -> state.units.hasNext() ? state.units.next() : null)
+                .processor(new UnitProcessor(reader, calculator, mode))
+                .writer(new UnitWriter(store, request.eraseMissing(), request.dryRun() ? dryRunOut : null))
+                .taskExecutor(executor)
+                .faultTolerant()
+                .processorNonTransactional()
+                .retryPolicy(RetryPolicy.builder().maxRetries(2).delay(Duration.ofSeconds(1))
+                        .predicate(Failures::transientClickHouse).build())
+                .skipPolicy(new AlwaysSkipItemSkipPolicy())
+                .listener(new RunListener(() -> state.tracker))
+                .build();
+        Job job = new JobBuilder(request.mode().label(), jobRepository).start(plan).next(process).build();
+        String failure;
+        try {
+            JobExecution execution = jobOperator.start(job, new JobParametersBuilder().addString("run.id", runId).toJobParameters());
+            List<Throwable> failures = execution.getAllFailureExceptions();
+            for (Throwable e : failures) {
+                Throwable cause = rootOf(e);
+                if (cause instanceof ThanosQueryException || cause instanceof ClickHouseException) {
+                    log.error("run={} {} failed: {}", runId, request.mode().label(), cause.getMessage());
+                } else {
+                    log.error("run={} {} failed unexpectedly", runId, request.mode().label(), e);
+                }
+            }
+            failure = execution.getStatus() == BatchStatus.COMPLETED ? null : failures.stream()
+                    .map(CostJob::rootOf)
+                    .map(e -> e.getMessage() == null ? e.toString() : e.getMessage())
+                    .collect(Collectors.collectingAndThen(Collectors.joining("; "),
+                            s -> s.isEmpty() ? "job ended " + execution.getStatus() : s));
+        } catch (Exception e) {
+            failure = "could not start the job: " + e.getMessage();
+        }
+        List<TenantOutcome> outcomes = state.tracker == null ? List.of() : state.tracker.outcomes();
+        return new RunReport(runId, request, outcomes, state.plan.invalidTenants(), state.plan.plans(), failure,
+                Duration.ofNanos(System.nanoTime() - t0));
+    }
+
+    private static Throwable rootOf(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t
+                && !(t instanceof ThanosQueryException || t instanceof ClickHouseException)) {
+            t = t.getCause();
+        }
+        return t;
+    }
+}

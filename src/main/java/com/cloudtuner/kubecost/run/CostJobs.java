@@ -1,0 +1,38 @@
+package com.cloudtuner.kubecost.run;
+
+import com.cloudtuner.kubecost.clickhouse.ClickHouseGateway;
+import com.cloudtuner.kubecost.clickhouse.ExpensesStore;
+import com.cloudtuner.kubecost.clickhouse.RunLedger;
+import com.cloudtuner.kubecost.clickhouse.Watermarks;
+import com.cloudtuner.kubecost.config.ClickHouseProperties;
+import com.cloudtuner.kubecost.config.WorkerProperties;
+import com.cloudtuner.kubecost.cost.HourlyCostCalculator;
+import com.cloudtuner.kubecost.exporter.ExporterReader;
+import com.cloudtuner.kubecost.exporter.TenantCensus;
+import com.cloudtuner.kubecost.thanos.ThanosClient;
+import java.time.Clock;
+import org.springframework.batch.core.launch.JobOperator;
+import org.springframework.batch.core.repository.JobRepository;
+
+/** Builds a {@link CostJob} from the configuration: the run package's own parts stay package-private. */
+public final class CostJobs {
+
+    private CostJobs() {
+    }
+
+    public static CostJob wire(JobRepository jobRepository, JobOperator jobOperator, ThanosClient thanos, ClickHouseGateway ch,
+                               HourlyCostCalculator calculator, TenantIds tenantIds, WorkerProperties worker,
+                               ClickHouseProperties clickhouse, Clock clock) {
+        String prefix = worker.exporter().prefix();
+        ExpensesStore store = new ExpensesStore(ch, clock, clickhouse.maxInsertRows());
+        Watermarks watermarks = new Watermarks(ch, clock);
+        WatermarkPolicy policy = new WatermarkPolicy(worker.settleDelay(), worker.reprocessHours(), worker.maxCatchUp());
+        WorkerProperties.Batch batch = worker.batch();
+        RunPlanner planner = new RunPlanner(new TenantCensus(thanos, prefix), tenantIds, policy, watermarks, store,
+                worker.readMode(), new RunPlanner.Limits(batch.maxSeries(), batch.maxTenants(), worker.effectiveChunkHours(),
+                batch.maxRawSamples(), worker.exporter().minScrapeInterval().toMillis()));
+        ExporterReader reader = new ExporterReader(thanos, prefix, worker.exporter().healthLookback());
+        return new CostJob(jobRepository, jobOperator, planner, reader, calculator, store, new RunLedger(ch), watermarks,
+                worker.readMode(), worker.parallelism(), clock);
+    }
+}

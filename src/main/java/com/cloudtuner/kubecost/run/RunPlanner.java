@@ -1,0 +1,126 @@
+package com.cloudtuner.kubecost.run;
+
+import com.cloudtuner.kubecost.clickhouse.ExpensesStore;
+import com.cloudtuner.kubecost.clickhouse.Watermarks;
+import com.cloudtuner.kubecost.config.WorkerProperties.ReadMode;
+import com.cloudtuner.kubecost.cost.Window;
+import com.cloudtuner.kubecost.exporter.TenantBatches;
+import com.cloudtuner.kubecost.exporter.TenantCensus;
+import com.cloudtuner.kubecost.thanos.PromQl;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Decides what a run does: which tenants (given, or discovered in Thanos), which hours each one
+ * gets (the {@link WatermarkPolicy}), and how they are cut into batches of tenants sharing a window
+ * and into chunks of that window.
+ */
+final class RunPlanner {
+
+    private static final Logger log = LoggerFactory.getLogger(RunPlanner.class);
+
+    /** Series of all metrics per namespace series of one metric, roughly: what a raw read holds per census unit. */
+    private static final int METRICS_PER_NAMESPACE_SERIES = 8;
+
+    /** Batch bounds and chunking. */
+    record Limits(int maxSeries, int maxTenants, int chunkHours, long maxRawSamples, long minScrapeIntervalMs) {
+    }
+
+    private final TenantCensus census;
+    private final TenantIds tenantIds;
+    private final WatermarkPolicy policy;
+    private final Watermarks watermarks;
+    private final ExpensesStore store;
+    private final ReadMode mode;
+    private final Limits limits;
+
+    RunPlanner(TenantCensus census, TenantIds tenantIds, WatermarkPolicy policy, Watermarks watermarks, ExpensesStore store,
+               ReadMode mode, Limits limits) {
+        this.census = census;
+        this.tenantIds = tenantIds;
+        this.policy = policy;
+        this.watermarks = watermarks;
+        this.store = store;
+        this.mode = mode;
+        this.limits = limits;
+    }
+
+    RunPlan plan(String runId, RunRequest request) {
+        Window discoveryWindow;
+        Map<String, Instant> marks = Map.of();
+        if (request.mode() == RunRequest.Mode.HOURLY) {
+            marks = watermarks.all();
+            discoveryWindow = policy.discoveryWindow(request.now(), marks);
+        } else {
+            discoveryWindow = request.window();
+        }
+        if (request.eraseMissing()) {
+            log.warn("run={} ERASE mode (--erase-missing): stored rows in {} that the metrics store has no data for will be tombstoned",
+                    runId, request.window());
+        }
+        TenantIds.Split tenants;
+        if (!request.tenants().isEmpty()) {
+            tenants = tenantIds.split(request.tenants());
+        } else {
+            List<String> found = new ArrayList<>(census.discover(discoveryWindow));
+            if (request.eraseMissing()) {
+                found.addAll(store.tenantsWithRows(request.window())); // tenants whose data is gone entirely
+            }
+            tenants = tenantIds.split(found);
+            if (tenants.valid().isEmpty()) {
+                log.warn("run={} no tenant has exporter series in {}", runId, discoveryWindow);
+            }
+        }
+        for (String invalid : tenants.invalid()) {
+            log.warn("run={} skipping tenant id {}: it does not match worker.tenant-pattern", runId, PromQl.quote(invalid));
+        }
+        Map<Window, List<TenantPlan>> byWindow = new LinkedHashMap<>();
+        for (String tenant : tenants.valid()) {
+            TenantPlan plan = request.mode() == RunRequest.Mode.HOURLY
+                    ? policy.plan(tenant, marks.get(tenant), request.now())
+                    : new TenantPlan(tenant, request.window(), null, null);
+            if (plan.notCaughtUp() != null) {
+                log.warn("run={} tenant={} hours {} are older than worker.max-catch-up and were not processed; fill them with: {}",
+                        runId, tenant, plan.notCaughtUp(), RunReport.backfillCommand(plan));
+            }
+            // a tenant seen for the first time is kept even with nothing to compute yet
+            // (worker.reprocess-hours=0), so that its watermark starts here
+            if (!plan.window().isEmpty() || request.mode() == RunRequest.Mode.HOURLY && plan.watermark() == null) {
+                byWindow.computeIfAbsent(plan.window(), w -> new ArrayList<>()).add(plan);
+            }
+        }
+        Map<String, Integer> series = byWindow.isEmpty() ? Map.of() : census.namespaceSeries(discoveryWindow);
+        List<TenantBatch> batches = new ArrayList<>();
+        byWindow.forEach((window, plans) -> {
+            Map<String, TenantPlan> byTenant = new LinkedHashMap<>();
+            plans.forEach(p -> byTenant.put(p.tenant(), p));
+            for (List<String> cut : TenantBatches.cut(new ArrayList<>(byTenant.keySet()), series, limits.maxSeries(), limits.maxTenants())) {
+                List<TenantPlan> batchPlans = cut.stream().map(byTenant::get).toList();
+                int weight = cut.stream().mapToInt(t -> Math.max(1, series.getOrDefault(t, 1))).sum();
+                batches.add(new TenantBatch(batches.size() + 1, window, batchPlans, window.chunks(chunkHours(weight))));
+            }
+        });
+        RunPlan plan = new RunPlan(batches, tenants.invalid());
+        log.info("run={} {}: {} tenants in {} batches, {} work units{}, {} skipped (invalid id)", runId, request.mode().label(),
+                plan.plans().size(), batches.size(), plan.units().size(),
+                request.tenants().isEmpty() ? " (discovered in " + discoveryWindow + ")" : "", tenants.invalid().size());
+        return plan;
+    }
+
+    /**
+     * Hours per work unit: the configured chunk for hourly sums; for raw reads also few enough that
+     * the batch's samples stay within {@code maxRawSamples} at the shortest scrape interval expected.
+     */
+    private int chunkHours(int namespaceSeries) {
+        if (mode == ReadMode.AGGREGATED) {
+            return limits.chunkHours();
+        }
+        long samplesPerHour = (long) namespaceSeries * METRICS_PER_NAMESPACE_SERIES * (Window.HOUR_MS / limits.minScrapeIntervalMs());
+        return (int) Math.max(1, Math.min(limits.chunkHours(), limits.maxRawSamples() / Math.max(1, samplesPerHour)));
+    }
+}

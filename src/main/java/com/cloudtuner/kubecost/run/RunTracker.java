@@ -1,0 +1,127 @@
+package com.cloudtuner.kubecost.run;
+
+import com.cloudtuner.kubecost.clickhouse.RunLedger;
+import com.cloudtuner.kubecost.clickhouse.Watermarks;
+import com.cloudtuner.kubecost.clickhouse.WriteResult;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Follows a run's work units to their end and closes each batch once all its units have ended:
+ * its tenants' watermarks (hourly runs) in one insert, then their ledger rows in one insert. A
+ * tenant whose watermark or ledger row could not be written is reported failed.
+ */
+final class RunTracker {
+
+    private static final Logger log = LoggerFactory.getLogger(RunTracker.class);
+
+    private final String runId;
+    private final RunRequest request;
+    private final Clock clock;
+    private final RunLedger ledger;
+    private final Watermarks watermarks;
+    private final Map<Integer, BatchProgress> batches = new LinkedHashMap<>();
+    private final List<TenantOutcome> outcomes = new ArrayList<>();
+
+    RunTracker(String runId, RunRequest request, RunPlan plan, Clock clock, RunLedger ledger, Watermarks watermarks) {
+        this.runId = runId;
+        this.request = request;
+        this.clock = clock;
+        this.ledger = ledger;
+        this.watermarks = watermarks;
+        for (TenantBatch b : plan.batches()) {
+            batches.put(b.id(), new BatchProgress(b));
+        }
+    }
+
+    synchronized void started(WorkUnit unit) {
+        BatchProgress p = batches.get(unit.batch().id());
+        if (p.startedAt == null) {
+            p.startedAt = clock.instant();
+        }
+    }
+
+    synchronized void written(UnitResult result) {
+        WorkUnit unit = result.unit();
+        batches.get(unit.batch().id()).unitWritten(result);
+        WriteResult total = result.written().values().stream().reduce(WriteResult.NOTHING, WriteResult::plus);
+        UnitResult.ReadStats s = result.stats();
+        log.info("run={} batch={} window={} tenants={} series={} points={} malformed_series={} raw_cluster_hours={}"
+                        + " rows={} changed={} tombstoned={} failed_tenants={} ms={}{}",
+                runId, unit.batch().id(), unit.chunk(), unit.batch().plans().size(), s.series(), s.points(),
+                s.malformedSeries(), s.fallbackClusterHours(), total.rows(), total.changed(), total.tombstoned(),
+                result.tenantErrors().size(), s.millis(), request.dryRun() ? " (dry run)" : "");
+        result.tenantErrors().forEach((tenant, reason) ->
+                log.error("run={} tenant={} window={} FAILED, nothing written for it: {}", runId, tenant, unit.chunk(), reason));
+    }
+
+    synchronized void failed(WorkUnit unit, Throwable cause) {
+        String reason = cause.getMessage() == null ? cause.toString() : cause.getMessage();
+        batches.get(unit.batch().id()).unitFailed(unit, reason);
+        log.error("run={} batch={} window={} tenants={} FAILED, nothing written for it: {}", runId, unit.batch().id(),
+                unit.chunk(), unit.batch().tenants().size(), reason);
+    }
+
+    /** Closes every batch whose units have all ended and that is not closed yet. */
+    synchronized void closeCompletedBatches() {
+        for (BatchProgress p : batches.values()) {
+            if (p.complete() && !p.reported) {
+                p.reported = true;
+                close(p);
+            }
+        }
+    }
+
+    synchronized List<TenantOutcome> outcomes() {
+        return List.copyOf(outcomes);
+    }
+
+    private void close(BatchProgress p) {
+        Instant started = p.startedAt == null ? clock.instant() : p.startedAt;
+        Map<String, Instant> until = new LinkedHashMap<>();
+        Map<String, Instant> advances = new LinkedHashMap<>();
+        for (TenantPlan plan : p.batch.plans()) {
+            Instant writtenUntil = WatermarkPolicy.writtenUntil(plan.window(), p.batch.chunks(), p.chunksWritten(plan.tenant()));
+            until.put(plan.tenant(), writtenUntil);
+            if (request.mode() == RunRequest.Mode.HOURLY && !request.dryRun()) {
+                WatermarkPolicy.advance(plan, writtenUntil).ifPresent(w -> advances.put(plan.tenant(), w));
+            }
+        }
+        try {
+            watermarks.advance(advances, runId);
+        } catch (RuntimeException e) {
+            advances.keySet().forEach(t -> p.errors(t).add("watermark not advanced: " + e.getMessage()));
+            advances.clear();
+        }
+        Instant finished = clock.instant();
+        if (!request.dryRun()) {
+            List<RunLedger.Entry> entries = new ArrayList<>();
+            for (TenantPlan plan : p.batch.plans()) {
+                List<String> errors = p.errors(plan.tenant());
+                entries.add(new RunLedger.Entry(runId, request.mode().label(), plan.tenant(), plan.window().start(),
+                        plan.window().end(), errors.isEmpty() ? "succeeded" : "failed", p.written(plan.tenant()),
+                        started, finished, String.join("\n", errors)));
+            }
+            try {
+                ledger.record(entries);
+            } catch (RuntimeException e) {
+                p.batch.tenants().forEach(t -> p.errors(t).add("run ledger not written: " + e.getMessage()));
+            }
+        }
+        for (TenantPlan plan : p.batch.plans()) {
+            TenantOutcome o = new TenantOutcome(plan, p.written(plan.tenant()), until.get(plan.tenant()),
+                    p.errors(plan.tenant()), started, finished);
+            outcomes.add(o);
+            WriteResult w = o.written();
+            log.info("run={} tenant={} window={} {}: rows={} changed={} tombstoned={}{}", runId, plan.tenant(), plan.window(),
+                    o.status(), w.rows(), w.changed(), w.tombstoned(),
+                    advances.containsKey(plan.tenant()) ? " watermark=" + advances.get(plan.tenant()) : "");
+        }
+    }
+}

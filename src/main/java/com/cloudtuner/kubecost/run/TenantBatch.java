@@ -1,0 +1,28 @@
+package com.cloudtuner.kubecost.run;
+
+import com.cloudtuner.kubecost.cost.Window;
+import java.util.List;
+
+/**
+ * Tenants that share a window and are read and written together, one request per metric and one
+ * insert per table for each chunk of the window.
+ *
+ * @param id     1-based, in the order batches are processed
+ * @param chunks the window's chunks, in order; each with the batch is one work unit
+ */
+public record TenantBatch(int id, Window window, List<TenantPlan> plans, List<Window> chunks) {
+
+    public TenantBatch {
+        plans = List.copyOf(plans);
+        chunks = List.copyOf(chunks);
+    }
+
+    public List<String> tenants() {
+        return plans.stream().map(TenantPlan::tenant).toList();
+    }
+
+    @Override
+    public String toString() {
+        return "batch " + id + " (" + plans.size() + " tenants, " + window + ")";
+    }
+}

@@ -1,0 +1,65 @@
+package com.cloudtuner.kubecost.run;
+
+import com.cloudtuner.kubecost.clickhouse.WriteResult;
+import com.cloudtuner.kubecost.cost.CostResult;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What processing a work unit computed: the rows of the tenants whose data held together, and why
+ * the others' did not. The writer records what it did with them once, so that writing the unit
+ * again (Spring Batch retries and scans a failed chunk item by item) is never counted twice.
+ *
+ * @param rows          rows of the tenants in {@code written}'s future keys: every tenant not in {@code tenantErrors}
+ * @param tenantErrors  per tenant whose rows could not be computed, why; nothing is written for them
+ * @param fallbackHours cluster-hours computed from raw samples because the hourly sums could not settle them
+ */
+public final class UnitResult {
+
+    private final WorkUnit unit;
+    private final CostResult rows;
+    private final Map<String, String> tenantErrors;
+    private final ReadStats stats;
+    private volatile Map<String, WriteResult> written;
+
+    /** How much a unit read. */
+    public record ReadStats(int series, long points, int malformedSeries, int fallbackClusterHours, long millis) {
+    }
+
+    public UnitResult(WorkUnit unit, CostResult rows, Map<String, String> tenantErrors, ReadStats stats) {
+        this.unit = unit;
+        this.rows = rows;
+        this.tenantErrors = Map.copyOf(tenantErrors);
+        this.stats = stats;
+    }
+
+    public WorkUnit unit() {
+        return unit;
+    }
+
+    public CostResult rows() {
+        return rows;
+    }
+
+    public Map<String, String> tenantErrors() {
+        return tenantErrors;
+    }
+
+    public ReadStats stats() {
+        return stats;
+    }
+
+    /** The tenants whose rows are to be written. */
+    public List<String> writableTenants() {
+        return unit.batch().tenants().stream().filter(t -> !tenantErrors.containsKey(t)).toList();
+    }
+
+    /** Per writable tenant, what writing did; null until written. */
+    public Map<String, WriteResult> written() {
+        return written;
+    }
+
+    void markWritten(Map<String, WriteResult> perTenant) {
+        this.written = Map.copyOf(perTenant);
+    }
+}

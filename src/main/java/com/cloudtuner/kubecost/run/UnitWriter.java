@@ -1,0 +1,56 @@
+package com.cloudtuner.kubecost.run;
+
+import com.cloudtuner.kubecost.clickhouse.ExpensesStore;
+import com.cloudtuner.kubecost.clickhouse.WriteResult;
+import com.cloudtuner.kubecost.cost.CostRow;
+import java.io.PrintStream;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.springframework.batch.infrastructure.item.Chunk;
+import org.springframework.batch.infrastructure.item.ItemWriter;
+
+/**
+ * Stores each unit's rows: one read of the stored state and one insert per table for the whole
+ * batch of tenants (see {@link com.cloudtuner.kubecost.clickhouse.WritePlan}). A dry run prints the
+ * rows instead. A unit already written (its chunk failed on a later unit and is being retried or
+ * scanned) is not written again.
+ */
+final class UnitWriter implements ItemWriter<UnitResult> {
+
+    private final ExpensesStore store;
+    private final boolean eraseMissing;
+    private final PrintStream dryRunOut;
+
+    /** @param dryRunOut where a dry run prints its rows; null to write them */
+    UnitWriter(ExpensesStore store, boolean eraseMissing, PrintStream dryRunOut) {
+        this.store = store;
+        this.eraseMissing = eraseMissing;
+        this.dryRunOut = dryRunOut;
+    }
+
+    @Override
+    public void write(Chunk<? extends UnitResult> units) {
+        for (UnitResult unit : units) {
+            if (unit.written() == null) {
+                unit.markWritten(dryRunOut != null ? print(unit) : store.write(unit.writableTenants(), unit.unit().chunk(),
+                        unit.rows(), eraseMissing));
+            }
+        }
+    }
+
+    private Map<String, WriteResult> print(UnitResult unit) {
+        byte[] lines = ExpensesStore.dryRunLines(unit.rows().rows());
+        dryRunOut.write(lines, 0, lines.length);
+        dryRunOut.flush();
+        Map<String, Integer> rows = new HashMap<>();
+        for (CostRow r : unit.rows().rows()) {
+            rows.merge(r.tenant(), 1, Integer::sum);
+        }
+        Map<String, WriteResult> perTenant = new LinkedHashMap<>();
+        for (String tenant : unit.writableTenants()) {
+            perTenant.put(tenant, new WriteResult(rows.getOrDefault(tenant, 0), 0, 0));
+        }
+        return perTenant;
+    }
+}
