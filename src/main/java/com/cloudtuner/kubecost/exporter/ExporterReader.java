@@ -158,9 +158,9 @@ public final class ExporterReader {
         private final ExporterMetric metric;
         private final Window window;
         private final ExporterLabels labels;
-        private final Map<SeriesRef, double[]> sums = new LinkedHashMap<>();
+        private final Map<SeriesRef, double[]> sums = new HashMap<>();
         private final Map<SeriesRef, BitSet> sumHours = new HashMap<>();
-        private final Map<SeriesRef, int[]> counts = new HashMap<>();
+        private final Map<SeriesRef, int[]> counts = new LinkedHashMap<>();
 
         Pairing(ExporterMetric metric, Window window, ExporterLabels labels) {
             this.metric = metric;
@@ -206,19 +206,26 @@ public final class ExporterReader {
             return (int) ((pointMs + 1 - HOUR_MS - window.startMs()) / HOUR_MS);
         }
 
-        /** The series, each with a sum for exactly the hours it has a count for. */
+        /**
+         * The series, each with a sum for the hours it has a count for. A count without a sum is an
+         * hour whose sum is NaN: VictoriaMetrics leaves NaN points out of its answers (+Inf and -Inf
+         * in one hour), and a NaN sum sends the hour to a raw read. A sum without a count is a defect.
+         */
         List<SeriesHours> complete(String expr) {
-            if (!sums.keySet().equals(counts.keySet())) {
-                throw new ThanosQueryException("query_range " + expr + ": the answer's sums and counts name different series", false);
+            if (!counts.keySet().containsAll(sums.keySet())) {
+                throw new ThanosQueryException("query_range " + expr + ": the answer has sums of series it has no counts for", false);
             }
-            List<SeriesHours> out = new ArrayList<>(sums.size());
-            sums.forEach((ref, s) -> {
-                int[] c = counts.get(ref);
-                BitSet present = sumHours.get(ref);
+            List<SeriesHours> out = new ArrayList<>(counts.size());
+            counts.forEach((ref, c) -> {
+                double[] s = sums.getOrDefault(ref, new double[c.length]);
+                BitSet present = sumHours.getOrDefault(ref, new BitSet());
                 for (int i = 0; i < c.length; i++) {
-                    if ((c[i] > 0) != present.get(i)) {
-                        throw new ThanosQueryException("query_range " + expr + ": " + ref + " has a sum without a count, or"
-                                + " a count without a sum, for hour " + Instant.ofEpochMilli(window.startMs() + i * HOUR_MS), false);
+                    if (c[i] == 0 && present.get(i)) {
+                        throw new ThanosQueryException("query_range " + expr + ": " + ref + " has a sum but no count for hour "
+                                + Instant.ofEpochMilli(window.startMs() + i * HOUR_MS), false);
+                    }
+                    if (c[i] > 0 && !present.get(i)) {
+                        s[i] = Double.NaN;
                     }
                 }
                 out.add(new SeriesHours(ref, window.startMs(), s, c));

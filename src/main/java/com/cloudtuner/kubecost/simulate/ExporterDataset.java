@@ -75,6 +75,30 @@ public final class ExporterDataset {
         }
     }
 
+    /**
+     * The samples as Prometheus text lines, {@code name{labels} value timestamp_ms}, the format
+     * VictoriaMetrics imports at {@code /api/v1/import/prometheus}.
+     */
+    public void writePrometheusText(Writer out) {
+        try {
+            for (Map.Entry<String, List<SeriesData>> family : families.entrySet()) {
+                for (SeriesData s : family.getValue()) {
+                    String head = family.getKey() + labelText(s.labels) + " ";
+                    for (int i = 0; i < s.size; i++) {
+                        out.write(head);
+                        out.write(valueText(s.values[i]));
+                        out.write(' ');
+                        out.write(Long.toString(s.times[i]));
+                        out.write('\n');
+                    }
+                }
+            }
+            out.flush();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     private static String labelText(Map<String, String> labels) {
         if (labels.isEmpty()) {
             return "";

@@ -20,7 +20,7 @@ import org.testcontainers.images.builder.Transferable;
  * (re)starts Prometheus on them with a 100-year retention; loading again adds blocks, so a test can
  * append late samples. The URL may change across loads when Prometheus runs in a container.
  */
-public final class PrometheusServer implements AutoCloseable {
+public final class PrometheusServer implements MetricsStore {
 
     static final String IMAGE = System.getProperty("kubecost.test.prometheus-image", "prom/prometheus:v2.42.0");
 
@@ -35,6 +35,12 @@ public final class PrometheusServer implements AutoCloseable {
         return new PrometheusServer(ClickHouseServer.Docker.available() ? new ContainerBackend() : new LocalBackend());
     }
 
+    @Override
+    public String engine() {
+        return "Prometheus";
+    }
+
+    @Override
     public void load(ExporterDataset data) {
         StringWriter text = new StringWriter();
         data.writeOpenMetrics(text);

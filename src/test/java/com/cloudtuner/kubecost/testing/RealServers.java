@@ -6,7 +6,7 @@ import org.junit.jupiter.api.extension.ParameterResolver;
 
 /**
  * Gives a test class real servers: a {@link TestDatabase} on the JVM-wide {@link ClickHouseServer}
- * and a {@link PrometheusServer} of its own, both resolved as parameters of test, {@code @BeforeAll}
+ * and a {@link PrometheusServer} (and {@link VictoriaMetricsServer}) of its own, both resolved as parameters of test, {@code @BeforeAll}
  * and {@code @BeforeEach} methods, and closed when the class is done.
  */
 public final class RealServers implements ParameterResolver {
@@ -16,7 +16,8 @@ public final class RealServers implements ParameterResolver {
     @Override
     public boolean supportsParameter(ParameterContext parameter, ExtensionContext context) {
         Class<?> type = parameter.getParameter().getType();
-        return type == TestDatabase.class || type == PrometheusServer.class || type == ClickHouseServer.class;
+        return type == TestDatabase.class || type == PrometheusServer.class || type == ClickHouseServer.class
+                || type == VictoriaMetricsServer.class;
     }
 
     @Override
@@ -29,6 +30,10 @@ public final class RealServers implements ParameterResolver {
         if (type == TestDatabase.class) {
             return classContext.getStore(NS).computeIfAbsent(TestDatabase.class,
                     k -> new TestDatabase(server(context), classContext.getRequiredTestClass().getSimpleName()), TestDatabase.class);
+        }
+        if (type == VictoriaMetricsServer.class) {
+            return classContext.getStore(NS).computeIfAbsent(VictoriaMetricsServer.class, k -> VictoriaMetricsServer.start(),
+                    VictoriaMetricsServer.class);
         }
         return classContext.getStore(NS).computeIfAbsent(PrometheusServer.class, k -> PrometheusServer.create(), PrometheusServer.class);
     }
