@@ -23,6 +23,8 @@ SELECT toUnixTimestamp(now()) - toUnixTimestamp(metadata_modification_time) AS a
 FORMAT JSONEachRow;
 DROP TABLE IF EXISTS k8s_worker_migration_lock;
 
--- what readers do: the REST API reads the view
-SELECT cloud_account_id, resource_id, toDate(hour) AS date, sum(cost) AS cost FROM k8s_expenses_current GROUP BY cloud_account_id, resource_id, date
-FORMAT JSONEachRow;
+-- What readers do: the REST API's queries over the view k8s_expenses_current live in db/queries/,
+-- one file each, with their parameters in a header (ReaderQueriesIT runs them on 18.16). Check them
+-- on current ClickHouse with the migrations that create the view:
+--   ../shared/tools/modern-sql-check --set cloud_account_ids="'acme','globex'" --set start_date=2025-10-13 \
+--     --set end_date=2025-10-15 db/migration/*.sql db/queries/*.sql

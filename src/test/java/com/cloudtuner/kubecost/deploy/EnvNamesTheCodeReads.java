@@ -1,0 +1,116 @@
+package com.cloudtuner.kubecost.deploy;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.reflect.RecordComponent;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.springframework.beans.factory.config.BeanDefinition;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DataObjectPropertyName;
+import org.springframework.boot.context.properties.source.ConfigurationPropertyName;
+import org.springframework.boot.context.properties.source.ConfigurationPropertySource;
+import org.springframework.context.annotation.ClassPathScanningCandidateComponentProvider;
+import org.springframework.core.env.StandardEnvironment;
+import org.springframework.core.env.SystemEnvironmentPropertySource;
+import org.springframework.core.type.filter.AnnotationTypeFilter;
+
+/**
+ * Which environment variables the worker reads, derived from the code rather than from a list kept
+ * by hand: a variable is read when application.properties names it in a {@code ${NAME:default}}
+ * placeholder, or when Spring Boot's relaxed binding maps it onto a property of one of the
+ * {@code @ConfigurationProperties} records (THANOS_TIMEOUT onto thanos.timeout). The mapping is
+ * Spring Boot's own, asked through a system-environment property source, not re-implemented here.
+ */
+final class EnvNamesTheCodeReads {
+
+    private static final Pattern PLACEHOLDER = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*):");
+    private static final String BASE_PACKAGE = "com.cloudtuner.kubecost";
+
+    private final Set<String> placeholders;
+    private final Set<String> boundProperties;
+
+    private EnvNamesTheCodeReads(Set<String> placeholders, Set<String> boundProperties) {
+        this.placeholders = placeholders;
+        this.boundProperties = boundProperties;
+    }
+
+    static EnvNamesTheCodeReads of(Path applicationProperties) {
+        Set<String> placeholders = new TreeSet<>();
+        try {
+            Matcher m = PLACEHOLDER.matcher(Files.readString(applicationProperties));
+            while (m.find()) {
+                placeholders.add(m.group(1));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return new EnvNamesTheCodeReads(placeholders, scanBoundProperties());
+    }
+
+    /** The canonical names of every property the {@code @ConfigurationProperties} records bind, e.g. worker.exporter.metric-mode. */
+    static Set<String> scanBoundProperties() {
+        ClassPathScanningCandidateComponentProvider scanner = new ClassPathScanningCandidateComponentProvider(false);
+        scanner.addIncludeFilter(new AnnotationTypeFilter(ConfigurationProperties.class));
+        Set<String> properties = new TreeSet<>();
+        for (BeanDefinition candidate : scanner.findCandidateComponents(BASE_PACKAGE)) {
+            Class<?> type;
+            try {
+                type = Class.forName(candidate.getBeanClassName());
+            } catch (ClassNotFoundException e) {
+                throw new IllegalStateException(e);
+            }
+            ConfigurationProperties annotation = type.getAnnotation(ConfigurationProperties.class);
+            String prefix = annotation.prefix().isEmpty() ? annotation.value() : annotation.prefix();
+            collect(type, prefix, properties);
+        }
+        if (properties.isEmpty()) {
+            throw new IllegalStateException("found no @ConfigurationProperties record under " + BASE_PACKAGE);
+        }
+        return properties;
+    }
+
+    private static void collect(Class<?> type, String prefix, Set<String> into) {
+        if (!type.isRecord()) {
+            throw new IllegalStateException(type.getName() + " is not a record; teach EnvNamesTheCodeReads its properties");
+        }
+        for (RecordComponent c : type.getRecordComponents()) {
+            String name = prefix + "." + DataObjectPropertyName.toDashedForm(c.getName()); // as the binder names it
+            Class<?> componentType = c.getType();
+            if (componentType.isRecord() && componentType.getName().startsWith(BASE_PACKAGE)) {
+                collect(componentType, name, into); // a nested group such as worker.exporter
+            } else {
+                into.add(name);
+            }
+        }
+    }
+
+    Set<String> placeholders() {
+        return placeholders;
+    }
+
+    Set<String> boundProperties() {
+        return boundProperties;
+    }
+
+    /** Whether the worker reads an environment variable of this name. */
+    boolean reads(String envName) {
+        return placeholders.contains(envName) || boundProperty(envName) != null;
+    }
+
+    /** The bound property an environment variable sets through relaxed binding, or null. */
+    String boundProperty(String envName) {
+        // Spring Boot applies its environment-variable mapping only to a source of this name.
+        SystemEnvironmentPropertySource env = new SystemEnvironmentPropertySource(
+                StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME, Map.of(envName, "value"));
+        ConfigurationPropertySource source = ConfigurationPropertySource.from(env);
+        return boundProperties.stream()
+                .filter(p -> source.getConfigurationProperty(ConfigurationPropertyName.of(p)) != null)
+                .findFirst().orElse(null);
+    }
+}

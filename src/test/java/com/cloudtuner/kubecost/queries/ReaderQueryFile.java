@@ -1,0 +1,81 @@
+package com.cloudtuner.kubecost.queries;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+/**
+ * One file of db/queries/: a header of comment lines documenting the query, then one SELECT with
+ * {{name}} placeholders that the REST API fills in as text (ClickHouse 18.16 has no server-side
+ * parameters).
+ */
+record ReaderQueryFile(Path path, String text) {
+
+    static final Path DIRECTORY = Path.of(System.getProperty("basedir", "")).toAbsolutePath().resolve("db/queries");
+    private static final Pattern PLACEHOLDER = Pattern.compile("\\{\\{(\\w+)}}");
+
+    static List<ReaderQueryFile> all() {
+        try (Stream<Path> files = Files.list(DIRECTORY)) {
+            return files.filter(f -> f.toString().endsWith(".sql")).sorted().map(ReaderQueryFile::read).toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static ReaderQueryFile named(String fileName) {
+        return read(DIRECTORY.resolve(fileName));
+    }
+
+    private static ReaderQueryFile read(Path path) {
+        try {
+            return new ReaderQueryFile(path, Files.readString(path));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    String name() {
+        return path.getFileName().toString();
+    }
+
+    /** The comment lines before the statement. */
+    String header() {
+        return text.lines().takeWhile(l -> l.startsWith("--")).collect(Collectors.joining("\n"));
+    }
+
+    /** The statement without whole-line comments and without its closing semicolon. */
+    String statement() {
+        String sql = text.lines().filter(l -> !l.strip().startsWith("--")).collect(Collectors.joining("\n")).strip();
+        return sql.endsWith(";") ? sql.substring(0, sql.length() - 1).strip() : sql;
+    }
+
+    Set<String> placeholders() {
+        Set<String> names = new TreeSet<>();
+        Matcher m = PLACEHOLDER.matcher(statement());
+        while (m.find()) {
+            names.add(m.group(1));
+        }
+        return names;
+    }
+
+    /** The statement with every placeholder replaced; a missing or unknown parameter is an error, as it would be for the API. */
+    String render(Map<String, String> parameters) {
+        if (!parameters.keySet().equals(placeholders())) {
+            throw new IllegalArgumentException(name() + " takes " + placeholders() + ", given " + parameters.keySet());
+        }
+        String sql = statement();
+        for (Map.Entry<String, String> p : parameters.entrySet()) {
+            sql = sql.replace("{{" + p.getKey() + "}}", p.getValue());
+        }
+        return sql;
+    }
+}
