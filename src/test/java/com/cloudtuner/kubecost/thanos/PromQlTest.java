@@ -27,4 +27,23 @@ class PromQlTest {
         assertThatThrownBy(() -> PromQl.selector("m", Map.of("bad-label", "v"))).isInstanceOf(IllegalArgumentException.class);
         assertThat(PromQl.metricPrefixSelector("cloudtuner_kubecost_")).isEqualTo("{__name__=~\"cloudtuner_kubecost_.+\"}");
     }
+
+    @Test
+    void regexLiteralsEscapeEveryMetacharacter() {
+        assertThat(PromQl.regexLiteral("team.a")).isEqualTo("team\\.a");
+        assertThat(PromQl.regexLiteral("a+b*c?(d)|[e]{f}^g$h\\i")).isEqualTo("a\\+b\\*c\\?\\(d\\)\\|\\[e\\]\\{f\\}\\^g\\$h\\\\i");
+        for (String id : java.util.List.of("team.a", "a+b", "x(y)", "p|q", "acme", "we\"ird}")) {
+            // the escaped text, read as a Java regex (same metacharacters), matches the id and only it
+            java.util.regex.Pattern p = java.util.regex.Pattern.compile(PromQl.regexLiteral(id));
+            assertThat(p.matcher(id).matches()).as(id).isTrue();
+        }
+        assertThat(java.util.regex.Pattern.compile(PromQl.regexLiteral("team.a")).matcher("teamxa").matches()).isFalse();
+    }
+
+    @Test
+    void anyOfIsOneQuotedAlternationOfLiterals() {
+        assertThat(PromQl.anyOf("tenant_id", java.util.List.of("acme", "acme-eu", "team.a")))
+                .isEqualTo("tenant_id=~\"acme|acme-eu|team\\\\.a\"");
+        assertThatThrownBy(() -> PromQl.anyOf("tenant_id", java.util.List.of())).isInstanceOf(IllegalArgumentException.class);
+    }
 }

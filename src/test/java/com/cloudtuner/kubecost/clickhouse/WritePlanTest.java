@@ -1,0 +1,142 @@
+package com.cloudtuner.kubecost.clickhouse;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
+
+import com.cloudtuner.kubecost.cost.ClusterHour;
+import com.cloudtuner.kubecost.cost.CostResult;
+import com.cloudtuner.kubecost.cost.CostRow;
+import com.cloudtuner.kubecost.cost.Costs;
+import com.cloudtuner.kubecost.cost.Efficiencies;
+import com.cloudtuner.kubecost.cost.Window;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** What a write changes, decided without ClickHouse: the stored state is given, the plan is inspected. */
+class WritePlanTest {
+
+    private static final Instant H0 = Instant.parse("2025-10-13T10:00:00Z");
+    private static final Instant H1 = H0.plusSeconds(3600);
+    private static final Window WINDOW = new Window(H0, H0.plusSeconds(7200));
+    private static final Instant NOW = Instant.parse("2025-10-14T00:00:00.123456Z");
+    private static final long NOW_MICROS = 1_760_400_000_123_456L;
+
+    @Test
+    void intoAnEmptyTableEveryRowIsInsertedAtTheCurrentTimeInMicroseconds() {
+        CostResult fresh = result(row("a", "c", "x", H0, 1), row("a", "c", "y", H1, 2), row("b", "c", "x", H0, 3));
+        WritePlan plan = WritePlan.of(List.of("a", "b"), WINDOW, fresh, WritePlan.Stored.NOTHING, false, NOW);
+
+        assertThat(plan.version()).isEqualTo(NOW_MICROS);
+        assertThat(plan.expenses()).extracting(r -> r.key().namespace(), ExpenseRecord::deleted, ExpenseRecord::version,
+                ExpenseRecord::computedAtSec).containsOnly(tuple("x", false, NOW_MICROS, NOW.getEpochSecond()),
+                tuple("y", false, NOW_MICROS, NOW.getEpochSecond())).hasSize(3);
+        assertThat(plan.perTenant()).containsEntry("a", new WriteResult(2, 2, 0)).containsEntry("b", new WriteResult(1, 1, 0));
+    }
+
+    @Test
+    void rowsEqualToWhatIsStoredAreLeftAloneAndChangedOnesGetALargerVersion() {
+        long storedVersion = NOW_MICROS + 500; // a clock that went backwards must not lose to the stored rows
+        WritePlan.Stored stored = new WritePlan.Stored(List.of(
+                stored(row("a", "c", "x", H0, 1), false, storedVersion),
+                stored(row("a", "c", "y", H0, 2), false, storedVersion - 7)), List.of());
+        // x says the same (one ulp off, as 18.16 may parse it); y changed
+        CostResult fresh = result(row("a", "c", "x", H0, Math.nextUp(1.0)), row("a", "c", "y", H0, 2.5));
+
+        WritePlan plan = WritePlan.of(List.of("a"), WINDOW, fresh, stored, false, NOW);
+
+        assertThat(plan.version()).isEqualTo(storedVersion + 1);
+        assertThat(plan.expenses()).singleElement().satisfies(r -> {
+            assertThat(r.key().namespace()).isEqualTo("y");
+            assertThat(r.figures()[0]).isEqualTo(2.5);
+            assertThat(r.version()).isEqualTo(storedVersion + 1);
+        });
+        assertThat(plan.perTenant().get("a")).isEqualTo(new WriteResult(2, 1, 0));
+    }
+
+    @Test
+    void aStoredRowTheFreshRowsLackIsTombstonedOnlyWhereTheFreshRowsCoverItsClusterHour() {
+        WritePlan.Stored stored = new WritePlan.Stored(List.of(
+                stored(row("a", "c", "gone", H0, 4), false, 1),     // c at H0 is covered: tombstone
+                stored(row("a", "c", "kept", H1, 4), false, 1),     // c at H1 has no fresh rows: history stays
+                stored(row("a", "d", "kept", H0, 4), false, 1),     // another cluster: stays
+                stored(row("a", "c", "dead", H0, 4), true, 1)),     // already a tombstone: nothing to do
+                List.of(stored(cluster("a", "c", H0), false, 1), stored(cluster("a", "c", H1), false, 1)));
+
+        WritePlan plan = WritePlan.of(List.of("a"), WINDOW, result(row("a", "c", "x", H0, 1)), stored, false, NOW);
+
+        assertThat(plan.expenses()).extracting(r -> r.key().namespace(), ExpenseRecord::deleted)
+                .containsExactlyInAnyOrder(tuple("x", false), tuple("gone", true));
+        ExpenseRecord tombstone = plan.expenses().stream().filter(ExpenseRecord::deleted).findFirst().orElseThrow();
+        assertThat(tombstone.figures()[0]).isEqualTo(4.0); // the stored values, marked deleted
+        assertThat(tombstone.resourceId()).isEqualTo(stored.expenses().get(0).resourceId());
+        // the cluster table follows the same covered cluster-hours
+        assertThat(plan.clusters()).extracting(r -> r.hourSec(), ExpenseRecord::deleted).containsExactly(tuple(H0.getEpochSecond(), true));
+        assertThat(plan.perTenant().get("a")).isEqualTo(new WriteResult(1, 1, 1));
+    }
+
+    @Test
+    void eraseMissingTombstonesEveryStoredRowTheFreshRowsLack() {
+        WritePlan.Stored stored = new WritePlan.Stored(List.of(stored(row("a", "c", "x", H1, 4), false, 1),
+                stored(row("a", "d", "y", H0, 4), false, 1)), List.of(stored(cluster("a", "d", H0), false, 1)));
+
+        WritePlan plan = WritePlan.of(List.of("a"), WINDOW, CostResult.EMPTY, stored, true, NOW);
+
+        assertThat(plan.expenses()).extracting(ExpenseRecord::deleted).containsExactly(true, true);
+        assertThat(plan.clusters()).extracting(ExpenseRecord::deleted).containsExactly(true);
+        assertThat(plan.perTenant().get("a")).isEqualTo(new WriteResult(0, 0, 2));
+    }
+
+    @Test
+    void aTombstonedKeyThatHasDataAgainIsWrittenAgain() {
+        WritePlan.Stored stored = new WritePlan.Stored(List.of(stored(row("a", "c", "x", H0, 1), true, 9)), List.of());
+        WritePlan plan = WritePlan.of(List.of("a"), WINDOW, result(row("a", "c", "x", H0, 1)), stored, false, NOW);
+        assertThat(plan.expenses()).singleElement().satisfies(r -> assertThat(r.deleted()).isFalse());
+        assertThat(plan.perTenant().get("a").changed()).isEqualTo(1);
+    }
+
+    @Test
+    void tenantsOfOneBatchAreCountedApart() {
+        WritePlan.Stored stored = new WritePlan.Stored(List.of(stored(row("b", "c", "old", H0, 1), false, 1)), List.of());
+        CostResult fresh = result(row("a", "c", "x", H0, 1), row("b", "c", "x", H0, 1));
+        WritePlan plan = WritePlan.of(List.of("a", "b", "c"), WINDOW, fresh, stored, false, NOW);
+        assertThat(plan.perTenant()).containsEntry("a", new WriteResult(1, 1, 0)).containsEntry("b", new WriteResult(1, 1, 1))
+                .containsEntry("c", WriteResult.NOTHING);
+    }
+
+    @Test
+    void rowsOutsideTheBatchOrTheWindowAndNonFiniteValuesAreRefused() {
+        assertThatThrownBy(() -> WritePlan.of(List.of("a"), WINDOW, result(row("b", "c", "x", H0, 1)), WritePlan.Stored.NOTHING, false, NOW))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("tenant b");
+        assertThatThrownBy(() -> WritePlan.of(List.of("a"), WINDOW, result(row("a", "c", "x", WINDOW.end(), 1)),
+                WritePlan.Stored.NOTHING, false, NOW)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("outside");
+        assertThatThrownBy(() -> WritePlan.of(List.of("a"), WINDOW, result(row("a", "c", "x", H0, Double.NaN)),
+                WritePlan.Stored.NOTHING, false, NOW)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("not a finite value");
+    }
+
+    // ---- helpers
+
+    private static CostRow row(String tenant, String cluster, String namespace, Instant hour, double cost) {
+        return new CostRow(tenant, cluster, namespace, hour, "USD", new Costs(cost, cost / 2, 0, 0, 0, 0),
+                new Efficiencies(0.5, null, null), 1.0);
+    }
+
+    private static ClusterHour cluster(String tenant, String cluster, Instant hour) {
+        return new ClusterHour(tenant, cluster, hour, "USD", new Costs(9, 4, 0, 0, 0, 0), Efficiencies.NONE, 1.0);
+    }
+
+    private static CostResult result(CostRow... rows) {
+        List<ClusterHour> clusters = new ArrayList<>();
+        return new CostResult(List.of(rows), clusters);
+    }
+
+    private static ExpenseRecord stored(CostRow r, boolean deleted, long version) {
+        return ExpenseRecord.of(r).versioned(deleted, version, 1);
+    }
+
+    private static ExpenseRecord stored(ClusterHour c, boolean deleted, long version) {
+        return ExpenseRecord.of(c).versioned(deleted, version, 1);
+    }
+}
