@@ -4,30 +4,42 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
 import java.util.function.Predicate;
 import mockwebserver3.Dispatcher;
 import mockwebserver3.MockResponse;
 import mockwebserver3.MockWebServer;
 import mockwebserver3.RecordedRequest;
+import okhttp3.Headers;
 import okhttp3.MediaType;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
 import okhttp3.RequestBody;
 import okhttp3.Response;
+import okio.ByteString;
 
 /**
- * Stands between the worker and the real Prometheus and answers 503 to the requests a test picks
- * (say, every query for one tenant); everything else is forwarded untouched.
+ * Stands between the worker and a real server (Prometheus, VictoriaMetrics or ClickHouse): forwards
+ * every request untouched and records it, answers 503 to the requests a test picks (say, every
+ * query for one tenant), and can add latency to each request.
  */
 public final class FaultProxy implements AutoCloseable {
 
+    private static final Set<String> HOP_BY_HOP = Set.of("host", "content-length", "connection", "transfer-encoding",
+            "keep-alive", "accept-encoding");
+
     private final MockWebServer server = new MockWebServer();
-    private final OkHttpClient http = new OkHttpClient();
+    private final OkHttpClient http = new OkHttpClient.Builder().readTimeout(Duration.ofMinutes(5)).build();
     private final String target;
+    private final List<String> requests = new ArrayList<>();
     private volatile Predicate<String> failing = request -> false;
+    private volatile long delayMs;
 
     public FaultProxy(String target) {
-        this.target = target;
+        this.target = target.replaceAll("/$", "");
         server.setDispatcher(new Dispatcher() {
             @Override
             public MockResponse dispatch(RecordedRequest request) {
@@ -42,7 +54,7 @@ public final class FaultProxy implements AutoCloseable {
     }
 
     public String url() {
-        return server.url("/").toString();
+        return server.url("/").toString().replaceAll("/$", "");
     }
 
     /** Fail requests whose decoded URL and body contain {@code text}; null to fail none. */
@@ -50,21 +62,57 @@ public final class FaultProxy implements AutoCloseable {
         failing = text == null ? r -> false : r -> r.contains(text);
     }
 
+    /** Hold every request this long before forwarding it (a far-away server). */
+    public void delayEachRequest(Duration delay) {
+        delayMs = delay.toMillis();
+    }
+
+    /** Every request so far, as its decoded target and body. */
+    public synchronized List<String> requests() {
+        return List.copyOf(requests);
+    }
+
+    public synchronized void clearRequests() {
+        requests.clear();
+    }
+
     private MockResponse handle(RecordedRequest request) {
-        String body = request.getBody() == null ? "" : request.getBody().utf8();
-        String text = URLDecoder.decode(request.getTarget() + " " + body, StandardCharsets.UTF_8);
+        ByteString body = request.getBody() == null ? ByteString.EMPTY : request.getBody();
+        String text = URLDecoder.decode(request.getTarget() + " " + body.string(StandardCharsets.UTF_8), StandardCharsets.UTF_8);
+        synchronized (this) {
+            requests.add(text);
+        }
+        if (delayMs > 0) {
+            try {
+                Thread.sleep(delayMs); // the latency under test, not a synchronisation
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
         if (failing.test(text)) {
             return new MockResponse.Builder().code(503).setHeader("Content-Type", "application/json")
                     .body("{\"status\":\"error\",\"errorType\":\"unavailable\",\"error\":\"injected fault\"}").build();
         }
-        Request.Builder forward = new Request.Builder().url(target.replaceAll("/$", "") + request.getTarget());
-        if ("POST".equals(request.getMethod())) {
-            forward.post(RequestBody.create(body, MediaType.get("application/x-www-form-urlencoded")));
+        Request.Builder forward = new Request.Builder().url(target + request.getTarget());
+        Headers.Builder headers = new Headers.Builder();
+        request.getHeaders().forEach(h -> {
+            if (!HOP_BY_HOP.contains(h.getFirst().toLowerCase())) {
+                headers.add(h.getFirst(), h.getSecond());
+            }
+        });
+        forward.headers(headers.build());
+        if (!"GET".equals(request.getMethod()) && !"HEAD".equals(request.getMethod())) {
+            String type = request.getHeaders().get("Content-Type");
+            forward.method(request.getMethod(), RequestBody.create(body, type == null ? null : MediaType.parse(type)));
         }
         try (Response response = http.newCall(forward.build()).execute()) {
-            return new MockResponse.Builder().code(response.code())
-                    .setHeader("Content-Type", response.header("Content-Type", "application/json"))
-                    .body(response.body().string()).build();
+            MockResponse.Builder answer = new MockResponse.Builder().code(response.code());
+            response.headers().forEach(h -> {
+                if (!HOP_BY_HOP.contains(h.getFirst().toLowerCase()) && !h.getFirst().equalsIgnoreCase("content-encoding")) {
+                    answer.addHeader(h.getFirst(), h.getSecond());
+                }
+            });
+            return answer.body(new okio.Buffer().write(response.body().bytes())).build();
         } catch (IOException e) {
             return new MockResponse.Builder().code(502).body(e.toString()).build();
         }
