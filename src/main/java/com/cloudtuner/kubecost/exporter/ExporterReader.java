@@ -48,6 +48,11 @@ public final class ExporterReader {
         this.probe = new RangeProbe(thanos);
     }
 
+    /** The server's range semantics once a read has probed them; null before. */
+    public RangeSemantics rangeSemantics() {
+        return probe.known();
+    }
+
     /** Raw samples; {@code malformed} counts series without the labels a row needs. */
     public record RawRead(List<Series> series, int malformed, long samples) {
     }
