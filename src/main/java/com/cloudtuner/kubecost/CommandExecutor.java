@@ -13,9 +13,11 @@ import com.cloudtuner.kubecost.run.RunReport;
 import com.cloudtuner.kubecost.run.RunRequest;
 import com.cloudtuner.kubecost.run.TenantIds;
 import com.cloudtuner.kubecost.thanos.ThanosClient;
-import com.cloudtuner.kubecost.simulate.DemoScenario;
-import com.cloudtuner.kubecost.simulate.ExporterDataset;
+import com.cloudtuner.kubecost.simulate.ExporterSimulation;
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.io.PrintStream;
 import java.io.Writer;
 import java.nio.file.Files;
@@ -115,15 +117,19 @@ final class CommandExecutor {
     }
 
     private int simulate(Command.Simulate s, PrintStream out, PrintStream err) {
-        ExporterDataset data = DemoScenario.generate(worker.exporter().prefix(), s.tenants(), s.from(), s.hours(), s.seed());
-        try (Writer w = Files.newBufferedWriter(s.out())) {
-            data.writeOpenMetrics(w);
-        } catch (IOException e) {
+        ExporterSimulation.Shape shape = s.shape() == null ? null : new ExporterSimulation.Shape(s.shape().clusters(),
+                s.shape().namespaces(), Duration.ofSeconds(s.shape().scrapeSeconds()));
+        ExporterSimulation simulation = new ExporterSimulation(worker.exporter().prefix(), s.tenants(), s.from(), s.hours(),
+                s.seed(), shape);
+        long samples;
+        try (Writer w = Files.newBufferedWriter(s.out(), StandardCharsets.UTF_8)) {
+            samples = simulation.writeOpenMetrics(w);
+        } catch (IOException | UncheckedIOException e) {
             err.println("kubecost-worker: cannot write " + s.out() + ": " + e.getMessage());
             return RunReport.EXIT_FAILED;
         }
-        out.println("simulate: wrote " + data.allSeries().size() + " series, " + data.sampleCount() + " samples for "
-                + s.tenants() + " from " + s.from() + " (" + s.hours() + " h) to " + s.out());
+        out.println("simulate: wrote " + samples + " samples for " + s.tenants().size() + " tenants from " + s.from()
+                + " (" + s.hours() + " h) to " + s.out());
         return 0;
     }
 }

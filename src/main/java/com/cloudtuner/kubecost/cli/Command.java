@@ -19,7 +19,12 @@ public sealed interface Command {
     record Migrate() implements Command {
     }
 
-    record Simulate(Path out, Instant from, int hours, List<String> tenants, long seed) implements Command {
+    /** @param shape null for the demo's clusters */
+    record Simulate(Path out, Instant from, int hours, List<String> tenants, long seed, Shape shape) implements Command {
+    }
+
+    /** Per tenant {@code clusters} clusters of {@code namespaces} namespaces, scraped every {@code scrapeSeconds}. */
+    record Shape(int clusters, int namespaces, int scrapeSeconds) {
     }
 
     record Help() implements Command {

@@ -41,6 +41,11 @@ public final class CommandLine {
               migrate   apply pending ClickHouse migrations, then exit
               simulate  write exporter series as OpenMetrics text (demo and benchmark data)
                           --out=FILE --from=DATE|INSTANT [--hours=24] [--tenants=acme,globex] [--seed=1]
+                          [--tenant-count=N]     N tenants named tenant-0001... instead of --tenants
+                          [--clusters=N --namespaces=N --scrape-interval=60]
+                                                 per tenant N clusters of N namespaces scraped every
+                                                 so many seconds (default: a prod cluster of 5
+                                                 namespaces and a staging one of 3, every 60 s)
 
             An option whose name has a dot sets a configuration property, e.g. --thanos.url=http://thanos:9090.
             Exit codes: 0 done; 1 a tenant or the run failed (each failure named on stderr);
@@ -51,7 +56,8 @@ public final class CommandLine {
             "hourly", Set.of("now", "tenant"),
             "backfill", Set.of("from", "to", "tenant", "dry-run", "erase-missing"),
             "migrate", Set.of(),
-            "simulate", Set.of("out", "from", "hours", "tenants", "seed"),
+            "simulate", Set.of("out", "from", "hours", "tenants", "seed", "tenant-count", "clusters", "namespaces",
+                    "scrape-interval"),
             "help", Set.of());
     private static final Set<String> FLAGS = Set.of("dry-run", "erase-missing");
 
@@ -145,14 +151,36 @@ public final class CommandLine {
         if (hours < 1 || hours > 24 * 400) {
             throw new UsageException("--hours must be between 1 and 9600");
         }
-        List<String> tenants = Arrays.stream(options.getOrDefault("tenants", List.of("acme,globex")).get(0).split(","))
-                .map(String::trim).filter(s -> !s.isEmpty()).toList();
+        List<String> tenants;
+        if (options.containsKey("tenant-count")) {
+            if (options.containsKey("tenants")) {
+                throw new UsageException("give --tenants or --tenant-count, not both");
+            }
+            int count = integer("tenant-count", one(options, "tenant-count"));
+            if (count < 1 || count > 100_000) {
+                throw new UsageException("--tenant-count must be between 1 and 100000");
+            }
+            tenants = java.util.stream.IntStream.rangeClosed(1, count).mapToObj(i -> String.format("tenant-%04d", i)).toList();
+        } else {
+            tenants = Arrays.stream(options.getOrDefault("tenants", List.of("acme,globex")).get(0).split(","))
+                    .map(String::trim).filter(s -> !s.isEmpty()).toList();
+        }
         if (tenants.isEmpty()) {
             throw new UsageException("--tenants needs at least one tenant id");
         }
         long seed = integer("seed", options.getOrDefault("seed", List.of("1")).get(0));
+        Command.Shape shape = null;
+        if (options.containsKey("clusters") || options.containsKey("namespaces") || options.containsKey("scrape-interval")) {
+            int clusters = integer("clusters", options.getOrDefault("clusters", List.of("1")).get(0));
+            int namespaces = integer("namespaces", options.getOrDefault("namespaces", List.of("10")).get(0));
+            int scrape = integer("scrape-interval", options.getOrDefault("scrape-interval", List.of("60")).get(0));
+            if (clusters < 1 || clusters > 1000 || namespaces < 1 || namespaces > 10_000 || scrape < 1 || scrape > 3600) {
+                throw new UsageException("--clusters (1..1000), --namespaces (1..10000) and --scrape-interval (1..3600 seconds) out of range");
+            }
+            shape = new Command.Shape(clusters, namespaces, scrape);
+        }
         return new Command.Simulate(Path.of(one(options, "out")), Window.floorHour(instant("from", one(options, "from"))),
-                hours, tenants, seed);
+                hours, tenants, seed, shape);
     }
 
     private static List<String> tenants(Map<String, List<String>> options) {

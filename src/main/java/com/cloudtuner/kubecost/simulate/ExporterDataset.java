@@ -99,7 +99,7 @@ public final class ExporterDataset {
         }
     }
 
-    private static String labelText(Map<String, String> labels) {
+    static String labelText(Map<String, String> labels) {
         if (labels.isEmpty()) {
             return "";
         }
@@ -114,7 +114,7 @@ public final class ExporterDataset {
         return sb.append('}').toString();
     }
 
-    private static String valueText(double v) {
+    static String valueText(double v) {
         if (Double.isNaN(v)) {
             return "NaN";
         }

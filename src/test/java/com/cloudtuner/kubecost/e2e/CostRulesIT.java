@@ -41,6 +41,8 @@ class CostRulesIT {
     private static List<String> servers;
     private static Worker.Result backfill;
     private static long weirdRowsAfterDiscovery;
+    private static ViewSnapshot rawView;
+    private static ViewSnapshot aggregatedView;
 
     @BeforeAll
     static void loadAndBackfill(TestDatabase database, PrometheusServer prometheus) {
@@ -57,10 +59,23 @@ class CostRulesIT {
         prometheus.load(e.dataset());
         db = database;
         servers = Worker.serverArgs(database, prometheus.url());
+        // the reference first: the same backfill reading every raw sample
+        Worker.Result raw = Worker.run(servers, "backfill", "--from=2025-10-13T00:00:00Z", "--to=2025-10-13T04:00:00Z",
+                "--worker.read-mode=raw");
+        assertThat(raw.exitCode()).as(raw.toString()).isZero();
+        rawView = ViewSnapshot.of(db);
+        db.recreate();
         backfill = Worker.run(servers, "backfill", "--from=2025-10-13T00:00:00Z", "--to=2025-10-13T04:00:00Z");
         assertThat(backfill.exitCode()).as(backfill.toString()).isZero();
+        aggregatedView = ViewSnapshot.of(db);
         weirdRowsAfterDiscovery = db.query("SELECT count() AS n FROM k8s_expenses WHERE cloud_account_id = "
                 + ClickHouseGateway.quote(WEIRD)).get(0).get("n").asLong();
+    }
+
+    @Test
+    void everyRuleGivesTheSameRowsFromHourlySumsAsFromRawSamples() {
+        assertThat(rawView.expenses()).isNotEmpty();
+        aggregatedView.assertSameRowsAs(rawView, "aggregated vs raw");
     }
 
     // ---- rule 1: hours are UTC, [h, h+1h)

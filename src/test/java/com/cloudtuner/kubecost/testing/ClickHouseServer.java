@@ -47,7 +47,8 @@ public final class ClickHouseServer implements AutoCloseable {
         return startLocal();
     }
 
-    private static ClickHouseServer startLocal() {
+    /** The installed clickhouse-server on free loopback ports in a temp directory, whatever the environment says. */
+    public static ClickHouseServer startLocal() {
         Path binary = LocalProcess.binary("clickhouse-server", "/usr/sbin/clickhouse-server", "/usr/bin/clickhouse-server");
         Path dir;
         try {

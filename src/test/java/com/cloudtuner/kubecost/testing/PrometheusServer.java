@@ -31,6 +31,16 @@ public final class PrometheusServer implements MetricsStore {
         this.backend = backend;
     }
 
+    /**
+     * A local Prometheus serving TSDB blocks made earlier (the benchmark's cache): they are linked
+     * into a directory of its own, so that its compactions never touch the originals.
+     */
+    public static PrometheusServer onBlocks(Path blocks) {
+        LocalBackend backend = new LocalBackend();
+        backend.startOn(blocks);
+        return new PrometheusServer(backend);
+    }
+
     static PrometheusServer create() {
         return new PrometheusServer(ClickHouseServer.Docker.available() ? new ContainerBackend() : new LocalBackend());
     }
@@ -87,6 +97,24 @@ public final class PrometheusServer implements MetricsStore {
             }
         }
 
+        void startOn(Path blocks) {
+            LocalProcess.run(List.of("cp", "-al", blocks + "/.", data.toString()), dir.resolve("link.log"), Duration.ofMinutes(5));
+            // no compaction of the 2-hour blocks in the background while a benchmark measures
+            start(0, "--storage.tsdb.max-block-duration=2h");
+        }
+
+        private void start(int n, String... flags) {
+            Path log = dir.resolve("prometheus-" + n + ".log");
+            List<String> command = new java.util.ArrayList<>(List.of(prometheus.toString(),
+                    "--config.file=" + config,
+                    "--storage.tsdb.path=" + data,
+                    "--storage.tsdb.retention.time=100y",
+                    "--web.listen-address=127.0.0.1:" + port));
+            command.addAll(List.of(flags));
+            process = LocalProcess.start(command, log);
+            LocalProcess.awaitReady(process, url() + "/-/ready", Duration.ofMinutes(5), log);
+        }
+
         @Override
         public void load(int n, String openMetrics) {
             LocalProcess.stop(process);
@@ -98,13 +126,7 @@ public final class PrometheusServer implements MetricsStore {
             }
             LocalProcess.run(List.of(promtool.toString(), "tsdb", "create-blocks-from", "openmetrics", "-q",
                     file.toString(), data.toString()), dir.resolve("promtool-" + n + ".log"), Duration.ofMinutes(10));
-            Path log = dir.resolve("prometheus-" + n + ".log");
-            process = LocalProcess.start(List.of(prometheus.toString(),
-                    "--config.file=" + config,
-                    "--storage.tsdb.path=" + data,
-                    "--storage.tsdb.retention.time=100y",
-                    "--web.listen-address=127.0.0.1:" + port), log);
-            LocalProcess.awaitReady(process, url() + "/-/ready", Duration.ofSeconds(60), log);
+            start(n);
         }
 
         @Override
