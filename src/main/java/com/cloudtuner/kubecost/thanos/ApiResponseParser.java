@@ -108,6 +108,9 @@ final class ApiResponseParser {
                 result = readResult(p, expected);
             } else if (name.equals("resultType")) {
                 resultType = value == JsonToken.VALUE_STRING ? p.getString() : String.valueOf(value);
+                if (!resultType.equals(expected.wire())) {
+                    throw new MalformedAnswer("resultType is " + resultType + ", expected " + expected.wire());
+                }
             } else {
                 p.skipChildren();
             }
@@ -150,11 +153,11 @@ final class ApiResponseParser {
                 expect(p, value, JsonToken.START_ARRAY, "values of result element " + index);
                 samples = new SampleBuffer();
                 while (p.nextToken() != JsonToken.END_ARRAY) {
-                    readPoint(p, samples, index);
+                    readPoint(p, samples, index, labels);
                 }
             } else if (name.equals("value") && expected == ResultType.VECTOR) {
                 samples = new SampleBuffer();
-                readPoint(p, samples, index);
+                readPoint(p, samples, index, labels);
             } else if (name.equals("values") || name.equals("value")) {
                 throw new MalformedAnswer("result element " + index + " has '" + name + "' in a " + expected.wire() + " answer");
             } else {
@@ -171,7 +174,7 @@ final class ApiResponseParser {
     }
 
     /** {@code [1700000000.123, "1.5"]}; the parser stands on the opening bracket. */
-    private static void readPoint(JsonParser p, SampleBuffer samples, int index) {
+    private static void readPoint(JsonParser p, SampleBuffer samples, int index, Map<String, String> labels) {
         expect(p, p.currentToken(), JsonToken.START_ARRAY, "a sample of result element " + index);
         JsonToken time = p.nextToken();
         if (time != JsonToken.VALUE_NUMBER_INT && time != JsonToken.VALUE_NUMBER_FLOAT) {
@@ -185,8 +188,9 @@ final class ApiResponseParser {
         double v = parseValue(p.getString());
         expect(p, p.nextToken(), JsonToken.END_ARRAY, "the end of a sample of result element " + index);
         if (!samples.add(millis, v)) {
-            throw new MalformedAnswer("result element " + index + " has sample times out of order or repeated at "
-                    + millis + " ms: two samples at one time contradict each other");
+            throw new MalformedAnswer("series " + (labels == null ? "(result element " + index + ")" : labels)
+                    + " has a sample at " + java.time.Instant.ofEpochMilli(millis) + " that does not come after the one"
+                    + " before it: samples out of order, or two samples at one time that contradict each other");
         }
     }
 

@@ -42,6 +42,9 @@ public final class ThanosClient {
     private final HttpUrl base;
     private final ThanosProperties props;
     private final RetryTemplate retry;
+    /** The longest a server's Retry-After is honoured; beyond it the retry policy's own backoff applies. */
+    static final Duration MAX_RETRY_AFTER = Duration.ofSeconds(60);
+
     private final AtomicLong requests = new AtomicLong();
     private final AtomicLong retries = new AtomicLong();
 
@@ -238,6 +241,7 @@ public final class ThanosClient {
             ResponseBody body = response.body();
             int code = response.code();
             String contentType = response.header("Content-Type", "");
+            ThanosQueryException failure;
             if (code == 200 || contentType.startsWith("application/json")) {
                 try {
                     return ApiResponseParser.parse(body.byteStream(), reader, what + " (HTTP " + code + ")");
@@ -245,15 +249,53 @@ public final class ThanosClient {
                     if (code == 200) {
                         throw e;
                     }
-                    throw new ThanosQueryException(e.getMessage(), isRetryable(code), e);
+                    failure = new ThanosQueryException(e.getMessage(), isRetryable(code), e);
                 }
+            } else {
+                String text = body.string();
+                failure = new ThanosQueryException(what + ": HTTP " + code + ": "
+                        + text.substring(0, Math.min(200, text.length())).strip(), isRetryable(code));
             }
-            String text = body.string();
-            throw new ThanosQueryException(what + ": HTTP " + code + ": "
-                    + text.substring(0, Math.min(200, text.length())).strip(), isRetryable(code));
+            waitAsAsked(response);
+            throw failure;
         } catch (IOException | JacksonIOException e) {
             // the connection failed, or broke while the body streamed in: worth another try
             throw new ThanosQueryException(what + ": " + e, true, e);
+        }
+    }
+
+    /**
+     * An overloaded server (429, 503) may say when to come back ({@code Retry-After}, seconds or an
+     * HTTP date): the next attempt waits at least that long, up to {@link #MAX_RETRY_AFTER}.
+     */
+    private static void waitAsAsked(Response response) {
+        if (response.code() != 429 && response.code() != 503) {
+            return;
+        }
+        Duration wait = retryAfter(response.header("Retry-After"), Instant.now());
+        if (wait.isZero()) {
+            return;
+        }
+        try {
+            Thread.sleep(Math.min(wait.toMillis(), MAX_RETRY_AFTER.toMillis()));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    static Duration retryAfter(String header, Instant now) {
+        if (header == null || header.isBlank()) {
+            return Duration.ZERO;
+        }
+        try {
+            return Duration.ofSeconds(Math.max(0, Long.parseLong(header.trim())));
+        } catch (NumberFormatException notSeconds) {
+            try {
+                Instant at = java.time.ZonedDateTime.parse(header.trim(), java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
+                return at.isAfter(now) ? Duration.between(now, at) : Duration.ZERO;
+            } catch (java.time.DateTimeException notADate) {
+                return Duration.ZERO;
+            }
         }
     }
 
