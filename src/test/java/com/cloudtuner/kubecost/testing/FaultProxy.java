@@ -36,6 +36,8 @@ public final class FaultProxy implements AutoCloseable {
     private final String target;
     private final List<String> requests = new ArrayList<>();
     private volatile Predicate<String> failing = request -> false;
+    private volatile Predicate<String> rewriting = request -> false;
+    private volatile String rewrittenBody;
     private volatile long delayMs;
 
     public FaultProxy(String target) {
@@ -60,6 +62,15 @@ public final class FaultProxy implements AutoCloseable {
     /** Fail requests whose decoded URL and body contain {@code text}; null to fail none. */
     public void failRequestsContaining(String text) {
         failing = text == null ? r -> false : r -> r.contains(text);
+    }
+
+    /**
+     * Answer requests whose decoded URL and body contain {@code text} with HTTP 200 and this body
+     * instead of forwarding them (an upstream that answers with something other than data).
+     */
+    public void answerRequestsContaining(String text, String body) {
+        rewrittenBody = body;
+        rewriting = r -> r.contains(text);
     }
 
     /** Hold every request this long before forwarding it (a far-away server). */
@@ -88,6 +99,9 @@ public final class FaultProxy implements AutoCloseable {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
+        }
+        if (rewriting.test(text)) {
+            return new MockResponse.Builder().code(200).setHeader("Content-Type", "application/json").body(rewrittenBody).build();
         }
         if (failing.test(text)) {
             return new MockResponse.Builder().code(503).setHeader("Content-Type", "application/json")
