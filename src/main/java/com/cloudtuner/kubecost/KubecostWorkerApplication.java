@@ -3,7 +3,10 @@ package com.cloudtuner.kubecost;
 import com.cloudtuner.kubecost.cli.Command;
 import com.cloudtuner.kubecost.cli.CommandLine;
 import com.cloudtuner.kubecost.cli.UsageException;
+import com.cloudtuner.kubecost.secrets.Redactor;
+import com.cloudtuner.kubecost.secrets.Secrets;
 import java.io.PrintStream;
+import java.util.Arrays;
 import java.time.Clock;
 import org.springframework.boot.Banner;
 import org.springframework.boot.SpringApplication;
@@ -23,8 +26,23 @@ public class KubecostWorkerApplication {
         System.exit(run(args, System.out, System.err));
     }
 
-    /** Runs one command and returns the process exit code; tests call this instead of {@link #main}. */
-    public static int run(String[] args, PrintStream out, PrintStream err) {
+    /**
+     * Runs one command and returns the process exit code; tests call this instead of {@link #main}.
+     * Everything written to {@code out} and {@code err} is redacted of the configured secrets.
+     */
+    public static int run(String[] args, PrintStream rawOut, PrintStream rawErr) {
+        Redactor.install(Secrets.fromEnvironment(System.getenv(), Arrays.asList(args)));
+        PrintStream out = Redactor.wrap(rawOut);
+        PrintStream err = Redactor.wrap(rawErr);
+        try {
+            return runRedacted(args, out, err);
+        } finally {
+            out.flush();
+            err.flush();
+        }
+    }
+
+    private static int runRedacted(String[] args, PrintStream out, PrintStream err) {
         CommandLine.Parsed parsed;
         try {
             parsed = CommandLine.parse(args, Clock.systemUTC());

@@ -11,6 +11,8 @@ import com.cloudtuner.kubecost.cost.HourlyCostCalculator;
 import com.cloudtuner.kubecost.run.CostJob;
 import com.cloudtuner.kubecost.run.CostJobs;
 import com.cloudtuner.kubecost.run.TenantIds;
+import com.cloudtuner.kubecost.secrets.Redactor;
+import com.cloudtuner.kubecost.secrets.Secrets;
 import com.cloudtuner.kubecost.thanos.ThanosClient;
 import java.time.Clock;
 import org.springframework.batch.core.launch.JobOperator;
@@ -27,13 +29,27 @@ class WorkerConfiguration {
         return Clock.systemUTC();
     }
 
+    /** The secrets the bound configuration holds, hidden from every log line and output from now on. */
     @Bean
-    ThanosClient thanosClient(ThanosProperties props) {
+    Secrets configuredSecrets(ThanosProperties thanos, ClickHouseProperties clickhouse) {
+        Secrets secrets = Secrets.none()
+                .token(thanos.bearerToken())
+                .password(thanos.username(), thanos.password())
+                .password(clickhouse.user(), clickhouse.password())
+                .headers(String.join(",", thanos.headers()))
+                .url(thanos.url().toString())
+                .url(clickhouse.url().toString());
+        Redactor.add(secrets);
+        return secrets;
+    }
+
+    @Bean
+    ThanosClient thanosClient(ThanosProperties props, Secrets configuredSecrets) {
         return new ThanosClient(props);
     }
 
     @Bean(destroyMethod = "close")
-    ClickHouseGateway clickHouseGateway(ClickHouseProperties props) {
+    ClickHouseGateway clickHouseGateway(ClickHouseProperties props, Secrets configuredSecrets) {
         return new ClickHouseGateway(props);
     }
 

@@ -1,5 +1,6 @@
 package com.cloudtuner.kubecost.clickhouse;
 
+import com.cloudtuner.kubecost.secrets.Redactor;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -45,7 +46,7 @@ public final class RunLedger {
                     .put("rows_tombstoned", e.written().tombstoned())
                     .put("started_at", e.startedAt().getEpochSecond())
                     .put("finished_at", e.finishedAt().getEpochSecond())
-                    .put("error", e.error());
+                    .put("error", Redactor.redact(e.error()));
             body.writeBytes((row + "\n").getBytes(StandardCharsets.UTF_8));
         }
         ch.insertJsonEachRow(TABLE, body.toByteArray());

@@ -48,11 +48,13 @@ public record ThanosProperties(
 
     private static Map<String, String> parseHeaders(List<String> headers) {
         Map<String, String> parsed = new LinkedHashMap<>();
-        for (String h : headers) {
+        for (int i = 0; i < headers.size(); i++) {
+            String h = headers.get(i);
             int colon = h.indexOf(':');
             if (colon <= 0) {
-                throw new IllegalArgumentException("thanos.headers entries must look like 'Name: value', got '"
-                        + h.substring(0, Math.min(h.length(), 40)) + "'");
+                // the entry may be a bare secret: never echo it
+                throw new IllegalArgumentException("thanos.headers entry " + (i + 1) + " of " + headers.size()
+                        + " must look like 'Name: value' (no ':' found)");
             }
             parsed.put(h.substring(0, colon).trim(), h.substring(colon + 1).trim());
         }

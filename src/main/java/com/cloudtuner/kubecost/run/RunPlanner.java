@@ -7,6 +7,7 @@ import com.cloudtuner.kubecost.cost.Window;
 import com.cloudtuner.kubecost.exporter.TenantBatches;
 import com.cloudtuner.kubecost.exporter.TenantCensus;
 import com.cloudtuner.kubecost.thanos.PromQl;
+import com.cloudtuner.kubecost.thanos.ThanosQueryException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -94,7 +95,7 @@ final class RunPlanner {
                 byWindow.computeIfAbsent(plan.window(), w -> new ArrayList<>()).add(plan);
             }
         }
-        Map<String, Integer> series = byWindow.isEmpty() ? Map.of() : census.namespaceSeries(discoveryWindow);
+        Map<String, Integer> series = byWindow.isEmpty() ? Map.of() : seriesPerTenant(runId, discoveryWindow);
         List<TenantBatch> batches = new ArrayList<>();
         byWindow.forEach((window, plans) -> {
             Map<String, TenantPlan> byTenant = new LinkedHashMap<>();
@@ -110,6 +111,16 @@ final class RunPlanner {
                 plan.plans().size(), batches.size(), plan.units().size(),
                 request.tenants().isEmpty() ? " (discovered in " + discoveryWindow + ")" : "", tenants.invalid().size());
         return plan;
+    }
+
+    /** The census that sizes batches; without it batches are cut by tenant count alone (it is only an estimate). */
+    private Map<String, Integer> seriesPerTenant(String runId, Window window) {
+        try {
+            return census.namespaceSeries(window);
+        } catch (ThanosQueryException e) {
+            log.warn("run={} the series census failed, batches are cut by worker.batch.max-tenants alone: {}", runId, e.getMessage());
+            return Map.of();
+        }
     }
 
     /**

@@ -80,7 +80,9 @@ public final class ScaleBenchmark {
         Path cache = Path.of(System.getenv().getOrDefault("KUBECOST_BENCH_CACHE",
                 System.getProperty("user.home") + "/.cache/kubecost-worker-bench"));
         Path work = Files.createTempDirectory("kw-bench-");
-        ScaleBenchmark bench = new ScaleBenchmark(Path.of("target/kubecost-worker.jar").toAbsolutePath(), cache, work);
+        // a copy: a build in the same checkout while the benchmark runs must not swap the jar under it
+        Path jar = Files.copy(Path.of("target/kubecost-worker.jar"), work.resolve("kubecost-worker.jar"));
+        ScaleBenchmark bench = new ScaleBenchmark(jar, cache, work);
         try (ClickHouseServer clickhouse = ClickHouseServer.startLocal()) {
             if (which.contains("a") || which.contains("c")) {
                 bench.hourlyScenario(clickhouse, which);
@@ -249,6 +251,11 @@ public final class ScaleBenchmark {
         if (Files.exists(dir.resolve("complete"))) {
             System.out.println("data " + data.key() + ": cached in " + dir);
             return blocks;
+        }
+        if (Files.exists(blocks)) { // an earlier run stopped half-way: start over
+            try (var paths = Files.walk(blocks)) {
+                paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
         }
         Files.createDirectories(dir);
         // promtool 2.42 reads its whole input once per 2-hour block it writes: a day per input keeps that to 12 reads

@@ -1,0 +1,128 @@
+package com.cloudtuner.kubecost.secrets;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.cloudtuner.kubecost.testing.JarProcess;
+import com.cloudtuner.kubecost.testing.RealServers;
+import com.cloudtuner.kubecost.testing.TestDatabase;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import mockwebserver3.Dispatcher;
+import mockwebserver3.MockResponse;
+import mockwebserver3.MockWebServer;
+import mockwebserver3.RecordedRequest;
+import mockwebserver3.junit5.StartStop;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * The packaged jar, run as an operator runs it, against an upstream that echoes every request
+ * (proxies and gateways do) in its error answers: no configured secret, in any form, reaches
+ * stdout, stderr, the logs or the run ledger. Configuration errors do not print them either.
+ */
+@ExtendWith(RealServers.class)
+class SecretsIT {
+
+    private static final String TOKEN = "tok3n-4b8e-secret";
+    private static final String HEADER_VALUE = "hdr-v4lue-secret";
+    private static final String THANOS_PASSWORD = "Thanos-Pa55-secret";
+    private static final String URL_PASSWORD = "Url-Pa55-secret";
+
+    @StartStop
+    public final MockWebServer echo = new MockWebServer();
+
+    private void echoEveryRequest() {
+        echo.setDispatcher(new Dispatcher() {
+            @Override
+            public MockResponse dispatch(RecordedRequest request) {
+                StringBuilder headers = new StringBuilder();
+                request.getHeaders().forEach(h -> headers.append(h.getFirst()).append(": ").append(h.getSecond()).append('\n'));
+                String body = "gateway error; your request was: " + request.getRequestLine() + "\n" + headers
+                        + (request.getBody() == null ? "" : request.getBody().utf8());
+                return new MockResponse.Builder().code(502).setHeader("Content-Type", "text/plain").body(body).build();
+            }
+        });
+    }
+
+    @Test
+    void anUpstreamEchoingTheRequestLeaksNoTokenOrHeaderIntoOutputLogsOrLedger(TestDatabase db) {
+        echoEveryRequest();
+        Map<String, String> env = clickhouseEnv(db);
+        env.put("THANOS_URL", echo.url("/").toString());
+        env.put("THANOS_BEARER_TOKEN", TOKEN);
+        env.put("THANOS_HEADERS", "X-Api-Key: " + HEADER_VALUE + ", THANOS-TENANT: team-a");
+        env.put("THANOS_RETRIES", "0");
+        JarProcess.Result r = JarProcess.run(env, "backfill", "--from=2025-10-13", "--to=2025-10-13T02:00:00Z", "--tenant=acme");
+
+        assertThat(r.exitCode()).as(r.toString()).isEqualTo(1);
+        assertThat(echo.getRequestCount()).isPositive();
+        assertThat(r.all()).as("the upstream's echo reached the output, redacted").contains("gateway error").contains(Redactor.MASK);
+        assertNoSecret(r.all(), TOKEN, HEADER_VALUE);
+        String ledger = db.query("SELECT error FROM k8s_expenses_runs WHERE cloud_account_id = 'acme'").get(0).get("error").asString();
+        assertThat(ledger).contains("gateway error").contains(Redactor.MASK);
+        assertNoSecret(ledger, TOKEN, HEADER_VALUE);
+    }
+
+    @Test
+    void basicAuthenticationLeaksNeitherThePasswordNorTheHeaderItMakes(TestDatabase db) {
+        echoEveryRequest();
+        Map<String, String> env = clickhouseEnv(db);
+        env.put("THANOS_URL", echo.url("/").toString());
+        env.put("THANOS_USERNAME", "reader");
+        env.put("THANOS_PASSWORD", THANOS_PASSWORD);
+        env.put("THANOS_RETRIES", "0");
+        JarProcess.Result r = JarProcess.run(env, "backfill", "--from=2025-10-13", "--to=2025-10-13T02:00:00Z", "--tenant=acme");
+        assertThat(r.exitCode()).as(r.toString()).isEqualTo(1);
+        assertThat(r.all()).contains("Authorization: Basic " + Redactor.MASK);
+        String basic = Base64.getEncoder().encodeToString(("reader:" + THANOS_PASSWORD).getBytes(StandardCharsets.UTF_8));
+        assertNoSecret(r.all(), THANOS_PASSWORD, basic);
+    }
+
+    @Test
+    void configurationErrorsDoNotPrintTheSecretsTheyCouldNotParse(TestDatabase db) {
+        Map<String, String> badHeader = clickhouseEnv(db);
+        badHeader.put("THANOS_HEADERS", HEADER_VALUE); // a value without its "Name:"
+        JarProcess.Result r = JarProcess.run(badHeader, "migrate");
+        assertThat(r.exitCode()).as(r.toString()).isEqualTo(2);
+        assertThat(r.err()).contains("thanos.headers");
+        assertNoSecret(r.all(), HEADER_VALUE);
+
+        for (String variable : List.of("THANOS_URL", "CLICKHOUSE_URL")) {
+            Map<String, String> badUrl = clickhouseEnv(db);
+            badUrl.put(variable, "http://admin:" + URL_PASSWORD + "@not a host:9090");
+            JarProcess.Result u = JarProcess.run(badUrl, "migrate");
+            assertThat(u.exitCode()).as(variable + " " + u).isEqualTo(2);
+            assertThat(u.err()).as(variable).containsIgnoringCase(variable.startsWith("THANOS") ? "thanos.url" : "clickhouse.url");
+            assertNoSecret(u.all(), URL_PASSWORD);
+        }
+    }
+
+    @Test
+    void aClickHousePasswordInTheUrlIsRefusedWithoutBeingPrinted(TestDatabase db) {
+        Map<String, String> env = clickhouseEnv(db);
+        env.put("CLICKHOUSE_URL", env.get("CLICKHOUSE_URL").replace("http://", "http://default:" + URL_PASSWORD + "@"));
+        JarProcess.Result r = JarProcess.run(env, "migrate");
+        assertThat(r.exitCode()).as(r.toString()).isEqualTo(2);
+        assertThat(r.err()).contains("CLICKHOUSE_PASSWORD");
+        assertNoSecret(r.all(), URL_PASSWORD);
+    }
+
+    private static Map<String, String> clickhouseEnv(TestDatabase db) {
+        Map<String, String> env = new HashMap<>();
+        for (String arg : db.workerArgs()) {
+            String[] kv = arg.substring(2).split("=", 2);
+            env.put(kv[0].toUpperCase().replace('.', '_').replace('-', '_'), kv[1]);
+        }
+        return env;
+    }
+
+    private static void assertNoSecret(String text, String... secrets) {
+        for (String secret : secrets) {
+            assertThat(text).doesNotContain(secret)
+                    .doesNotContain(Base64.getEncoder().encodeToString(secret.getBytes(StandardCharsets.UTF_8)));
+        }
+    }
+}
