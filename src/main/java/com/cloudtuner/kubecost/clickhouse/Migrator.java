@@ -8,6 +8,8 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.databind.JsonNode;
@@ -25,6 +27,8 @@ public final class Migrator {
     static final String LOCK = "k8s_worker_migration_lock";
 
     private static final Logger log = LoggerFactory.getLogger(Migrator.class);
+    private static final Pattern ADD_COLUMN = Pattern.compile("^ALTER\\s+TABLE\\s+`?(\\w+)`?\\s+ADD\\s+COLUMN\\s+`?(\\w+)`?",
+            Pattern.CASE_INSENSITIVE);
 
     private final ClickHouseGateway ch;
     private final List<Migration> migrations;
@@ -93,6 +97,10 @@ public final class Migrator {
     private void apply(Migration m) {
         long started = System.nanoTime();
         for (String statement : m.statements()) {
+            if (columnAlreadyAdded(statement)) {
+                log.info("migrations: {}: skipping an ADD COLUMN whose column exists (an earlier run applied it)", m.script());
+                continue;
+            }
             try {
                 ch.execute(statement);
             } catch (ClickHouseException e) {
@@ -108,6 +116,16 @@ public final class Migrator {
                 .put("execution_ms", ms);
         ch.insertJsonEachRow(HISTORY, (row + "\n").getBytes(StandardCharsets.UTF_8));
         log.info("migrations: applied {} to {} in {} ms", m.script(), ch.database(), ms);
+    }
+
+    /** ClickHouse 18.16 has no ADD COLUMN IF NOT EXISTS: an ALTER that adds a column present already is skipped. */
+    private boolean columnAlreadyAdded(String statement) {
+        Matcher m = ADD_COLUMN.matcher(statement);
+        if (!m.find()) {
+            return false;
+        }
+        return !ch.select("SELECT name FROM system.columns WHERE database = currentDatabase() AND table = "
+                + ClickHouseGateway.quote(m.group(1)) + " AND name = " + ClickHouseGateway.quote(m.group(2))).isEmpty();
     }
 
     private void acquireLock() {

@@ -1,5 +1,6 @@
 package com.cloudtuner.kubecost.clickhouse;
 
+import com.cloudtuner.kubecost.cost.SampleCounts;
 import com.cloudtuner.kubecost.secrets.Redactor;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
@@ -7,7 +8,10 @@ import java.time.Instant;
 import java.util.List;
 import tools.jackson.databind.node.ObjectNode;
 
-/** Appends rows to k8s_expenses_runs: one per tenant and run, a batch of tenants in one insert. */
+/**
+ * Appends rows to k8s_expenses_runs, one per tenant and run (a batch of tenants in one insert), and
+ * to k8s_worker_runs, two per run (when it starts and when it ends).
+ */
 public final class RunLedger {
 
     static final String TABLE = "k8s_expenses_runs";
@@ -21,11 +25,37 @@ public final class RunLedger {
     /**
      * One tenant's part of a run.
      *
-     * @param status {@code succeeded} or {@code failed}
-     * @param error  empty when it succeeded; otherwise what failed, one line per failed window
+     * @param status  {@code succeeded} or {@code failed}
+     * @param samples non-finite samples dropped and negative cost samples used
+     * @param error   empty when it succeeded; otherwise what failed, one line per failed window
      */
     public record Entry(String runId, String mode, String tenant, Instant windowStart, Instant windowEnd, String status,
-                        WriteResult written, Instant startedAt, Instant finishedAt, String error) {
+                        WriteResult written, SampleCounts samples, Instant startedAt, Instant finishedAt, String error) {
+    }
+
+    /**
+     * A run as a whole, in {@value #RUNS}: a row when it starts ({@code running}) and one when it
+     * ends ({@code succeeded} or {@code failed}).
+     */
+    public record Run(String runId, String mode, String status, Instant windowStart, Instant windowEnd, int tenants,
+                      int failedTenants, Instant startedAt, Instant finishedAt, String error) {
+    }
+
+    static final String RUNS = "k8s_worker_runs";
+
+    public void record(Run run) {
+        ObjectNode row = ClickHouseGateway.json().createObjectNode()
+                .put("run_id", run.runId())
+                .put("mode", run.mode())
+                .put("status", run.status())
+                .put("window_start", run.windowStart().getEpochSecond())
+                .put("window_end", run.windowEnd().getEpochSecond())
+                .put("tenants", run.tenants())
+                .put("failed_tenants", run.failedTenants())
+                .put("started_at", run.startedAt().getEpochSecond())
+                .put("finished_at", run.finishedAt().getEpochSecond())
+                .put("error", Redactor.redact(run.error()));
+        ch.insertJsonEachRow(RUNS, (row + "\n").getBytes(StandardCharsets.UTF_8));
     }
 
     public void record(List<Entry> entries) {
@@ -44,6 +74,8 @@ public final class RunLedger {
                     .put("rows_written", e.written().rows())
                     .put("rows_changed", e.written().changed())
                     .put("rows_tombstoned", e.written().tombstoned())
+                    .put("non_finite_samples", e.samples().nonFinite())
+                    .put("negative_cost_samples", e.samples().negativeCost())
                     .put("started_at", e.startedAt().getEpochSecond())
                     .put("finished_at", e.finishedAt().getEpochSecond())
                     .put("error", Redactor.redact(e.error()));

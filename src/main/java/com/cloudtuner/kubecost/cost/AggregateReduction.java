@@ -16,7 +16,8 @@ import java.util.TreeMap;
  * <ul>
  *   <li>the exporter reported 0 for its scrape success within the hour or its look-back (rule 2
  *       needs the samples' times);</li>
- *   <li>a sum is not finite (a NaN or infinite sample, which rule 2 would drop);</li>
+ *   <li>a sum is not finite (a NaN or infinite sample, which rule 2 would drop), or a cost series'
+ *       smallest sample is negative (the run ledger counts such samples one by one);</li>
  *   <li>a series' scrape interval cannot be established from its hourly counts (rule 3's coverage
  *       stands each sample for the median gap of its series; counts prove that gap only for
  *       series with enough complete hours at the interval its cluster's health series shows);</li>
@@ -57,7 +58,8 @@ final class AggregateReduction {
         Map<SeriesRef, Long> proven = new HashMap<>();
         for (SeriesHours s : series) {
             for (int i = 0; i < s.hours(); i++) {
-                if (s.counts()[i] > 0 && !Double.isFinite(s.sums()[i])) {
+                // a non-finite sum: rule 2 drops samples; a negative cost sample: the ledger counts them
+                if (s.counts()[i] > 0 && !Double.isFinite(s.sums()[i]) || s.hasNegative(i)) {
                     needsRaw.add(RowRef.of(s.ref()).at(s.hourStart(i)));
                 }
             }

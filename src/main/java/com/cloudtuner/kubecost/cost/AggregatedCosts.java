@@ -34,6 +34,12 @@ public record AggregatedCosts(CostResult rows, Set<ClusterHourKey> needsRaw, Map
                 allClusters.add(c);
             }
         }
-        return CostResult.sorted(allRows, allClusters);
+        Map<ClusterHourKey, SampleCounts> counts = new java.util.HashMap<>(rows.sampleCounts());
+        raw.sampleCounts().forEach((key, c) -> {
+            if (needsRaw.contains(key)) {
+                counts.merge(key, c, SampleCounts::plus);
+            }
+        });
+        return CostResult.sorted(allRows, allClusters, counts);
     }
 }

@@ -49,7 +49,9 @@ public final class HourlyCostCalculator {
 
     /** Rows for every hour in [windowStart, windowEnd) from raw samples; both must be whole UTC hours. */
     public CostResult compute(Instant windowStart, Instant windowEnd, Collection<Series> series) {
-        return assemble(RawReduction.reduce(rules, new Window(windowStart, windowEnd), series));
+        Map<ClusterHourKey, SampleCounts> counts = new HashMap<>();
+        CostResult rows = assemble(RawReduction.reduce(rules, new Window(windowStart, windowEnd), series, counts));
+        return CostResult.sorted(rows.rows(), rows.clusterHours(), counts);
     }
 
     /**
@@ -78,7 +80,7 @@ public final class HourlyCostCalculator {
                         acc.costs(), acc.efficiencies(), acc.coverage()));
             }
         }));
-        return CostResult.sorted(withUnallocated(namespaceRows, clusterHours), clusterHours);
+        return CostResult.sorted(withUnallocated(namespaceRows, clusterHours), clusterHours, Map.of());
     }
 
     /** Adds the {@code __unallocated__} row of every cluster-hour that has cluster-level data. */

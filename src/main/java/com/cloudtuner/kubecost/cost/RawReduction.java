@@ -15,10 +15,15 @@ import java.util.TreeMap;
  */
 final class RawReduction {
 
+    private static final SampleCounts NON_FINITE = new SampleCounts(1, 0);
+    private static final SampleCounts NEGATIVE = new SampleCounts(0, 1);
+
     private RawReduction() {
     }
 
-    static Map<RowRef, Map<Long, RowHour>> reduce(CostRules rules, Window window, Collection<Series> series) {
+    /** @param counts receives, per cluster-hour, the non-finite samples dropped and the negative cost samples used */
+    static Map<RowRef, Map<Long, RowHour>> reduce(CostRules rules, Window window, Collection<Series> series,
+                                                  Map<ClusterHourKey, SampleCounts> counts) {
         Map<List<String>, List<Series>> healthSeries = new HashMap<>();
         Map<RowRef, List<Series>> costSeries = new LinkedHashMap<>();
         for (Series s : series) {
@@ -33,13 +38,13 @@ final class RawReduction {
             RowRef ref = group.getKey();
             List<Series> health = healthSeries.get(List.of(ref.tenant(), ref.cluster()));
             HealthTimeline timeline = HealthTimeline.of(health == null ? List.of() : health, rules.healthLookback().toMillis());
-            rows.put(ref, accumulate(rules, ref, group.getValue(), timeline, window));
+            rows.put(ref, accumulate(rules, ref, group.getValue(), timeline, window, counts));
         }
         return rows;
     }
 
     private static Map<Long, RowHour> accumulate(CostRules rules, RowRef ref, List<Series> group, HealthTimeline health,
-                                                 Window window) {
+                                                 Window window, Map<ClusterHourKey, SampleCounts> counts) {
         Map<Long, RowHour> hours = new TreeMap<>();
         Map<Long, List<long[]>> backed = new HashMap<>(); // per hour, {start, end} of each valid cost sample
         double rateFactor = rules.toRatePerHour();
@@ -55,7 +60,14 @@ final class RawReduction {
             for (int i = 0; i < s.size(); i++) {
                 long t = s.timestamps()[i];
                 double v = s.values()[i];
-                if (t < from || t >= to || !Double.isFinite(v) || !health.validAt(t)) {
+                if (t < from || t >= to) {
+                    continue;
+                }
+                if (!Double.isFinite(v)) {
+                    counts.merge(ref.at(Math.floorDiv(t, Window.HOUR_MS) * Window.HOUR_MS), NON_FINITE, SampleCounts::plus);
+                    continue;
+                }
+                if (!health.validAt(t)) {
                     continue;
                 }
                 long hour = Math.floorDiv(t, Window.HOUR_MS) * Window.HOUR_MS;
@@ -65,6 +77,9 @@ final class RawReduction {
                     hourBacked = backed.computeIfAbsent(hour, h -> new ArrayList<>());
                 }
                 if (quantity.isCost()) {
+                    if (v < 0) {
+                        counts.merge(ref.at(hour), NEGATIVE, SampleCounts::plus);
+                    }
                     acc.currency(s.currency(), ref.cluster(), ref.namespace(), hour);
                     acc.addSample(quantity, v * rateFactor);
                     hourBacked.add(new long[] {t, t + interval});

@@ -6,11 +6,19 @@ import java.util.Objects;
  * One stored series summarised per UTC hour by the metrics store: the sum and the number of its
  * samples in each hour {@code [h, h+1h)} of a window, {@code sums[i]} and {@code counts[i]} for the
  * i-th hour. An hour without samples has count 0. A sum that is not finite means the hour held a
- * NaN or infinite sample.
+ * NaN or infinite sample. For cost series, {@code mins} holds each hour's smallest sample (null
+ * when not read): a negative one is a credit the rules count.
  */
-public record SeriesHours(SeriesRef ref, long firstHourMs, double[] sums, int[] counts) {
+public record SeriesHours(SeriesRef ref, long firstHourMs, double[] sums, int[] counts, double[] mins) {
+
+    public SeriesHours(SeriesRef ref, long firstHourMs, double[] sums, int[] counts) {
+        this(ref, firstHourMs, sums, counts, null);
+    }
 
     public SeriesHours {
+        if (mins != null && mins.length != counts.length) {
+            throw new IllegalArgumentException("mins and counts differ in length");
+        }
         Objects.requireNonNull(ref, "ref");
         if (sums.length != counts.length) {
             throw new IllegalArgumentException("sums and counts differ in length");
@@ -29,6 +37,11 @@ public record SeriesHours(SeriesRef ref, long firstHourMs, double[] sums, int[] 
 
     public long hourStart(int i) {
         return firstHourMs + i * Window.HOUR_MS;
+    }
+
+    /** Whether the hour's smallest sample is known to be negative. */
+    public boolean hasNegative(int i) {
+        return mins != null && counts[i] > 0 && mins[i] < 0;
     }
 
     public long totalCount() {

@@ -116,8 +116,8 @@ public final class ExporterReader {
                 continue;
             }
             String sel = selector(metric, tenants, List.of()) + "[" + semantics.hourRange() + "]";
-            String expr = "label_replace(sum_over_time(" + sel + "), \"" + ExporterLabels.AGGREGATE + "\", \"sum\", \"\", \"\")"
-                    + " or label_replace(count_over_time(" + sel + "), \"" + ExporterLabels.AGGREGATE + "\", \"count\", \"\", \"\")";
+            String expr = aggregate("sum", sel) + " or " + aggregate("count", sel)
+                    + (metric.quantity().isCost() ? " or " + aggregate("min", sel) : "");
             List<PromSeries> answer = thanos.queryRange(expr, window.start().plusMillis(HOUR_MS - 1),
                     window.end().minusMillis(1), Duration.ofHours(1));
             Pairing pairing = new Pairing(metric, window, labels);
@@ -130,6 +130,12 @@ public final class ExporterReader {
             series.addAll(pairing.complete(expr));
         }
         return new SumsRead(series, health, malformed, points);
+    }
+
+    /** {@code label_replace(f_over_time(sel), "kw_agg", "f", "", "")}: one function's points, labelled. */
+    private static String aggregate(String function, String rangeSelector) {
+        return "label_replace(" + function + "_over_time(" + rangeSelector + "), \"" + ExporterLabels.AGGREGATE + "\", \""
+                + function + "\", \"\", \"\")";
     }
 
     /** Without a health sample to probe on, the first cost metric with a sample gives one. */
@@ -166,6 +172,7 @@ public final class ExporterReader {
         private final Map<SeriesRef, double[]> sums = new HashMap<>();
         private final Map<SeriesRef, BitSet> sumHours = new HashMap<>();
         private final Map<SeriesRef, int[]> counts = new LinkedHashMap<>();
+        private final Map<SeriesRef, double[]> mins = new HashMap<>();
 
         Pairing(ExporterMetric metric, Window window, ExporterLabels labels) {
             this.metric = metric;
@@ -176,7 +183,7 @@ public final class ExporterReader {
         /** False when the series lacks a label a row needs (counted once, on its sums). */
         boolean add(PromSeries s) {
             String kind = s.labels().get(ExporterLabels.AGGREGATE);
-            if (!"sum".equals(kind) && !"count".equals(kind)) {
+            if (!"sum".equals(kind) && !"count".equals(kind) && !"min".equals(kind)) {
                 throw new ThanosQueryException(metric.metricName("") + ": a series without its " + ExporterLabels.AGGREGATE
                         + " label: " + s.labels(), false);
             }
@@ -185,7 +192,12 @@ public final class ExporterReader {
                 return kind.equals("count");
             }
             int hours = window.hours();
-            if (kind.equals("sum")) {
+            if (kind.equals("min")) {
+                double[] values = mins.computeIfAbsent(ref, k -> new double[hours]);
+                for (int i = 0; i < s.size(); i++) {
+                    values[hourIndex(s.timestamps()[i])] = s.values()[i];
+                }
+            } else if (kind.equals("sum")) {
                 double[] values = sums.computeIfAbsent(ref, k -> new double[hours]);
                 BitSet present = sumHours.computeIfAbsent(ref, k -> new BitSet(hours));
                 for (int i = 0; i < s.size(); i++) {
@@ -233,7 +245,8 @@ public final class ExporterReader {
                         s[i] = Double.NaN;
                     }
                 }
-                out.add(new SeriesHours(ref, window.startMs(), s, c));
+                out.add(new SeriesHours(ref, window.startMs(), s, c, metric.quantity().isCost()
+                        ? mins.getOrDefault(ref, new double[c.length]) : null));
             });
             return out;
         }

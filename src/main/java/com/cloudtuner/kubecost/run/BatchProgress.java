@@ -1,6 +1,7 @@
 package com.cloudtuner.kubecost.run;
 
 import com.cloudtuner.kubecost.clickhouse.WriteResult;
+import com.cloudtuner.kubecost.cost.SampleCounts;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -17,6 +18,7 @@ final class BatchProgress {
     private final Map<String, List<Boolean>> chunkWritten = new LinkedHashMap<>();
     private final Map<String, WriteResult> written = new LinkedHashMap<>();
     private final Map<String, List<String>> errors = new LinkedHashMap<>();
+    private final Map<String, SampleCounts> samples = new LinkedHashMap<>();
 
     BatchProgress(TenantBatch batch) {
         this.batch = batch;
@@ -26,6 +28,7 @@ final class BatchProgress {
             batch.chunks().forEach(c -> flags.add(false));
             chunkWritten.put(tenant, flags);
             written.put(tenant, WriteResult.NOTHING);
+            samples.put(tenant, SampleCounts.NONE);
             errors.put(tenant, new ArrayList<>());
         }
     }
@@ -36,6 +39,7 @@ final class BatchProgress {
         result.written().forEach((tenant, w) -> {
             chunkWritten.get(tenant).set(chunk, true);
             written.merge(tenant, w, WriteResult::plus);
+            samples.merge(tenant, result.sampleCounts(tenant), SampleCounts::plus);
         });
         pending--;
     }
@@ -57,6 +61,10 @@ final class BatchProgress {
 
     WriteResult written(String tenant) {
         return written.get(tenant);
+    }
+
+    SampleCounts samples(String tenant) {
+        return samples.get(tenant);
     }
 
     List<String> errors(String tenant) {

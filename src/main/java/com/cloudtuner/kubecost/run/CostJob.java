@@ -10,7 +10,9 @@ import com.cloudtuner.kubecost.exporter.ExporterReader;
 import com.cloudtuner.kubecost.thanos.ThanosQueryException;
 import java.io.PrintStream;
 import java.time.Clock;
+import com.cloudtuner.kubecost.cost.Window;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Iterator;
 import java.util.List;
 import java.util.UUID;
@@ -83,6 +85,9 @@ public final class CostJob {
     public RunReport run(RunRequest request, PrintStream dryRunOut) {
         String runId = UUID.randomUUID().toString();
         long t0 = System.nanoTime();
+        Instant startedAt = clock.instant();
+        recordRun(request, new RunLedger.Run(runId, request.mode().label(), "running", requestedWindow(request).start(),
+                requestedWindow(request).end(), 0, 0, startedAt, startedAt, ""));
         State state = new State();
         Step plan = new StepBuilder("plan", jobRepository)
                 .tasklet((contribution, context) -> {
@@ -130,8 +135,44 @@ public final class CostJob {
             failure = "could not start the job: " + e.getMessage();
         }
         List<TenantOutcome> outcomes = state.tracker == null ? List.of() : state.tracker.outcomes();
-        return new RunReport(runId, request, outcomes, state.plan.invalidTenants(), state.plan.plans(), failure,
+        RunReport report = new RunReport(runId, request, outcomes, state.plan.invalidTenants(), state.plan.plans(), failure,
                 Duration.ofNanos(System.nanoTime() - t0));
+        Window span = span(state.plan, request);
+        recordRun(request, new RunLedger.Run(runId, request.mode().label(), report.exitCode() == 0 ? "succeeded" : "failed",
+                span.start(), span.end(), outcomes.size(), (int) report.failedTenants(), startedAt, clock.instant(),
+                failure != null ? failure : report.failedTenants() > 0 ? report.failedTenants() + " tenants failed" : ""));
+        return report;
+    }
+
+    /** The run's row in k8s_worker_runs; a dry run writes none, and a ledger that cannot be written does not stop the run. */
+    private void recordRun(RunRequest request, RunLedger.Run run) {
+        if (request.dryRun()) {
+            return;
+        }
+        try {
+            ledger.record(run);
+        } catch (RuntimeException e) {
+            log.error("run={} could not record the run as {} in the run ledger: {}", run.runId(), run.status(), e.getMessage());
+        }
+    }
+
+    private static Window requestedWindow(RunRequest request) {
+        if (request.window() != null) {
+            return request.window();
+        }
+        Instant hour = Window.floorHour(request.now());
+        return new Window(hour, hour);
+    }
+
+    /** From the earliest start to the latest end of the tenants' windows; the requested window without tenants. */
+    private static Window span(RunPlan plan, RunRequest request) {
+        List<TenantPlan> plans = plan.plans();
+        if (plans.isEmpty()) {
+            return requestedWindow(request);
+        }
+        Instant start = plans.stream().map(p -> p.window().start()).min(Instant::compareTo).orElseThrow();
+        Instant end = plans.stream().map(p -> p.window().end()).max(Instant::compareTo).orElseThrow();
+        return new Window(start, end);
     }
 
     private static Throwable rootOf(Throwable e) {

@@ -3,6 +3,7 @@ package com.cloudtuner.kubecost.run;
 import com.cloudtuner.kubecost.clickhouse.RunLedger;
 import com.cloudtuner.kubecost.clickhouse.Watermarks;
 import com.cloudtuner.kubecost.clickhouse.WriteResult;
+import com.cloudtuner.kubecost.cost.SampleCounts;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -59,6 +60,13 @@ final class RunTracker {
                 result.tenantErrors().size(), s.millis(), request.dryRun() ? " (dry run)" : "");
         result.tenantErrors().forEach((tenant, reason) ->
                 log.error("run={} tenant={} window={} FAILED, nothing written for it: {}", runId, tenant, unit.chunk(), reason));
+        for (String tenant : result.written().keySet()) {
+            SampleCounts samples = result.sampleCounts(tenant);
+            if (samples.any()) {
+                log.warn("run={} tenant={} window={} dropped {} samples that were not finite; used {} negative cost samples",
+                        runId, tenant, unit.chunk(), samples.nonFinite(), samples.negativeCost());
+            }
+        }
     }
 
     synchronized void failed(WorkUnit unit, Throwable cause) {
@@ -106,7 +114,7 @@ final class RunTracker {
                 List<String> errors = p.errors(plan.tenant());
                 entries.add(new RunLedger.Entry(runId, request.mode().label(), plan.tenant(), plan.window().start(),
                         plan.window().end(), errors.isEmpty() ? "succeeded" : "failed", p.written(plan.tenant()),
-                        started, finished, String.join("\n", errors)));
+                        p.samples(plan.tenant()), started, finished, String.join("\n", errors)));
             }
             try {
                 ledger.record(entries);

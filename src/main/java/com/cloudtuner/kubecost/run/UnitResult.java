@@ -2,6 +2,7 @@ package com.cloudtuner.kubecost.run;
 
 import com.cloudtuner.kubecost.clickhouse.WriteResult;
 import com.cloudtuner.kubecost.cost.CostResult;
+import com.cloudtuner.kubecost.cost.SampleCounts;
 import java.util.List;
 import java.util.Map;
 
@@ -47,6 +48,11 @@ public final class UnitResult {
 
     public ReadStats stats() {
         return stats;
+    }
+
+    /** Non-finite samples dropped and negative cost samples used, for one tenant. */
+    public SampleCounts sampleCounts(String tenant) {
+        return rows.sampleCountsOf(tenant);
     }
 
     /** The tenants whose rows are to be written. */
