@@ -273,6 +273,8 @@ public final class ScaleBenchmark {
                     work.resolve("promtool.log"));
             Files.delete(om);
         }
+        System.out.println("data " + data.key() + ": letting Prometheus compact the blocks (a few minutes, once)");
+        PrometheusServer.compact(blocks);
         Files.writeString(dir.resolve("complete"), String.join(" ", description) + "\n");
         return blocks;
     }

@@ -91,6 +91,23 @@ final class LocalProcess {
         throw new IllegalStateException(url + " not ready within " + timeout + "; log:\n" + tail(log));
     }
 
+    /** The body of a GET that must answer 200. */
+    static String get(String url) {
+        try {
+            HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            if (r.statusCode() != 200) {
+                throw new IllegalStateException(url + " answered " + r.statusCode());
+            }
+            return r.body();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
     static void stop(Process process) {
         if (process == null || !process.isAlive()) {
             return;
