@@ -5,6 +5,7 @@ import com.cloudtuner.kubecost.clickhouse.MigrationSource;
 import com.cloudtuner.kubecost.clickhouse.Migrator;
 import com.cloudtuner.kubecost.config.ClickHouseProperties;
 import com.cloudtuner.kubecost.config.ThanosProperties;
+import com.cloudtuner.kubecost.config.ThanosTlsProperties;
 import com.cloudtuner.kubecost.config.WorkerProperties;
 import com.cloudtuner.kubecost.cost.CostRules;
 import com.cloudtuner.kubecost.cost.HourlyCostCalculator;
@@ -28,8 +29,8 @@ class WorkerConfiguration {
     }
 
     @Bean
-    ThanosClient thanosClient(ThanosProperties props) {
-        return new ThanosClient(props);
+    ThanosClient thanosClient(ThanosProperties props, ThanosTlsProperties tls) {
+        return new ThanosClient(props, tls);
     }
 
     @Bean(destroyMethod = "close")

@@ -1,6 +1,7 @@
 package com.cloudtuner.kubecost.thanos;
 
 import com.cloudtuner.kubecost.config.ThanosProperties;
+import com.cloudtuner.kubecost.config.ThanosTlsProperties;
 import com.cloudtuner.kubecost.config.WorkerProperties;
 import java.io.IOException;
 import java.math.BigDecimal;
@@ -46,9 +47,13 @@ public final class ThanosClient {
     private final AtomicLong retries = new AtomicLong();
 
     public ThanosClient(ThanosProperties props) {
+        this(props, ThanosTlsProperties.none());
+    }
+
+    public ThanosClient(ThanosProperties props, ThanosTlsProperties tls) {
         this.props = props;
         this.base = HttpUrl.get(props.url().toString());
-        this.http = new OkHttpClient.Builder()
+        this.http = ThanosTls.configure(new OkHttpClient.Builder(), props, tls)
                 .connectTimeout(Duration.ofSeconds(10))
                 .readTimeout(props.timeout())
                 .callTimeout(props.timeout())
