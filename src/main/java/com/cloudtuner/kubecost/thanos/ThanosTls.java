@@ -3,19 +3,24 @@ package com.cloudtuner.kubecost.thanos;
 import com.cloudtuner.kubecost.config.ThanosProperties;
 import com.cloudtuner.kubecost.config.ThanosTlsProperties;
 import java.io.IOException;
+import java.net.Socket;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
+import java.security.Principal;
+import java.security.PrivateKey;
 import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
 import java.util.List;
 import javax.net.ssl.KeyManager;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLHandshakeException;
 import javax.net.ssl.SSLPeerUnverifiedException;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
+import javax.net.ssl.X509ExtendedKeyManager;
 import javax.net.ssl.X509TrustManager;
 import okhttp3.Interceptor;
 import okhttp3.OkHttpClient;
@@ -24,7 +29,13 @@ import okhttp3.Response;
 /**
  * HTTPS to Thanos: the CA bundle of {@code thanos.ca-file} as the only trusted CAs (the JVM's
  * otherwise), the client certificate of {@code thanos.client-cert-file} and its key, host names
- * verified as always. A failed handshake says which setting to look at.
+ * verified as always. A failure says which setting to look at; it stays an IOException, so the
+ * client reports it like any network error.
+ *
+ * <p>In TLS 1.3 a server refuses a client certificate (or its absence) only after the client's side
+ * of the handshake is done, so the client often sees no TLS error at all, just the connection
+ * closing. The key manager therefore notes when a server asked for a client certificate and what it
+ * got, and a connection that breaks before any answer since then is reported with that note.
  */
 final class ThanosTls {
 
@@ -40,15 +51,13 @@ final class ThanosTls {
         if (!https) {
             return http;
         }
-        http.addInterceptor(new HandshakeHint(tls));
-        if (!tls.configured()) {
-            return http;
-        }
         try {
             X509TrustManager trust = trustManager(tls.caCertificates());
+            ClientCertificates keys = new ClientCertificates(keyManager(tls));
             SSLContext context = SSLContext.getInstance("TLS");
-            context.init(keyManagers(tls), new TrustManager[] {trust}, null);
-            return http.sslSocketFactory(context.getSocketFactory(), trust);
+            context.init(new KeyManager[] {keys}, new TrustManager[] {trust}, null);
+            return http.sslSocketFactory(context.getSocketFactory(), trust)
+                    .addInterceptor(new HandshakeHint(tls, keys));
         } catch (GeneralSecurityException | IOException e) {
             throw new IllegalArgumentException((tls.clientCertFile() != null ? "thanos.client-cert-file" : "thanos.ca-file")
                     + " cannot be used for TLS: " + e.getMessage());
@@ -75,8 +84,8 @@ final class ThanosTls {
         throw new GeneralSecurityException("no X509TrustManager");
     }
 
-    /** The client certificate and its key; none configured: null, the JVM's default (no client certificate). */
-    private static KeyManager[] keyManagers(ThanosTlsProperties tls) throws GeneralSecurityException, IOException {
+    /** The client certificate and its key; null when none is configured. */
+    private static X509ExtendedKeyManager keyManager(ThanosTlsProperties tls) throws GeneralSecurityException, IOException {
         List<X509Certificate> chain = tls.clientCertificateChain();
         if (chain.isEmpty()) {
             return null;
@@ -91,42 +100,129 @@ final class ThanosTls {
         store.setKeyEntry("client", tls.clientKey(), password, chain.toArray(X509Certificate[]::new));
         KeyManagerFactory factory = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
         factory.init(store, password);
-        return factory.getKeyManagers();
+        for (KeyManager m : factory.getKeyManagers()) {
+            if (m instanceof X509ExtendedKeyManager x) {
+                return x;
+            }
+        }
+        throw new GeneralSecurityException("no X509ExtendedKeyManager");
     }
 
-    /** Re-throws a TLS failure with the settings that decide it named; still an IOException, so a network error. */
-    private record HandshakeHint(ThanosTlsProperties tls) implements Interceptor {
+    /**
+     * The client side of a key manager (or none) that notes when a server asked for a client
+     * certificate and whether it got one, until the next answer; what a broken connection is
+     * then most likely about.
+     */
+    static final class ClientCertificates extends X509ExtendedKeyManager {
+        private final X509ExtendedKeyManager delegate;
+        private volatile String unansweredRequest;
+
+        ClientCertificates(X509ExtendedKeyManager delegate) {
+            this.delegate = delegate;
+        }
+
+        /** Why the connection may have broken, when a server asked for a client certificate since the last answer; else null. */
+        String unansweredRequest() {
+            return unansweredRequest;
+        }
+
+        void answered() {
+            unansweredRequest = null;
+        }
+
+        private String asked(String alias) {
+            unansweredRequest = delegate == null
+                    ? "the server asked for a client certificate, and thanos.client-cert-file is not set"
+                    : alias == null
+                            ? "the server asked for a client certificate of a CA it trusts, and the one in thanos.client-cert-file is not"
+                            : "the server asked for a client certificate and may have refused the one in thanos.client-cert-file";
+            return alias;
+        }
+
+        @Override
+        public String chooseClientAlias(String[] keyType, Principal[] issuers, Socket socket) {
+            return asked(delegate == null ? null : delegate.chooseClientAlias(keyType, issuers, socket));
+        }
+
+        @Override
+        public String chooseEngineClientAlias(String[] keyType, Principal[] issuers, SSLEngine engine) {
+            return asked(delegate == null ? null : delegate.chooseEngineClientAlias(keyType, issuers, engine));
+        }
+
+        @Override
+        public String[] getClientAliases(String keyType, Principal[] issuers) {
+            return delegate == null ? null : delegate.getClientAliases(keyType, issuers);
+        }
+
+        @Override
+        public X509Certificate[] getCertificateChain(String alias) {
+            return delegate == null ? null : delegate.getCertificateChain(alias);
+        }
+
+        @Override
+        public PrivateKey getPrivateKey(String alias) {
+            return delegate == null ? null : delegate.getPrivateKey(alias);
+        }
+
+        @Override
+        public String[] getServerAliases(String keyType, Principal[] issuers) {
+            return null;
+        }
+
+        @Override
+        public String chooseServerAlias(String keyType, Principal[] issuers, Socket socket) {
+            return null;
+        }
+    }
+
+    /** A TLS failure, or a connection broken after a request for a client certificate, re-thrown with the settings to check named. */
+    private record HandshakeHint(ThanosTlsProperties tls, ClientCertificates keys) implements Interceptor {
         @Override
         public Response intercept(Chain chain) throws IOException {
             try {
-                return chain.proceed(chain.request());
+                Response response = chain.proceed(chain.request());
+                keys.answered();
+                return response;
             } catch (SSLPeerUnverifiedException e) {
                 throw chained(new SSLPeerUnverifiedException(text(e) + " (the server's certificate is not issued for the host"
                         + " of thanos.url)"), e);
             } catch (SSLHandshakeException e) {
-                throw chained(new SSLHandshakeException(text(e) + " (" + hint() + ")"), e);
+                throw chained(new SSLHandshakeException(text(e) + " (" + hint(e) + ")"), e);
             } catch (SSLException e) {
-                throw chained(new SSLException(text(e) + " (" + hint() + ")"), e);
+                throw chained(new SSLException(text(e) + " (" + hint(e) + ")"), e);
+            } catch (IOException e) {
+                String refused = keys.unansweredRequest();
+                if (refused == null) {
+                    throw e;
+                }
+                throw chained(new IOException(e + " (" + refused + ")"), e);
             }
         }
 
-        private String hint() {
-            String ca = tls.caFile() == null
+        /** An alert the server sent refuses us (our certificate, or its absence); anything else is our verdict on the server's. */
+        private String hint(SSLException e) {
+            if (String.valueOf(e.getMessage()).contains("Received fatal alert")) {
+                String asked = keys.unansweredRequest();
+                if (asked != null) {
+                    return "the server refused the connection; " + asked;
+                }
+                return tls.clientCertFile() == null
+                        ? "the server refused the connection; if it requires a client certificate, set thanos.client-cert-file and"
+                                + " thanos.client-key-file"
+                        : "the server refused the connection; it may not accept the certificate in thanos.client-cert-file";
+            }
+            return tls.caFile() == null
                     ? "thanos.ca-file is not set, so only the JVM's trusted CAs are accepted"
                     : "the server's certificate must be signed by a CA in thanos.ca-file";
-            String client = tls.clientCertFile() == null
-                    ? "; a server that requires a client certificate needs thanos.client-cert-file and thanos.client-key-file"
-                    : "; the server must accept the certificate in thanos.client-cert-file";
-            return ca + client;
         }
 
         private static String text(SSLException e) {
             return "TLS with thanos.url failed: " + e.getMessage();
         }
+    }
 
-        private static <T extends SSLException> T chained(T replacement, SSLException cause) {
-            replacement.initCause(cause);
-            return replacement;
-        }
+    private static <T extends IOException> T chained(T replacement, IOException cause) {
+        replacement.initCause(cause);
+        return replacement;
     }
 }
