@@ -4,6 +4,7 @@ import com.cloudtuner.kubecost.clickhouse.ClickHouseGateway;
 import com.cloudtuner.kubecost.clickhouse.MigrationSource;
 import com.cloudtuner.kubecost.clickhouse.Migrator;
 import com.cloudtuner.kubecost.config.ClickHouseProperties;
+import com.cloudtuner.kubecost.config.ClickHouseTlsProperties;
 import com.cloudtuner.kubecost.config.ThanosProperties;
 import com.cloudtuner.kubecost.config.ThanosTlsProperties;
 import com.cloudtuner.kubecost.config.WorkerProperties;
@@ -34,8 +35,8 @@ class WorkerConfiguration {
     }
 
     @Bean(destroyMethod = "close")
-    ClickHouseGateway clickHouseGateway(ClickHouseProperties props) {
-        return new ClickHouseGateway(props);
+    ClickHouseGateway clickHouseGateway(ClickHouseProperties props, ClickHouseTlsProperties tls) {
+        return new ClickHouseGateway(props, tls);
     }
 
     @Bean
