@@ -4,7 +4,9 @@ import com.cloudtuner.kubecost.clickhouse.ClickHouseGateway;
 import com.cloudtuner.kubecost.clickhouse.MigrationSource;
 import com.cloudtuner.kubecost.clickhouse.Migrator;
 import com.cloudtuner.kubecost.config.ClickHouseProperties;
+import com.cloudtuner.kubecost.config.ClickHouseTlsProperties;
 import com.cloudtuner.kubecost.config.ThanosProperties;
+import com.cloudtuner.kubecost.config.ThanosTlsProperties;
 import com.cloudtuner.kubecost.config.WorkerProperties;
 import com.cloudtuner.kubecost.cost.CostRules;
 import com.cloudtuner.kubecost.cost.HourlyCostCalculator;
@@ -44,13 +46,13 @@ class WorkerConfiguration {
     }
 
     @Bean
-    ThanosClient thanosClient(ThanosProperties props, Secrets configuredSecrets) {
-        return new ThanosClient(props);
+    ThanosClient thanosClient(ThanosProperties props, ThanosTlsProperties tls, Secrets configuredSecrets) {
+        return new ThanosClient(props, tls);
     }
 
     @Bean(destroyMethod = "close")
-    ClickHouseGateway clickHouseGateway(ClickHouseProperties props, Secrets configuredSecrets) {
-        return new ClickHouseGateway(props);
+    ClickHouseGateway clickHouseGateway(ClickHouseProperties props, ClickHouseTlsProperties tls, Secrets configuredSecrets) {
+        return new ClickHouseGateway(props, tls);
     }
 
     @Bean

@@ -5,6 +5,7 @@ import com.clickhouse.client.api.ServerException;
 import com.clickhouse.client.api.query.QueryResponse;
 import com.clickhouse.data.ClickHouseFormat;
 import com.cloudtuner.kubecost.config.ClickHouseProperties;
+import com.cloudtuner.kubecost.config.ClickHouseTlsProperties;
 import java.io.BufferedReader;
 import java.io.ByteArrayInputStream;
 import java.io.InputStreamReader;
@@ -35,16 +36,22 @@ public final class ClickHouseGateway implements AutoCloseable {
     private final Client client;
     private final Client serverClient;
     private final String database;
+    private final ClickHouseTlsProperties tls;
     private final AtomicLong statements = new AtomicLong();
 
     public ClickHouseGateway(ClickHouseProperties props) {
-        this.database = props.database();
-        this.client = builder(props).serverSetting("database", props.database()).build();
-        this.serverClient = builder(props).build();
+        this(props, ClickHouseTlsProperties.none());
     }
 
-    private static Client.Builder builder(ClickHouseProperties props) {
-        return new Client.Builder()
+    public ClickHouseGateway(ClickHouseProperties props, ClickHouseTlsProperties tls) {
+        this.database = props.database();
+        this.tls = tls;
+        this.client = builder(props, tls).serverSetting("database", props.database()).build();
+        this.serverClient = builder(props, tls).build();
+    }
+
+    private static Client.Builder builder(ClickHouseProperties props, ClickHouseTlsProperties tls) {
+        return ClickHouseTls.configure(new Client.Builder(), props, tls)
                 .addEndpoint(props.url().toString())
                 .setUsername(props.user())
                 .setPassword(props.password())
@@ -125,7 +132,7 @@ public final class ClickHouseGateway implements AutoCloseable {
         }
     }
 
-    private static ClickHouseException translate(Exception e, String sql) {
+    private ClickHouseException translate(Exception e, String sql) {
         Throwable cause = e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;
         if (cause instanceof InterruptedException) {
             Thread.currentThread().interrupt();
@@ -149,6 +156,7 @@ public final class ClickHouseGateway implements AutoCloseable {
         if (root != cause) { // e.g. "Query request failed" caused by "Connection refused"
             reason += " (" + root.getClass().getSimpleName() + ": " + firstLine(String.valueOf(root.getMessage())) + ")";
         }
+        reason += ClickHouseTls.hint(cause, tls);
         return new ClickHouseException(code, "ClickHouse failed on '" + abbreviate(statement) + "': " + reason, cause);
     }
 

@@ -1,6 +1,7 @@
 package com.cloudtuner.kubecost.thanos;
 
 import com.cloudtuner.kubecost.config.ThanosProperties;
+import com.cloudtuner.kubecost.config.ThanosTlsProperties;
 import com.cloudtuner.kubecost.config.WorkerProperties;
 import java.io.IOException;
 import java.math.BigDecimal;
@@ -49,9 +50,13 @@ public final class ThanosClient {
     private final AtomicLong retries = new AtomicLong();
 
     public ThanosClient(ThanosProperties props) {
+        this(props, ThanosTlsProperties.none());
+    }
+
+    public ThanosClient(ThanosProperties props, ThanosTlsProperties tls) {
         this.props = props;
         this.base = HttpUrl.get(props.url().toString());
-        this.http = new OkHttpClient.Builder()
+        this.http = ThanosTls.configure(new OkHttpClient.Builder(), props, tls)
                 .connectTimeout(Duration.ofSeconds(10))
                 .readTimeout(props.timeout())
                 .callTimeout(props.timeout())
@@ -258,6 +263,9 @@ public final class ThanosClient {
             }
             waitAsAsked(response);
             throw failure;
+        } catch (javax.net.ssl.SSLHandshakeException | javax.net.ssl.SSLPeerUnverifiedException e) {
+            // a certificate the worker does not trust (or that does not name the host): asking again changes nothing
+            throw new ThanosQueryException(what + ": " + e, false, e);
         } catch (IOException | JacksonIOException e) {
             // the connection failed, or broke while the body streamed in: worth another try
             throw new ThanosQueryException(what + ": " + e, true, e);

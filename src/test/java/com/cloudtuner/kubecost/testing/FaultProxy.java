@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.function.Predicate;
+import javax.net.ssl.SSLSocketFactory;
 import mockwebserver3.Dispatcher;
 import mockwebserver3.MockResponse;
 import mockwebserver3.MockWebServer;
@@ -41,7 +42,25 @@ public final class FaultProxy implements AutoCloseable {
     private volatile long delayMs;
 
     public FaultProxy(String target) {
+        this(target, null, false);
+    }
+
+    /**
+     * The same proxy serving HTTPS with {@code tls} (see {@link TestCa#serverSocketFactory}), and
+     * refusing clients without a certificate when {@code requireClientCertificate}.
+     */
+    public static FaultProxy https(String target, SSLSocketFactory tls, boolean requireClientCertificate) {
+        return new FaultProxy(target, tls, requireClientCertificate);
+    }
+
+    private FaultProxy(String target, SSLSocketFactory tls, boolean requireClientCertificate) {
         this.target = target.replaceAll("/$", "");
+        if (tls != null) {
+            server.useHttps(tls);
+        }
+        if (requireClientCertificate) {
+            server.requireClientAuth();
+        }
         server.setDispatcher(new Dispatcher() {
             @Override
             public MockResponse dispatch(RecordedRequest request) {

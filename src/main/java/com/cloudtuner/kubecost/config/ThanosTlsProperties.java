@@ -1,0 +1,58 @@
+package com.cloudtuner.kubecost.config;
+
+import java.security.PrivateKey;
+import java.security.cert.X509Certificate;
+import java.util.List;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+
+/**
+ * {@code thanos.ca-file}, {@code thanos.client-cert-file}, {@code thanos.client-key-file}: PEM files
+ * for HTTPS to Thanos (a CA bundle that replaces the JVM's trusted CAs, and a client certificate with
+ * its key). All unset: plain HTTP, or HTTPS trusting the JVM's CAs. Checked at start-up, so a
+ * missing file, a file without a certificate or a key of another certificate stops the worker
+ * with exit code 2 before it sends anything.
+ */
+@ConfigurationProperties("thanos")
+public record ThanosTlsProperties(String caFile, String clientCertFile, String clientKeyFile) {
+
+    public ThanosTlsProperties {
+        caFile = PemFiles.unsetIfBlank(caFile);
+        clientCertFile = PemFiles.unsetIfBlank(clientCertFile);
+        clientKeyFile = PemFiles.unsetIfBlank(clientKeyFile);
+        if (clientCertFile != null && clientKeyFile == null) {
+            throw new IllegalArgumentException("thanos.client-key-file is required with thanos.client-cert-file");
+        }
+        if (clientKeyFile != null && clientCertFile == null) {
+            throw new IllegalArgumentException("thanos.client-cert-file is required with thanos.client-key-file");
+        }
+        if (caFile != null) {
+            PemFiles.caCertificates("thanos.ca-file", caFile);
+        }
+        if (clientCertFile != null) {
+            X509Certificate own = PemFiles.certificateChain("thanos.client-cert-file", clientCertFile).get(0);
+            PrivateKey key = PemFiles.privateKey("thanos.client-key-file", clientKeyFile);
+            PemFiles.requireKeyOf("thanos.client-cert-file", own, "thanos.client-key-file", key);
+        }
+    }
+
+    /** No TLS settings: the JVM's defaults. */
+    public static ThanosTlsProperties none() {
+        return new ThanosTlsProperties(null, null, null);
+    }
+
+    public boolean configured() {
+        return caFile != null || clientCertFile != null;
+    }
+
+    public List<X509Certificate> caCertificates() {
+        return caFile == null ? List.of() : PemFiles.caCertificates("thanos.ca-file", caFile);
+    }
+
+    public List<X509Certificate> clientCertificateChain() {
+        return clientCertFile == null ? List.of() : PemFiles.certificateChain("thanos.client-cert-file", clientCertFile);
+    }
+
+    public PrivateKey clientKey() {
+        return clientKeyFile == null ? null : PemFiles.privateKey("thanos.client-key-file", clientKeyFile);
+    }
+}
