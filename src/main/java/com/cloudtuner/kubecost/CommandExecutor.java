@@ -59,6 +59,15 @@ final class CommandExecutor {
         if (command instanceof Command.Simulate s) {
             return simulate(s, out, err);
         }
+        RunRequest request = null;
+        if (!(command instanceof Command.Migrate)) {
+            request = request(command);
+            String invalid = invalid(request);
+            if (invalid != null) { // bad input: the one line on stderr is all that is printed
+                err.println("kubecost-worker: " + invalid);
+                return KubecostWorkerApplication.EXIT_USAGE;
+            }
+        }
         log.info("config: {} {} worker[prefix={}, mode={}, read-mode={}, reprocess-hours={}, settle-delay={}, max-catch-up={},"
                         + " chunk-hours={}, parallelism={}, batch={}]",
                 thanos, clickhouse, worker.exporter().prefix(), worker.exporter().metricMode(), worker.readMode(),
@@ -71,21 +80,6 @@ final class CommandExecutor {
             }
             out.println("migrations: database " + clickhouse.database() + " is up to date");
             return 0;
-        }
-        RunRequest request;
-        List<String> explicit;
-        if (command instanceof Command.Hourly h) {
-            explicit = h.tenants().isEmpty() ? worker.tenants() : h.tenants();
-            request = RunRequest.hourly(h.now() == null ? clock.instant() : h.now(), explicit);
-        } else if (command instanceof Command.Backfill b) {
-            explicit = b.tenants().isEmpty() ? worker.tenants() : b.tenants();
-            request = RunRequest.backfill(b.window(), explicit, b.dryRun(), b.eraseMissing());
-        } else {
-            throw new IllegalStateException("unhandled command " + command);
-        }
-        if (!explicit.isEmpty() && tenantIds.split(explicit).valid().isEmpty()) {
-            err.println("kubecost-worker: no tenant id given matches worker.tenant-pattern (" + worker.tenantPattern() + ")");
-            return KubecostWorkerApplication.EXIT_USAGE;
         }
         if (worker.migrateOnStart() && !request.dryRun()) {
             Integer failed = migrate(err);
@@ -100,6 +94,31 @@ final class CommandExecutor {
                 gateway.statementCount());
         report.print(request.dryRun() ? err : out, err);
         return report.exitCode();
+    }
+
+    private RunRequest request(Command command) {
+        if (command instanceof Command.Hourly h) {
+            return RunRequest.hourly(h.now() == null ? clock.instant() : h.now(), h.tenants().isEmpty() ? worker.tenants() : h.tenants());
+        }
+        if (command instanceof Command.Backfill b) {
+            return RunRequest.backfill(b.window(), b.tenants().isEmpty() ? worker.tenants() : b.tenants(), b.dryRun(), b.eraseMissing());
+        }
+        throw new IllegalStateException("unhandled command " + command);
+    }
+
+    /** Why the request cannot run, in one line; null when it can. */
+    private String invalid(RunRequest request) {
+        if (!request.tenants().isEmpty() && tenantIds.split(request.tenants()).valid().isEmpty()) {
+            return "no tenant id given matches worker.tenant-pattern (" + worker.tenantPattern() + ")";
+        }
+        if (request.window() != null) {
+            Duration span = Duration.between(request.window().start(), request.window().end());
+            if (span.compareTo(worker.maxBackfill()) > 0) {
+                return "backfill " + request.window() + " spans " + span.toDays() + " days, more than worker.max-backfill ("
+                        + worker.maxBackfill().toDays() + " days); split it into shorter backfills";
+            }
+        }
+        return null;
     }
 
     /** Null when the schema is current; otherwise the exit code, after saying why on stderr. */

@@ -94,6 +94,9 @@ public final class CommandLine {
                 propertyArgs.add(arg);
                 continue;
             }
+            if (command != null && !OPTIONS.get(command).contains(name)) {
+                throw new UsageException("unknown option --" + name + " for " + command);
+            }
             String value;
             if (eq >= 0) {
                 value = body.substring(eq + 1);

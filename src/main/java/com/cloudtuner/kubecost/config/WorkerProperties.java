@@ -21,7 +21,8 @@ public record WorkerProperties(
         @DefaultValue("4") int parallelism,
         @DefaultValue("true") boolean migrateOnStart,
         @DefaultValue("aggregated") ReadMode readMode,
-        @DefaultValue Batch batch) {
+        @DefaultValue Batch batch,
+        @DefaultValue("400d") Duration maxBackfill) {
 
     /** How the exporter's series are read: hourly sums computed by the store, or every raw sample. */
     public enum ReadMode { AGGREGATED, RAW }
@@ -49,6 +50,9 @@ public record WorkerProperties(
         }
         requireAtLeast(chunkHours, 1, "worker.chunk-hours");
         requireAtLeast(parallelism, 1, "worker.parallelism");
+        if (maxBackfill.compareTo(Duration.ofHours(1)) < 0) {
+            throw new IllegalArgumentException("worker.max-backfill must be at least 1h, got " + maxBackfill);
+        }
     }
 
     public Pattern tenantRegex() {
