@@ -8,6 +8,10 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
@@ -19,7 +23,11 @@ import tools.jackson.databind.node.ObjectNode;
  * Applies pending migrations in version order and records each in {@value #HISTORY} with its
  * checksum. Refuses to run when an applied file has changed. Concurrent runners serialize on a
  * lock table: {@code CREATE TABLE} (without IF NOT EXISTS) succeeds for exactly one of them on
- * every ClickHouse version, so the others wait, then find nothing pending.
+ * every ClickHouse version, so the others wait, then find nothing pending. The holder writes its
+ * id into the lock and a heartbeat every {@code lockTimeout / 6}; a lock without a heartbeat for
+ * {@code lockTimeout} belongs to a runner that is gone (killed, say) and is broken. Before each
+ * statement the holder checks that the lock is still its own, and stops if it is not, so a holder
+ * that stalled past the timeout never runs a statement beside the runner that broke its lock.
  */
 public final class Migrator {
 
@@ -51,17 +59,27 @@ public final class Migrator {
             log.info("migrations: database {} is up to date ({} applied)", ch.database(), migrations.size());
             return List.of();
         }
-        acquireLock();
+        String holder = acquireLock();
+        ScheduledExecutorService heartbeat = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "migration-lock-heartbeat");
+            t.setDaemon(true);
+            return t;
+        });
+        long every = Math.max(1000, lockTimeout.toMillis() / 6);
+        heartbeat.scheduleAtFixedRate(() -> beat(holder), every, every, TimeUnit.MILLISECONDS);
         try {
             List<Migration> pending = pending(validatedHistory()); // another runner may have finished meanwhile
             List<String> applied = new ArrayList<>();
             for (Migration m : pending) {
-                apply(m);
+                apply(m, holder);
                 applied.add(m.script());
             }
             return applied;
         } finally {
-            ch.execute("DROP TABLE IF EXISTS " + LOCK);
+            heartbeat.shutdownNow();
+            if (stillHeldBy(holder)) {
+                ch.execute("DROP TABLE IF EXISTS " + LOCK);
+            }
         }
     }
 
@@ -94,9 +112,13 @@ public final class Migrator {
         return migrations.stream().filter(m -> !applied.containsKey(m.version())).toList();
     }
 
-    private void apply(Migration m) {
+    private void apply(Migration m, String holder) {
         long started = System.nanoTime();
         for (String statement : m.statements()) {
+            if (!stillHeldBy(holder)) {
+                throw new MigrationException("lost the migration lock " + LOCK + " while applying " + m.script()
+                        + " (no heartbeat reached ClickHouse for clickhouse.migration-lock-timeout); the next run applies it again");
+            }
             if (columnAlreadyAdded(statement)) {
                 log.info("migrations: {}: skipping an ADD COLUMN whose column exists (an earlier run applied it)", m.script());
                 continue;
@@ -128,27 +150,31 @@ public final class Migrator {
                 + ClickHouseGateway.quote(m.group(1)) + " AND name = " + ClickHouseGateway.quote(m.group(2))).isEmpty();
     }
 
-    private void acquireLock() {
-        Instant deadline = clock.instant().plus(lockTimeout).plus(lockTimeout);
+    /** Takes the lock; returns this runner's id in it. */
+    private String acquireLock() {
+        String holder = UUID.randomUUID().toString();
+        Instant deadline = clock.instant().plus(lockTimeout).plus(lockTimeout).plus(lockTimeout);
         long pauseMs = 100;
         boolean announced = false;
         while (true) {
             try {
-                ch.execute("CREATE TABLE " + LOCK + " (holder String) ENGINE = MergeTree ORDER BY holder");
-                return;
+                ch.execute("CREATE TABLE " + LOCK + " (holder String, beat_at DateTime('UTC')) ENGINE = MergeTree ORDER BY holder");
+                beat(holder);
+                return holder;
             } catch (ClickHouseException e) {
                 if (e.code() != ClickHouseException.TABLE_ALREADY_EXISTS) {
                     throw e;
                 }
             }
-            long heldSeconds = lockAgeSeconds();
-            if (heldSeconds > lockTimeout.toSeconds()) {
-                log.warn("migrations: lock {} held for {} s, longer than clickhouse.migration-lock-timeout; breaking it", LOCK, heldSeconds);
+            long silentSeconds = secondsSinceLastSignOfLife();
+            if (silentSeconds > lockTimeout.toSeconds()) {
+                log.warn("migrations: lock {} has had no heartbeat for {} s, longer than clickhouse.migration-lock-timeout"
+                        + " ({}): its holder is gone; breaking it", LOCK, silentSeconds, lockTimeout);
                 ch.execute("DROP TABLE IF EXISTS " + LOCK);
                 continue;
             }
             if (!announced) {
-                log.info("migrations: another runner is migrating {} (lock held {} s); waiting", ch.database(), heldSeconds);
+                log.info("migrations: another runner is migrating {} (last heartbeat {} s ago); waiting", ch.database(), silentSeconds);
                 announced = true;
             }
             if (clock.instant().isAfter(deadline)) {
@@ -162,6 +188,41 @@ public final class Migrator {
             }
             pauseMs = Math.min(pauseMs * 2, 2_000);
         }
+    }
+
+    private void beat(String holder) {
+        try {
+            ch.insertJsonEachRow(LOCK, ClickHouseGateway.json().createObjectNode().put("holder", holder)
+                    .put("beat_at", clock.instant().getEpochSecond()).toString().getBytes(StandardCharsets.UTF_8));
+        } catch (ClickHouseException e) {
+            log.warn("migrations: heartbeat on {} failed: {}", LOCK, e.getMessage()); // the next one may get through
+        }
+    }
+
+    /** Whether the lock table exists and holds this runner's id (a runner that broke the lock made a new one). */
+    private boolean stillHeldBy(String holder) {
+        try {
+            List<JsonNode> rows = ch.select("SELECT DISTINCT holder FROM " + LOCK);
+            return rows.size() == 1 && rows.get(0).get("holder").asString().equals(holder);
+        } catch (ClickHouseException e) {
+            return false;
+        }
+    }
+
+    /**
+     * Seconds since the lock's holder last showed it is alive: its latest heartbeat, or, before the
+     * first one, the lock table's creation.
+     */
+    private long secondsSinceLastSignOfLife() {
+        try {
+            List<JsonNode> beats = ch.select("SELECT toUnixTimestamp(now()) - toUnixTimestamp(max(beat_at)) AS age, count() AS n FROM " + LOCK);
+            if (!beats.isEmpty() && ClickHouseGateway.longValue(beats.get(0).get("n")) > 0) {
+                return Math.max(0, ClickHouseGateway.longValue(beats.get(0).get("age")));
+            }
+        } catch (ClickHouseException e) {
+            // a lock table of an older build (no beat_at column), or gone: judge by its age
+        }
+        return lockAgeSeconds();
     }
 
     private long lockAgeSeconds() {

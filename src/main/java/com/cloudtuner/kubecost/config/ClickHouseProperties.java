@@ -13,7 +13,7 @@ public record ClickHouseProperties(
         @DefaultValue("") String password,
         @DefaultValue("default") String database,
         @DefaultValue("300s") Duration socketTimeout,
-        @DefaultValue("10m") Duration migrationLockTimeout,
+        @DefaultValue("30s") Duration migrationLockTimeout,
         @DefaultValue("100000") int maxInsertRows) {
 
     public ClickHouseProperties {

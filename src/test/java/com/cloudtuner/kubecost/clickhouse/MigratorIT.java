@@ -42,9 +42,13 @@ class MigratorIT {
     }
 
     private Migrator migrator(List<Migration> migrations) {
+        return migrator(migrations, Duration.ofMinutes(1));
+    }
+
+    private Migrator migrator(List<Migration> migrations, Duration lockTimeout) {
         ClickHouseGateway ch = db.newGateway();
         gateways.add(ch);
-        return new Migrator(ch, migrations, Duration.ofMinutes(1), Clock.systemUTC());
+        return new Migrator(ch, migrations, lockTimeout, Clock.systemUTC());
     }
 
     @Test
@@ -106,6 +110,39 @@ class MigratorIT {
         }
         assertThat(history()).hasSize(2);
         assertThat(tables()).doesNotContain(Migrator.LOCK).contains("w39", "z");
+    }
+
+    @Test
+    void aLockWhoseHolderStoppedBeatingIsBrokenAfterTheTimeout(@TempDir Path dir) throws Exception {
+        Files.writeString(dir.resolve("V1__one.sql"), "CREATE TABLE IF NOT EXISTS one (x UInt8) ENGINE = MergeTree ORDER BY x;\n");
+        // a runner killed while migrating: its lock, its last heartbeat a minute ago
+        db.execute("CREATE TABLE " + Migrator.LOCK + " (holder String, beat_at DateTime('UTC')) ENGINE = MergeTree ORDER BY holder");
+        db.execute("INSERT INTO " + Migrator.LOCK + " VALUES ('killed-runner', now() - 60)");
+        long t0 = System.nanoTime();
+        assertThat(migrator(MigrationSource.directory(dir), Duration.ofSeconds(30)).migrate()).containsExactly("V1__one.sql");
+        // judged by its heartbeat, not by the age of the lock table (created just now): no half-minute wait
+        assertThat((System.nanoTime() - t0) / 1_000_000_000).as("seconds until migrated").isLessThan(15);
+        assertThat(tables()).doesNotContain(Migrator.LOCK).contains("one");
+    }
+
+    @Test
+    void aLockWithoutAnyHeartbeatIsJudgedByItsAge(@TempDir Path dir) throws Exception {
+        Files.writeString(dir.resolve("V1__one.sql"), "CREATE TABLE IF NOT EXISTS one (x UInt8) ENGINE = MergeTree ORDER BY x;\n");
+        // a lock of an older build (no heartbeat column), or a runner killed before its first heartbeat
+        db.execute("CREATE TABLE " + Migrator.LOCK + " (holder String) ENGINE = MergeTree ORDER BY holder");
+        assertThat(migrator(MigrationSource.directory(dir), Duration.ofSeconds(1)).migrate()).containsExactly("V1__one.sql");
+        assertThat(tables()).doesNotContain(Migrator.LOCK);
+    }
+
+    @Test
+    void aHolderWhoseLockWasBrokenStopsBeforeItsNextStatement(@TempDir Path dir) throws Exception {
+        // the second statement finds the lock gone (another runner broke it): it must not run
+        Files.writeString(dir.resolve("V1__two.sql"), "DROP TABLE " + Migrator.LOCK + ";\n"
+                + "CREATE TABLE IF NOT EXISTS never (x UInt8) ENGINE = MergeTree ORDER BY x;\n");
+        Migrator migrator = migrator(MigrationSource.directory(dir), Duration.ofSeconds(30));
+        assertThatThrownBy(migrator::migrate).isInstanceOf(MigrationException.class).hasMessageContaining("lost the migration lock");
+        assertThat(tables()).doesNotContain("never");
+        assertThat(history()).isEmpty();
     }
 
     private List<String> tables() {
