@@ -2,26 +2,38 @@
 -- ../shared/tools/modern-sql-check db/migration/*.sql db/reader-queries.sql proves they run on a
 -- current ClickHouse too (the tests run them on 18.16). Keep in step with the classes named.
 
--- clickhouse/VersionedTable: the stored state of a tenant's window (k8s_expenses)
-SELECT cluster, namespace, toUnixTimestamp(hour) AS hour_unix, resource_id, currency, cost, cpu_cost, ram_cost, pv_cost, network_cost, lb_cost, cpu_efficiency, ram_efficiency, total_efficiency, coverage, deleted, version FROM k8s_expenses FINAL WHERE cloud_account_id = 'acme\'s' AND hour >= toDateTime(1760313600) AND hour < toDateTime(1760400000)
-FORMAT JSONEachRow;
+-- clickhouse/ExpensesStore: the stored state of a batch of tenants in a window, per table
+SELECT cloud_account_id, cluster, namespace, toUnixTimestamp(hour), resource_id, currency, cost, cpu_cost, ram_cost, pv_cost, network_cost, lb_cost, cpu_efficiency, ram_efficiency, total_efficiency, coverage, deleted, version FROM k8s_expenses FINAL WHERE cloud_account_id IN ('acme\'s', 'team.a') AND hour >= toDateTime(1760313600) AND hour < toDateTime(1760400000)
+FORMAT TabSeparated;
+SELECT cloud_account_id, cluster, toUnixTimestamp(hour), currency, cost, cpu_cost, ram_cost, pv_cost, network_cost, lb_cost, cpu_efficiency, ram_efficiency, total_efficiency, coverage, deleted, version FROM k8s_cluster_expenses FINAL WHERE cloud_account_id IN ('acme', 'globex') AND hour >= toDateTime(1760313600) AND hour < toDateTime(1760400000)
+FORMAT TabSeparated;
 
--- clickhouse/VersionedTable: the same for k8s_cluster_expenses
-SELECT cluster, toUnixTimestamp(hour) AS hour_unix, currency, cost, cpu_cost, ram_cost, pv_cost, network_cost, lb_cost, cpu_efficiency, ram_efficiency, total_efficiency, coverage, deleted, version FROM k8s_cluster_expenses FINAL WHERE cloud_account_id = 'acme' AND hour >= toDateTime(1760313600) AND hour < toDateTime(1760400000)
-FORMAT JSONEachRow;
+-- clickhouse/ExpensesStore: tenants with visible rows in a window (backfill --erase-missing)
+SELECT DISTINCT cloud_account_id FROM k8s_expenses_current WHERE hour >= toDateTime(1760313600) AND hour < toDateTime(1760400000)
+FORMAT TabSeparated;
 
 -- clickhouse/Watermarks
 SELECT cloud_account_id, toUnixTimestamp(watermark) AS watermark_unix FROM k8s_expenses_watermarks FINAL
 FORMAT JSONEachRow;
 
--- clickhouse/Migrator: history, lock, lock age
+-- clickhouse/Migrator: history, lock with heartbeats, lock age, columns an ADD COLUMN would add
 CREATE TABLE IF NOT EXISTS k8s_worker_schema_history (version UInt32, script String, checksum String, applied_at DateTime('UTC'), execution_ms UInt64) ENGINE = MergeTree ORDER BY version;
 SELECT version, script, checksum FROM k8s_worker_schema_history ORDER BY version
 FORMAT JSONEachRow;
-CREATE TABLE k8s_worker_migration_lock (holder String) ENGINE = MergeTree ORDER BY holder;
+SELECT name FROM system.columns WHERE database = currentDatabase() AND table = 'k8s_expenses_runs' AND name = 'non_finite_samples'
+FORMAT JSONEachRow;
+CREATE TABLE k8s_worker_migration_lock (holder String, beat_at DateTime('UTC')) ENGINE = MergeTree ORDER BY holder;
+SELECT DISTINCT holder FROM k8s_worker_migration_lock
+FORMAT JSONEachRow;
+SELECT toUnixTimestamp(now()) - toUnixTimestamp(max(beat_at)) AS age, count() AS n FROM k8s_worker_migration_lock
+FORMAT JSONEachRow;
 SELECT toUnixTimestamp(now()) - toUnixTimestamp(metadata_modification_time) AS age FROM system.tables WHERE database = currentDatabase() AND name = 'k8s_worker_migration_lock'
 FORMAT JSONEachRow;
 DROP TABLE IF EXISTS k8s_worker_migration_lock;
+
+-- the runbook: runs that started and never ended
+SELECT run_id, min(started_at) AS started FROM k8s_worker_runs GROUP BY run_id HAVING countIf(status != 'running') = 0 ORDER BY started
+FORMAT JSONEachRow;
 
 -- What readers do: the REST API's queries over the view k8s_expenses_current live in db/queries/,
 -- one file each, with their parameters in a header (ReaderQueriesIT runs them on 18.16). Check them
