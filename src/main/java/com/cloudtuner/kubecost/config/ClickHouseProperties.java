@@ -14,7 +14,9 @@ public record ClickHouseProperties(
         @DefaultValue("default") String database,
         @DefaultValue("300s") Duration socketTimeout,
         @DefaultValue("30s") Duration migrationLockTimeout,
-        @DefaultValue("100000") int maxInsertRows) {
+        @DefaultValue("100000") int maxInsertRows,
+        @DefaultValue("2") int retries,
+        @DefaultValue("1s") Duration retryBackoff) {
 
     public ClickHouseProperties {
         String scheme = url.getScheme();
@@ -30,6 +32,7 @@ public record ClickHouseProperties(
         password = password == null ? "" : password;
         WorkerProperties.requirePositive(socketTimeout.toMillis(), "clickhouse.socket-timeout");
         WorkerProperties.requireAtLeast(maxInsertRows, 1, "clickhouse.max-insert-rows");
+        WorkerProperties.requireAtLeast(retries, 0, "clickhouse.retries");
     }
 
     @Override

@@ -56,11 +56,13 @@ public final class CostJob {
     private final Watermarks watermarks;
     private final ReadMode mode;
     private final int parallelism;
+    private final int writeRetries;
+    private final Duration writeRetryBackoff;
     private final Clock clock;
 
     CostJob(JobRepository jobRepository, JobOperator jobOperator, RunPlanner planner, ExporterReader reader,
             HourlyCostCalculator calculator, ExpensesStore store, RunLedger ledger, Watermarks watermarks, ReadMode mode,
-            int parallelism, Clock clock) {
+            int parallelism, int writeRetries, Duration writeRetryBackoff, Clock clock) {
         this.jobRepository = jobRepository;
         this.jobOperator = jobOperator;
         this.planner = planner;
@@ -71,6 +73,8 @@ public final class CostJob {
         this.watermarks = watermarks;
         this.mode = mode;
         this.parallelism = parallelism;
+        this.writeRetries = writeRetries;
+        this.writeRetryBackoff = writeRetryBackoff;
         this.clock = clock;
     }
 
@@ -108,7 +112,7 @@ public final class CostJob {
                 .taskExecutor(executor)
                 .faultTolerant()
                 .processorNonTransactional()
-                .retryPolicy(RetryPolicy.builder().maxRetries(2).delay(Duration.ofSeconds(1))
+                .retryPolicy(RetryPolicy.builder().maxRetries(writeRetries).delay(writeRetryBackoff).multiplier(2)
                         .predicate(Failures::transientClickHouse).build())
                 .skipPolicy(new AlwaysSkipItemSkipPolicy())
                 .listener(new RunListener(() -> state.tracker))

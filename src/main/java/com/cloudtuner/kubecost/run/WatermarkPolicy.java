@@ -90,14 +90,16 @@ public final class WatermarkPolicy {
     }
 
     /**
-     * Where an hourly run moves the tenant's watermark: to {@code writtenUntil} when it wrote hours
-     * (or it is the tenant's first run, so the watermark starts there even with no hours to compute)
-     * and that is later than the watermark; empty to leave it.
+     * Where an hourly run moves the tenant's watermark: a tenant seen for the first time gets one
+     * at {@code writtenUntil} whatever happened (nothing written: the start of its first window, so
+     * the next run catches up from there; no hours to compute: where they would have begun); a
+     * known tenant's moves to {@code writtenUntil} when it wrote hours past it; otherwise it stays.
      */
     public static Optional<Instant> advance(TenantPlan plan, Instant writtenUntil) {
+        if (plan.watermark() == null) {
+            return Optional.of(writtenUntil);
+        }
         boolean wroteHours = writtenUntil.isAfter(plan.window().start());
-        boolean firstSighting = plan.watermark() == null && plan.window().isEmpty();
-        boolean later = plan.watermark() == null || writtenUntil.isAfter(plan.watermark());
-        return (wroteHours || firstSighting) && later ? Optional.of(writtenUntil) : Optional.empty();
+        return wroteHours && writtenUntil.isAfter(plan.watermark()) ? Optional.of(writtenUntil) : Optional.empty();
     }
 }

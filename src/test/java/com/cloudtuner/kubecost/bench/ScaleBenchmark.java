@@ -290,7 +290,7 @@ public final class ScaleBenchmark {
 
     private static ClickHouseGateway gateway(ClickHouseServer clickhouse, String database) {
         return new ClickHouseGateway(new ClickHouseProperties(URI.create(clickhouse.url()), clickhouse.user(), clickhouse.password(),
-                database, Duration.ofMinutes(5), Duration.ofMinutes(10), 100_000));
+                database, Duration.ofMinutes(5), Duration.ofMinutes(10), 100_000, 2, Duration.ofSeconds(1)));
     }
 
     private static final String HEADER = String.format("%-26s %10s %10s %8s %8s %9s %10s %9s %8s", "run", "wall s", "process s",

@@ -95,7 +95,7 @@ class TransportSecurityIT {
     private static ClickHouseProperties through(String url) {
         ClickHouseProperties p = db.properties();
         return new ClickHouseProperties(URI.create(url), p.user(), p.password(), p.database(), Duration.ofSeconds(30),
-                p.migrationLockTimeout(), p.maxInsertRows());
+                p.migrationLockTimeout(), p.maxInsertRows(), p.retries(), p.retryBackoff());
     }
 
     /** The worker's arguments for the TLS fronts with every TLS option but those starting with {@code leftOut}. */

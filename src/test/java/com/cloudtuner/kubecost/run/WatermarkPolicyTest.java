@@ -98,4 +98,13 @@ class WatermarkPolicyTest {
         TenantPlan known = noReprocessing.plan("t", E.minusSeconds(H), NOW);
         assertThat(WatermarkPolicy.advance(known, known.window().start())).isEmpty();
     }
+
+    @Test
+    void aNewTenantWhoseFirstRunFailsStartsItsWatermarkWhereItsHoursBegin() {
+        TenantPlan plan = planner.plan("t", null, NOW);
+        assertThat(WatermarkPolicy.advance(plan, plan.window().start())).contains(E.minusSeconds(3 * H));
+        // so the next run, an hour later, catches up from there instead of starting afresh 3 hours back
+        TenantPlan next = planner.plan("t", E.minusSeconds(3 * H), NOW.plusSeconds(H));
+        assertThat(next.window()).isEqualTo(new Window(E.minusSeconds(3 * H), E.plusSeconds(H)));
+    }
 }

@@ -43,7 +43,7 @@ public final class TestDatabase implements AutoCloseable {
 
     private ClickHouseProperties properties(String database) {
         return new ClickHouseProperties(URI.create(server.url()), server.user(), server.password(), database,
-                Duration.ofSeconds(60), Duration.ofMinutes(10), 100_000);
+                Duration.ofSeconds(60), Duration.ofMinutes(10), 100_000, 2, Duration.ofMillis(10));
     }
 
     /** A gateway on this database, owned by the caller. */
@@ -54,7 +54,7 @@ public final class TestDatabase implements AutoCloseable {
     /** The worker's command-line arguments that point it at this database. */
     public List<String> workerArgs() {
         return List.of("--clickhouse.url=" + server.url(), "--clickhouse.user=" + server.user(),
-                "--clickhouse.password=" + server.password(), "--clickhouse.database=" + name);
+                "--clickhouse.password=" + server.password(), "--clickhouse.database=" + name, "--clickhouse.retry-backoff=10ms");
     }
 
     public List<JsonNode> query(String sql) {
