@@ -47,12 +47,16 @@ final class StorageHealth {
             return;
         }
         facts.put("reachable", true).put("version", version);
-        boolean schemaReady = migrations(migrator, where, version, facts, report);
-        if (!schemaReady) {
-            return;
+        try {
+            if (!migrations(migrator, where, version, facts, report)) {
+                return; // the tables the other checks read may not exist yet
+            }
+            watermarks(ch, processed, now, settleDelay, maxLag, report);
+            failedRuns(ch, scope, now, report);
+        } catch (ClickHouseException e) {
+            report.add(Finding.problem("clickhouse_error", where, e.getMessage(),
+                    "the job's runs fail the same way: fix what the message names (grants, table, server log)"));
         }
-        watermarks(ch, processed, now, settleDelay, maxLag, report);
-        failedRuns(ch, scope, now, report);
     }
 
     private static Finding unreachable(String where, ClickHouseException e, String database) {
@@ -70,7 +74,7 @@ final class StorageHealth {
                 "check CLICKHOUSE_URL (clickhouse.url, the HTTP port, usually 8123) and that ClickHouse is reachable from here");
     }
 
-    /** False when the tables the other checks read may not exist yet. */
+    /** False when migrations are pending. */
     private static boolean migrations(Migrator migrator, String where, String version, ObjectNode facts, CheckReport report) {
         List<MigrationState> states = migrator.status();
         ArrayNode list = facts.putArray("migrations");
