@@ -128,6 +128,16 @@ class ExplainIT {
                 "10:00:37 .. 10:09:37   10 x 3            counted",
                 "10:10:37 .. 10:12:37    3 x 3            dropped: exporter unhealthy (rule 2: exporter_scrape_success 0 at 10:10:05 .."
                         + " 10:12:05, at most 5m before)");
+        // consecutive samples are shown together only while both their value and their verdict stay the same
+        int efficiency = lines.indexOf("  cloudtuner_kubecost_namespace_cpu_efficiency{prometheus_replica=a} currency USD");
+        assertThat(lines.subList(efficiency + 1, efficiency + 7)).extracting(String::strip).containsExactly(
+                "09:59:07                1 x 0.7          outside the hour (rule 1: it belongs to the hour of 2025-10-13T09:00:00Z)",
+                "10:00:07 .. 10:09:07   10 x 0.5          counted",
+                "10:10:07 .. 10:12:07    3 x 0.5          dropped: exporter unhealthy (rule 2: exporter_scrape_success 0 at 10:10:05 .."
+                        + " 10:12:05, at most 5m before)",
+                "10:13:07 .. 10:29:07   17 x 0.5          counted",
+                "10:30:07 .. 10:59:07   30 x 0.7          counted",
+                "11:00:07                1 x 0.5          outside the hour (rule 1: it belongs to the hour of 2025-10-13T11:00:00Z)");
     }
 
     @Test
