@@ -101,7 +101,7 @@ final class Check {
         ExporterReader reader = new ExporterReader(thanos, prefix, worker.exporter().healthLookback());
         Map<String, List<ClusterActivity>> activity = new TreeMap<>();
         List<String> present = examined.stream().filter(split.valid()::contains).toList();
-        guarded(report, url, "the exporter's series of the last day", () -> {
+        boolean activityRead = guarded(report, url, "the exporter's series of the last day", () -> {
             Map<String, Integer> series = census.namespaceSeries(day);
             for (List<String> batch : TenantBatches.cut(present, series, worker.batch().maxSeries(), worker.batch().maxTenants())) {
                 activity.putAll(TenantActivity.read(reader, calculator, batch, day, now));
@@ -109,15 +109,16 @@ final class Check {
         });
         RangeSemantics semantics = reader.rangeSemantics();
         report.thanos().put("range_semantics", semantics == null ? null : semantics.name().toLowerCase());
+        boolean answersClean = report.findings().stream().noneMatch(f -> f.level() == Finding.Level.PROBLEM && f.code().startsWith("thanos_"));
         report.add(semantics == null
                 ? Finding.note("range_semantics", "thanos " + url, "range semantics not probed (no sample to probe on in the last day)")
                 : Finding.ok("range_semantics", "thanos " + url, "range selectors are " + (semantics == RangeSemantics.CLOSED
                 ? "closed [t-d, t] (Prometheus 2, Thanos)" : "left-open (t-d, t] (Prometheus 3, VictoriaMetrics)")
-                + "; answers carry no warnings"));
+                + (answersClean ? "; answers so far came without warnings" : "")));
 
         Map<String, Map<String, BitSet>> presence = new TreeMap<>();
         guarded(report, url, "tenant presence", () -> presence.putAll(TenantPresence.read(thanos, prefix, day, semantics)));
-        new TenantRoster(worker.tenants(), command.tenants(), discovered, invalid, presence, activity,
+        new TenantRoster(worker.tenants(), command.tenants(), discovered, invalid, presence, activity, activityRead,
                 tenant -> pastClusters(prefix, tenant, now), worker.tenantPattern()).report(day, now, command.staleAfter(), report);
         activity.values().forEach(clusters -> clusters.forEach(c -> ClusterFindings.report(c, now, command.staleAfter(), report)));
 
@@ -147,12 +148,14 @@ final class Check {
         }
     }
 
-    /** Runs one part of the Thanos check; a failing request becomes a problem line and the others go on. */
-    private static void guarded(CheckReport report, String url, String part, Runnable step) {
+    /** Runs one part of the Thanos check; a failing request becomes a problem line (false) and the others go on. */
+    private static boolean guarded(CheckReport report, String url, String part, Runnable step) {
         try {
             step.run();
+            return true;
         } catch (ThanosQueryException e) {
             report.add(ThanosFailures.problem("thanos " + url + " (" + part + ")", e));
+            return false;
         }
     }
 }

@@ -26,10 +26,11 @@ import java.util.function.Function;
  * @param discovered  every tenant id with exporter series in the last day
  * @param presence    per tenant and cluster, the hours of the last day with samples
  * @param activity    per examined tenant, its clusters (only tenants with series in the day)
+ * @param activityRead whether the activity could be read at all (otherwise nobody is reported absent)
  * @param pastClusters a tenant's clusters over the last 30 days, for tenants absent from the day
  */
 record TenantRoster(List<String> configured, List<String> selected, List<String> discovered, Set<String> invalid,
-                    Map<String, Map<String, BitSet>> presence, Map<String, List<ClusterActivity>> activity,
+                    Map<String, Map<String, BitSet>> presence, Map<String, List<ClusterActivity>> activity, boolean activityRead,
                     Function<String, Set<String>> pastClusters, String tenantPattern) {
 
     void report(Window day, Instant now, Duration staleAfter, CheckReport report) {
@@ -48,6 +49,9 @@ record TenantRoster(List<String> configured, List<String> selected, List<String>
         for (String x : expectedTenants()) {
             List<ClusterActivity> clusters = activity.getOrDefault(x, List.of());
             String why = configuredSet.contains(x) ? " (in TENANTS)" : selected.contains(x) ? " (given with --tenant)" : "";
+            if (clusters.isEmpty() && (why.isEmpty() || !activityRead)) {
+                continue; // a discovered tenant that left long ago (the index still names it), or nothing could be read
+            }
             if (clusters.isEmpty()) {
                 Set<String> past = pastClusters.apply(x);
                 String successor = successors(x, past, null, configuredSet, day);
