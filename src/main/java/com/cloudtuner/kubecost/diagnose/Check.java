@@ -109,7 +109,8 @@ final class Check {
         });
         RangeSemantics semantics = reader.rangeSemantics();
         report.thanos().put("range_semantics", semantics == null ? null : semantics.name().toLowerCase());
-        boolean answersClean = report.findings().stream().noneMatch(f -> f.level() == Finding.Level.PROBLEM && f.code().startsWith("thanos_"));
+        boolean answersClean = report.findings().stream()
+                .noneMatch(f -> f.level() == Finding.Level.PROBLEM && f.code().startsWith("thanos_"));
         report.add(semantics == null
                 ? Finding.note("range_semantics", "thanos " + url, "range semantics not probed (no sample to probe on in the last day)")
                 : Finding.ok("range_semantics", "thanos " + url, "range selectors are " + (semantics == RangeSemantics.CLOSED

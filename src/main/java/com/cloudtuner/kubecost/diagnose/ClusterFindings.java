@@ -47,21 +47,22 @@ final class ClusterFindings {
         if (!c.zeroRuns().isEmpty()) {
             problem = true;
             ClusterActivity.ZeroRun first = c.zeroRuns().get(0);
-            ClusterActivity.ZeroRun last = c.zeroRuns().get(c.zeroRuns().size() - 1);
-            Window hours = new Window(Window.floorHour(first.first()), Window.floorHour(last.last()).plusSeconds(3600));
             String runs = Texts.list(c.zeroRuns().stream().map(r -> r.first() + ".." + Texts.clock(r.last().toEpochMilli())
                     + " (" + r.samples() + " samples)").toList(), 4);
             report.add(Finding.problem("restart_zeros", where, "all-zero cluster costs after a restart: " + runs + "; the exporter"
                             + " reported scrape success meanwhile, so these zeros count as real costs (rule 4) and lower those hours",
                     "make the exporter report exporter_scrape_success 0 until Kubecost has data again after a restart (rule 2 then"
-                            + " drops such samples), then recompute with: " + Texts.backfill(hours, c.tenant())));
+                            + " drops such samples); the samples already stored say 1, so these hours keep their zeros; see one with:"
+                            + " explain --tenant=" + c.tenant() + " --cluster=" + c.cluster() + " --namespace=__unallocated__ --hour="
+                            + Window.floorHour(first.first())));
         }
         if (c.zeroAllDay()) {
             report.add(Finding.note("zero_all_day", where, "the cluster's total cost is 0 at every sample of the last day"
                     + " (an empty cluster, or Kubecost without prices)"));
         }
         if (!problem) {
-            report.add(Finding.ok("cluster", where, c.namespaces() + (c.namespaces() == 1 ? " namespace" : " namespaces") + ", last sample " + Texts.age(age) + " ago,"
+            report.add(Finding.ok("cluster", where, c.namespaces() + (c.namespaces() == 1 ? " namespace" : " namespaces")
+                    + ", last sample " + Texts.age(age) + " ago,"
                     + " exporter_scrape_success " + (c.scrapeSuccess() == null ? "not published" : Texts.number(c.scrapeSuccess()))
                     + ", no unhealthy hour and no zero-cost run in the last day"));
         }

@@ -167,7 +167,7 @@ final class Explanation {
 
     private void printFormula(Costs costs, Efficiencies eff, PrintStream out) {
         for (Quantity q : COLUMNS) {
-            if (cluster == null && (q == Quantity.NETWORK_COST || q == Quantity.LB_COST)) {
+            if (cluster == null && clusterOnly(q)) {
                 out.printf("  %-16s = 0 (namespaces have none; the cluster's are in its __unallocated__ row)%n", column(q));
                 continue;
             }
@@ -213,7 +213,7 @@ final class Explanation {
             String minus = namespaces.stream().map(r -> r.namespace() + " " + Texts.number(value(q, r.costs(), r.efficiencies())))
                     .collect(Collectors.joining(" + "));
             out.printf("  %-16s = %s%s = %s%n", column(q), Texts.number(total),
-                    q == Quantity.NETWORK_COST || q == Quantity.LB_COST || namespaces.isEmpty() ? " (namespaces have none)" : " - (" + minus + ")",
+                    clusterOnly(q) || namespaces.isEmpty() ? " (namespaces have none)" : " - (" + minus + ")",
                     Texts.number(value(q, fresh.costs(), fresh.efficiencies())));
         }
         out.println("  efficiencies     = NULL (the cluster's own are in k8s_cluster_expenses)");
@@ -288,6 +288,11 @@ final class Explanation {
         return runs;
     }
 
+    /** Network and load balancer costs exist for clusters only. */
+    private static boolean clusterOnly(Quantity q) {
+        return q == Quantity.NETWORK_COST || q == Quantity.LB_COST;
+    }
+
     private static String column(Quantity q) {
         return q.name().toLowerCase();
     }
@@ -345,7 +350,7 @@ final class Explanation {
             for (Quantity q : COLUMNS) {
                 ObjectNode f = formula.addObject().put("column", column(q));
                 Json.putNumber(f, "value", value(q, costs, eff));
-                f.put("text", cluster == null && (q == Quantity.NETWORK_COST || q == Quantity.LB_COST) ? "0" : formula(q, value(q, costs, eff)));
+                f.put("text", cluster == null && clusterOnly(q) ? "0" : formula(q, value(q, costs, eff)));
             }
         }
         if (cluster != null) {
@@ -362,7 +367,8 @@ final class Explanation {
             runs.forEach(r -> backed.addObject().put("from", Instant.ofEpochMilli(r[0]).toString())
                     .put("to", Instant.ofEpochMilli(r[1]).toString()));
         }
-        doc.set("fresh", fresh == null ? null : row(fresh.namespace(), fresh.currency(), fresh.costs(), fresh.efficiencies(), fresh.coverage()));
+        doc.set("fresh", fresh == null ? null
+                : row(fresh.namespace(), fresh.currency(), fresh.costs(), fresh.efficiencies(), fresh.coverage()));
         if (stored != null) {
             ObjectNode s = row(stored.namespace(), stored.currency(), stored.costs(), stored.efficiencies(), stored.coverage());
             s.put("version", stored.version()).put("computed_at", stored.computedAt().toString());

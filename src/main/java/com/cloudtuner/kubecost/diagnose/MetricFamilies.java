@@ -49,7 +49,7 @@ final class MetricFamilies {
                 missingEverywhere.add(metric.metricName(prefix));
             }
         });
-        String whose = scope.isEmpty() ? "" : " of tenant" + (scope.size() == 1 ? " " : "s ") + String.join(", ", scope);
+        String whose = scope.isEmpty() ? "" : " for tenant" + (scope.size() == 1 ? " " : "s ") + String.join(", ", scope);
         if (tenantsWithAny.isEmpty()) {
             report.add(Finding.problem("no_exporter_series", "exporter", "no series named " + prefix + "*" + whose + " in the last day",
                     "check worker.exporter.prefix (WORKER_EXPORTER_PREFIX) against the exporter's metric names, and that"

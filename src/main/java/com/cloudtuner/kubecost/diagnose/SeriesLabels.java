@@ -47,8 +47,8 @@ final class SeriesLabels {
             rules.add(new Rule("honor_labels_conflict", label, true, anyMetric,
                     "the scrape job's own " + label + " label replaced the exporter's, so the costs are filed under the job's "
                             + label,
-                    "set honor_labels: true on the exporter's scrape job (the exporter's labels must win), then backfill the"
-                            + " hours since it changed"));
+                    "set honor_labels: true on the exporter's scrape job (the exporter's labels must win); samples already"
+                            + " stored keep these labels, so a backfill of earlier hours gives the same rows"));
         }
         ArrayNode facts = report.exporter().putArray("label_problems");
         int found = 0;

@@ -62,7 +62,8 @@ final class StorageHealth {
     private static Finding unreachable(String where, ClickHouseException e, String database) {
         if (e.code() == UNKNOWN_DATABASE) {
             return Finding.problem("clickhouse_no_database", where, "the database does not exist",
-                    "java -jar kubecost-worker.jar migrate (creates it and the tables), or correct CLICKHOUSE_DATABASE (clickhouse.database)");
+                    "java -jar kubecost-worker.jar migrate (creates it and the tables), or correct CLICKHOUSE_DATABASE"
+                            + " (clickhouse.database)");
         }
         String message = String.valueOf(e.getMessage());
         if (message.contains("Authentication failed") || message.contains("password is incorrect") || message.contains("Unknown user")

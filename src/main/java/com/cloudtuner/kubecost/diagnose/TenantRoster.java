@@ -40,7 +40,8 @@ record TenantRoster(List<String> configured, List<String> selected, List<String>
             if (selected.isEmpty() || selected.contains(id)) {
                 boolean inThanos = discovered.contains(id);
                 report.add(Finding.problem("invalid_tenant_id", "tenant " + PromQl.quote(id), (inThanos ? "has exporter series, but its id"
-                                : "is in TENANTS, but its id") + " does not match worker.tenant-pattern (" + tenantPattern + "): its costs are"
+                                : "is in TENANTS, but its id") + " does not match worker.tenant-pattern (" + tenantPattern + "):"
+                                + " its costs are"
                                 + " never computed",
                         inThanos ? "fix the exporter's tenantId (or the remote_write tenant header), or widen worker.tenant-pattern"
                                 + " (WORKER_TENANT_PATTERN)" : "correct it in TENANTS (worker.tenants)"));
@@ -68,7 +69,8 @@ record TenantRoster(List<String> configured, List<String> selected, List<String>
                 }
                 continue;
             }
-            Instant lastSample = clusters.stream().map(ClusterActivity::lastSample).filter(t -> t != null).max(Instant::compareTo).orElse(null);
+            Instant lastSample = clusters.stream().map(ClusterActivity::lastSample).filter(t -> t != null)
+                    .max(Instant::compareTo).orElse(null);
             boolean allStale = lastSample == null || Duration.between(lastSample, now).compareTo(staleAfter) > 0;
             if (allStale && lastSample != null) {
                 Set<String> names = new TreeSet<>();
@@ -77,7 +79,8 @@ record TenantRoster(List<String> configured, List<String> selected, List<String>
                 if (successor != null) {
                     explained.add(successor);
                     report.add(Finding.problem("tenant_id_changed", "tenant " + x, "has no series since " + lastSample + "; tenant "
-                                    + successor + " appeared at the same time with the same clusters (" + String.join(", ", sharedClusters(names, successor))
+                                    + successor + " appeared at the same time with the same clusters ("
+                                    + String.join(", ", sharedClusters(names, successor))
                                     + "): remote_write tenant header and the exporter's tenantId differ?",
                             fixForChangedId(x, successor, lastSample)));
                 }

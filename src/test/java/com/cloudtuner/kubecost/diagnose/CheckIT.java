@@ -161,7 +161,7 @@ class CheckIT {
     void aMetricFamilyTheExporterDoesNotPublishIsNamed() {
         Worker.Result r = check("--tenant=nopv");
         assertThat(r.exitCode()).isEqualTo(1);
-        assertThat(problemLine(r, "exporter:")).contains("metric family cloudtuner_kubecost_namespace_pv_cost has no series of tenant nopv"
+        assertThat(problemLine(r, "exporter:")).contains("metric family cloudtuner_kubecost_namespace_pv_cost has no series for tenant nopv"
                 + " in the last day: its cost column is 0 in every row");
         assertThat(problemCodes("--tenant=nopv")).containsExactly("missing_family");
     }
@@ -188,12 +188,13 @@ class CheckIT {
     }
 
     @Test
-    void zerosAfterARestartThatTheRulesCountAreNamedWithTheBackfillThatRecomputesThem() {
+    void zerosAfterARestartThatTheRulesCountAreNamedWithTheExporterSettingThatAvoidsThem() {
         Worker.Result r = check("--tenant=restart");
         assertThat(r.exitCode()).isEqualTo(1);
         assertThat(problemLine(r, "tenant restart cluster prod:"))
                 .contains("all-zero cluster costs after a restart: 2025-10-14T03:03:07Z..03:09:07 (7 samples)")
-                .endsWith(".jar backfill --from=2025-10-14T03:00:00Z --to=2025-10-14T04:00:00Z --tenant=restart");
+                .contains("fix: make the exporter report exporter_scrape_success 0 until Kubecost has data again")
+                .endsWith("explain --tenant=restart --cluster=prod --namespace=__unallocated__ --hour=2025-10-14T03:00:00Z");
         assertThat(problemCodes("--tenant=restart")).containsExactly("restart_zeros");
     }
 
