@@ -7,6 +7,7 @@ import com.cloudtuner.kubecost.clickhouse.Migrator;
 import com.cloudtuner.kubecost.config.ClickHouseProperties;
 import com.cloudtuner.kubecost.config.ThanosProperties;
 import com.cloudtuner.kubecost.config.WorkerProperties;
+import com.cloudtuner.kubecost.diagnose.Diagnostics;
 import com.cloudtuner.kubecost.clickhouse.ClickHouseGateway;
 import com.cloudtuner.kubecost.run.CostJob;
 import com.cloudtuner.kubecost.run.RunReport;
@@ -41,9 +42,11 @@ final class CommandExecutor {
     private final ThanosClient thanosClient;
     private final ClickHouseGateway gateway;
     private final Clock clock;
+    private final Diagnostics diagnostics;
 
     CommandExecutor(Migrator migrator, CostJob job, TenantIds tenantIds, WorkerProperties worker, ThanosProperties thanos,
-                    ClickHouseProperties clickhouse, ThanosClient thanosClient, ClickHouseGateway gateway, Clock clock) {
+                    ClickHouseProperties clickhouse, ThanosClient thanosClient, ClickHouseGateway gateway, Clock clock,
+                    Diagnostics diagnostics) {
         this.migrator = migrator;
         this.job = job;
         this.tenantIds = tenantIds;
@@ -53,6 +56,7 @@ final class CommandExecutor {
         this.thanosClient = thanosClient;
         this.gateway = gateway;
         this.clock = clock;
+        this.diagnostics = diagnostics;
     }
 
     int execute(Command command, PrintStream out, PrintStream err) {
@@ -73,6 +77,9 @@ final class CommandExecutor {
                 thanos, clickhouse, worker.exporter().prefix(), worker.exporter().metricMode(), worker.readMode(),
                 worker.reprocessHours(), worker.settleDelay(), worker.maxCatchUp(), worker.effectiveChunkHours(),
                 worker.parallelism(), worker.batch());
+        if (Diagnostics.handles(command)) {
+            return diagnostics.execute(command, out, err); // read-only: never migrates
+        }
         if (command instanceof Command.Migrate) {
             Integer failed = migrate(err);
             if (failed != null) {

@@ -10,6 +10,7 @@ import com.cloudtuner.kubecost.config.ThanosTlsProperties;
 import com.cloudtuner.kubecost.config.WorkerProperties;
 import com.cloudtuner.kubecost.cost.CostRules;
 import com.cloudtuner.kubecost.cost.HourlyCostCalculator;
+import com.cloudtuner.kubecost.diagnose.Diagnostics;
 import com.cloudtuner.kubecost.run.CostJob;
 import com.cloudtuner.kubecost.run.CostJobs;
 import com.cloudtuner.kubecost.run.TenantIds;
@@ -79,9 +80,16 @@ class WorkerConfiguration {
     }
 
     @Bean
+    Diagnostics diagnostics(ThanosClient thanosClient, ThanosProperties thanos, ClickHouseGateway gateway,
+                            ClickHouseProperties clickhouse, Migrator migrator, HourlyCostCalculator calculator, TenantIds tenantIds,
+                            WorkerProperties worker, Clock clock) {
+        return new Diagnostics(thanosClient, thanos, gateway, clickhouse, migrator, calculator, tenantIds, worker, clock);
+    }
+
+    @Bean
     CommandExecutor commandExecutor(Migrator migrator, CostJob job, TenantIds tenantIds, WorkerProperties worker,
                                     ThanosProperties thanos, ClickHouseProperties clickhouse, ThanosClient thanosClient,
-                                    ClickHouseGateway gateway, Clock clock) {
-        return new CommandExecutor(migrator, job, tenantIds, worker, thanos, clickhouse, thanosClient, gateway, clock);
+                                    ClickHouseGateway gateway, Clock clock, Diagnostics diagnostics) {
+        return new CommandExecutor(migrator, job, tenantIds, worker, thanos, clickhouse, thanosClient, gateway, clock, diagnostics);
     }
 }

@@ -4,6 +4,7 @@ import com.cloudtuner.kubecost.cost.Window;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.DateTimeException;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
@@ -15,6 +16,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Parses {@code [COMMAND] [--option[=value]]...}. Options whose name contains a dot are
@@ -39,6 +42,25 @@ public final class CommandLine {
                           --erase-missing        also tombstone stored rows in hours the metrics store
                                                  has no data for (otherwise such hours are kept)
               migrate   apply pending ClickHouse migrations, then exit
+              check     diagnose Thanos, the exporter's series, each tenant and ClickHouse; changes nothing
+                          --now=INSTANT          as of this instant instead of the clock
+                          --tenant=ID            only this tenant (repeatable; default TENANTS and every
+                                                 tenant seen in Thanos in the last day)
+                          --stale-after=30m      a cluster whose last sample is older is stale
+                          --max-lag=2h           a watermark further behind than this is a problem
+                          --json                 one JSON document on stdout instead of text
+                        exit 0 healthy, 1 problems found (each on one line with its fix), 2 bad input
+              explain   why the stored row of one namespace and hour is what it is: samples, exclusions,
+                        formula, coverage, and whether the stored row matches a fresh computation
+                          --tenant=ID --cluster=NAME --namespace=NAME|__unallocated__ --hour=INSTANT
+                          --json
+                        exit 0 explained (stale or not), 1 a server failed, 2 bad input
+              gaps      hours to backfill in [from, to): Thanos has data the view lacks or holds
+                        differently, and hours of low coverage, each range with its backfill command
+                          --from=DATE|INSTANT --to=DATE|INSTANT [--tenant=ID ...]
+                          --min-coverage=0.9     rows below this coverage are reported
+                          --json
+                        exit 0 nothing to backfill, 1 hours to backfill or a server failed, 2 bad input
               simulate  write exporter series as OpenMetrics text (demo and benchmark data)
                           --out=FILE --from=DATE|INSTANT [--hours=24] [--tenants=acme,globex] [--seed=1]
                           [--tenant-count=N]     N tenants named tenant-0001... instead of --tenants
@@ -49,7 +71,7 @@ public final class CommandLine {
 
             An option whose name has a dot sets a configuration property, e.g. --thanos.url=http://thanos:9090.
             Exit codes: 0 done; 1 a tenant or the run failed (each failure named on stderr);
-            2 invalid arguments or configuration.
+            2 invalid arguments or configuration. check, explain and gaps: see above.
             """;
 
     private static final Map<String, Set<String>> OPTIONS = Map.of(
@@ -58,8 +80,12 @@ public final class CommandLine {
             "migrate", Set.of(),
             "simulate", Set.of("out", "from", "hours", "tenants", "seed", "tenant-count", "clusters", "namespaces",
                     "scrape-interval"),
+            "check", Set.of("now", "tenant", "stale-after", "max-lag", "json"),
+            "explain", Set.of("tenant", "cluster", "namespace", "hour", "json"),
+            "gaps", Set.of("from", "to", "tenant", "min-coverage", "json"),
             "help", Set.of());
-    private static final Set<String> FLAGS = Set.of("dry-run", "erase-missing");
+    private static final Set<String> FLAGS = Set.of("dry-run", "erase-missing", "json");
+    private static final Pattern DURATION = Pattern.compile("(\\d{1,6})([smhd])");
 
     /** The command, and the arguments meant for Spring's configuration. */
     public record Parsed(Command command, List<String> propertyArgs) {
@@ -83,7 +109,7 @@ public final class CommandLine {
                 }
                 command = arg;
                 if (!OPTIONS.containsKey(command)) {
-                    throw new UsageException("unknown command '" + arg + "'; commands: hourly, backfill, migrate, simulate");
+                    throw new UsageException("unknown command '" + arg + "'; commands: hourly, backfill, migrate, check, explain, gaps, simulate");
                 }
                 continue;
             }
@@ -124,13 +150,22 @@ public final class CommandLine {
             case "backfill" -> backfill(options, clock);
             case "migrate" -> new Command.Migrate();
             case "simulate" -> simulate(options);
+            case "check" -> check(options);
+            case "explain" -> explain(options, clock);
+            case "gaps" -> gaps(options, clock);
             default -> new Command.Help();
         }, propertyArgs);
     }
 
     private static Command backfill(Map<String, List<String>> options, Clock clock) {
+        return new Command.Backfill(hours("backfill", options, clock), tenants(options),
+                flag(options, "dry-run"), flag(options, "erase-missing"));
+    }
+
+    /** --from and --to as whole hours, the end clamped to the last complete hour. */
+    private static Window hours(String command, Map<String, List<String>> options, Clock clock) {
         if (!options.containsKey("from") || !options.containsKey("to")) {
-            throw new UsageException("backfill needs --from and --to, e.g. backfill --from=2025-10-13 --to=2025-10-16");
+            throw new UsageException(command + " needs --from and --to, e.g. " + command + " --from=2025-10-13 --to=2025-10-16");
         }
         Instant from = Window.floorHour(instant("from", one(options, "from")));
         Instant to = Window.ceilHour(instant("to", one(options, "to")));
@@ -142,8 +177,61 @@ public final class CommandLine {
             throw new UsageException("--from " + from + " is not before --to " + to
                     + (to.equals(lastComplete) ? " (--to is clamped to the last complete hour)" : ""));
         }
-        return new Command.Backfill(new Window(from, to), tenants(options),
-                flag(options, "dry-run"), flag(options, "erase-missing"));
+        return new Window(from, to);
+    }
+
+    private static Command check(Map<String, List<String>> options) {
+        Instant now = options.containsKey("now") ? instant("now", one(options, "now")) : null;
+        Duration staleAfter = duration("stale-after", options.getOrDefault("stale-after", List.of("30m")).get(0));
+        Duration maxLag = duration("max-lag", options.getOrDefault("max-lag", List.of("2h")).get(0));
+        return new Command.Check(now, tenants(options), staleAfter, maxLag, flag(options, "json"));
+    }
+
+    private static Command explain(Map<String, List<String>> options, Clock clock) {
+        for (String required : List.of("tenant", "cluster", "namespace", "hour")) {
+            if (!options.containsKey(required) || one(options, required).isEmpty()) {
+                throw new UsageException("explain needs --tenant, --cluster, --namespace and --hour, e.g. explain --tenant=acme"
+                        + " --cluster=prod --namespace=web --hour=2025-10-13T10:00:00Z");
+            }
+        }
+        if (options.get("tenant").size() > 1) {
+            throw new UsageException("explain takes one --tenant");
+        }
+        Instant hour = Window.floorHour(instant("hour", one(options, "hour")));
+        if (hour.isAfter(Window.floorHour(clock.instant()))) {
+            throw new UsageException("--hour " + hour + " has not begun yet");
+        }
+        return new Command.Explain(one(options, "tenant"), one(options, "cluster"), one(options, "namespace"), hour,
+                flag(options, "json"));
+    }
+
+    private static Command gaps(Map<String, List<String>> options, Clock clock) {
+        double minCoverage;
+        String text = options.getOrDefault("min-coverage", List.of("0.9")).get(0);
+        try {
+            minCoverage = Double.parseDouble(text);
+        } catch (NumberFormatException e) {
+            minCoverage = Double.NaN;
+        }
+        if (!(minCoverage >= 0 && minCoverage <= 1)) {
+            throw new UsageException("--min-coverage must be a number from 0 to 1, got '" + text + "'");
+        }
+        return new Command.Gaps(hours("gaps", options, clock), tenants(options), minCoverage, flag(options, "json"));
+    }
+
+    /** {@code 90s}, {@code 30m}, {@code 2h} or {@code 1d}; positive. */
+    private static Duration duration(String name, String value) {
+        Matcher m = DURATION.matcher(value);
+        if (!m.matches() || Long.parseLong(m.group(1)) == 0) {
+            throw new UsageException("--" + name + " must be a positive duration like 90s, 30m, 2h or 1d, got '" + value + "'");
+        }
+        long n = Long.parseLong(m.group(1));
+        return switch (m.group(2)) {
+            case "s" -> Duration.ofSeconds(n);
+            case "m" -> Duration.ofMinutes(n);
+            case "h" -> Duration.ofHours(n);
+            default -> Duration.ofDays(n);
+        };
     }
 
     private static Command simulate(Map<String, List<String>> options) {

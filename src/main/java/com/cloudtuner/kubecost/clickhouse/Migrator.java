@@ -83,6 +83,14 @@ public final class Migrator {
         }
     }
 
+    /**
+     * Every migration's state in the database, read without creating or applying anything (a
+     * database or history table that does not exist means everything is pending).
+     */
+    public List<MigrationState> status() {
+        return MigrationStatus.read(ch, migrations, HISTORY);
+    }
+
     private Map<Integer, JsonNode> validatedHistory() {
         Map<Integer, JsonNode> applied = new HashMap<>();
         for (JsonNode row : ch.select("SELECT version, script, checksum FROM " + HISTORY + " ORDER BY version")) {

@@ -55,6 +55,15 @@ final class HealthTimeline {
         return i < 0 || t - times[i] > lookbackMs || !zero[i];
     }
 
+    /** The time of the latest health sample at or before t (the one that decides about t), or Long.MIN_VALUE. */
+    long latestAtOrBefore(long t) {
+        int i = Arrays.binarySearch(times, t);
+        if (i < 0) {
+            i = -i - 2;
+        }
+        return i < 0 ? Long.MIN_VALUE : times[i];
+    }
+
     /** Whether some instant in [from, to) follows a 0 closely enough to be invalid. */
     boolean anyInvalidIn(long from, long to) {
         int first = Arrays.binarySearch(times, from - lookbackMs);

@@ -55,6 +55,20 @@ public final class HourlyCostCalculator {
     }
 
     /**
+     * The verdict {@link #compute} gives each sample of the cost and efficiency series, and the
+     * interval a counted cost sample backs: what an explanation of a row shows, decided by the same
+     * code that computes the row.
+     */
+    public List<AuditedSeries> audit(Instant windowStart, Instant windowEnd, Collection<Series> series) {
+        return RawReduction.audit(rules, new Window(windowStart, windowEnd), series);
+    }
+
+    /** The factor that turns one cost sample into a rate per hour: 1 for rates, 1h / window for totals (rule 7). */
+    public double ratePerHourFactor() {
+        return rules.toRatePerHour();
+    }
+
+    /**
      * Rows for every hour of the window from hourly sums and counts of the cost and efficiency
      * series, and the raw health series of the window and its look-back before it.
      */

@@ -2,7 +2,6 @@ package com.cloudtuner.kubecost.cost;
 
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -52,22 +51,18 @@ final class RawReduction {
         long to = window.endMs();
         for (Series s : group) {
             Quantity quantity = s.metric().quantity();
-            long interval = s.intervalHintMs() > 0 ? s.intervalHintMs()
-                    : ScrapeInterval.estimateMillis(s.timestamps(), rules.defaultScrapeInterval().toMillis());
+            long interval = intervalOf(rules, s);
             long currentHour = Long.MIN_VALUE;
             RowHour acc = null;
             List<long[]> hourBacked = null;
             for (int i = 0; i < s.size(); i++) {
                 long t = s.timestamps()[i];
                 double v = s.values()[i];
-                if (t < from || t >= to) {
-                    continue;
-                }
-                if (!Double.isFinite(v)) {
+                SampleVerdict verdict = SampleVerdict.of(t, v, from, to, health);
+                if (verdict == SampleVerdict.NOT_FINITE) {
                     counts.merge(ref.at(Math.floorDiv(t, Window.HOUR_MS) * Window.HOUR_MS), NON_FINITE, SampleCounts::plus);
-                    continue;
                 }
-                if (!health.validAt(t)) {
+                if (verdict != SampleVerdict.COUNTED) {
                     continue;
                 }
                 long hour = Math.floorDiv(t, Window.HOUR_MS) * Window.HOUR_MS;
@@ -88,29 +83,43 @@ final class RawReduction {
                 }
             }
         }
-        backed.forEach((hour, intervals) -> hours.get(hour).coverage(unionShareOfHour(intervals)));
+        backed.forEach((hour, intervals) -> hours.get(hour).coverage(Coverage.shareOfHour(Coverage.union(intervals))));
         return hours;
     }
 
-    /** Length of the union of the intervals, as a share of an hour, at most 1. */
-    private static double unionShareOfHour(List<long[]> intervals) {
-        if (intervals.isEmpty()) {
-            return 0;
-        }
-        intervals.sort(Comparator.comparingLong(a -> a[0]));
-        long covered = 0;
-        long runStart = Long.MIN_VALUE;
-        long runEnd = Long.MIN_VALUE;
-        for (long[] b : intervals) {
-            if (b[0] > runEnd) {
-                covered += runEnd - runStart;
-                runStart = b[0];
-                runEnd = b[1];
-            } else {
-                runEnd = Math.max(runEnd, b[1]);
+    /** The interval one sample of the series backs: the hint it carries, else the median gap of its samples. */
+    private static long intervalOf(CostRules rules, Series s) {
+        return s.intervalHintMs() > 0 ? s.intervalHintMs()
+                : ScrapeInterval.estimateMillis(s.timestamps(), rules.defaultScrapeInterval().toMillis());
+    }
+
+    /** Every cost and efficiency series with the verdict {@link #reduce} gives each of its samples. */
+    static List<AuditedSeries> audit(CostRules rules, Window window, Collection<Series> series) {
+        Map<List<String>, List<Series>> healthSeries = new HashMap<>();
+        for (Series s : series) {
+            if (s.metric().scope() == ExporterMetric.Scope.HEALTH) {
+                healthSeries.computeIfAbsent(List.of(s.tenant(), s.cluster()), k -> new ArrayList<>()).add(s);
             }
         }
-        covered += runEnd - runStart;
-        return Math.min(1.0, covered / (double) Window.HOUR_MS);
+        Map<List<String>, HealthTimeline> timelines = new HashMap<>();
+        List<AuditedSeries> audited = new ArrayList<>();
+        for (Series s : series) {
+            if (s.metric().scope() == ExporterMetric.Scope.HEALTH) {
+                continue;
+            }
+            HealthTimeline health = timelines.computeIfAbsent(List.of(s.tenant(), s.cluster()),
+                    k -> HealthTimeline.of(healthSeries.getOrDefault(k, List.of()), rules.healthLookback().toMillis()));
+            SampleVerdict[] verdicts = new SampleVerdict[s.size()];
+            long[] vetoedBy = new long[s.size()];
+            for (int i = 0; i < s.size(); i++) {
+                long t = s.timestamps()[i];
+                verdicts[i] = SampleVerdict.of(t, s.values()[i], window.startMs(), window.endMs(), health);
+                if (verdicts[i] == SampleVerdict.EXPORTER_UNHEALTHY) {
+                    vetoedBy[i] = health.latestAtOrBefore(t);
+                }
+            }
+            audited.add(new AuditedSeries(s, verdicts, vetoedBy, intervalOf(rules, s)));
+        }
+        return audited;
     }
 }

@@ -10,16 +10,19 @@ import java.util.TreeMap;
  * The labels the exporter puts on its series, and how a returned label set becomes a
  * {@link SeriesRef}. One instance per read: it shares equal label strings between series.
  */
-final class ExporterLabels {
+public final class ExporterLabels {
 
-    static final String TENANT = "tenant_id";
-    static final String CLUSTER = "cluster";
-    static final String NAMESPACE = "namespace";
-    static final String CURRENCY = "currency";
+    public static final String TENANT = "tenant_id";
+    public static final String CLUSTER = "cluster";
+    public static final String NAMESPACE = "namespace";
+    public static final String CURRENCY = "currency";
     /** Added by the aggregated query to tell a series' sums from its counts; never on a stored series. */
     static final String AGGREGATE = "kw_agg";
 
     private final Map<String, String> strings = new HashMap<>();
+
+    ExporterLabels() {
+    }
 
     /**
      * The series' identity, or null when it lacks a label a row needs (its cluster, or the namespace

@@ -68,11 +68,21 @@ public final class ExporterReader {
      */
     public RawRead readRaw(Collection<String> tenants, Collection<String> clusters, Window window,
                            Map<SeriesRef, Long> intervals) {
+        return readRaw(List.of(ExporterMetric.values()), tenants, clusters, window, intervals);
+    }
+
+    /** Like {@link #readRaw(Collection, Collection, Window, Map)}, for one metric of the tenants' series only. */
+    public RawRead readRaw(ExporterMetric metric, Collection<String> tenants, Window window) {
+        return readRaw(List.of(metric), tenants, List.of(), window, Map.of());
+    }
+
+    private RawRead readRaw(List<ExporterMetric> metrics, Collection<String> tenants, Collection<String> clusters, Window window,
+                            Map<SeriesRef, Long> intervals) {
         ExporterLabels labels = new ExporterLabels();
         List<Series> series = new ArrayList<>();
         int malformed = 0;
         long samples = 0;
-        for (ExporterMetric metric : ExporterMetric.values()) {
+        for (ExporterMetric metric : metrics) {
             for (PromSeries s : thanos.rawSamples(selector(metric, tenants, clusters), fromFor(metric, window), window.end())) {
                 SeriesRef ref = labels.ref(metric, s.labels());
                 if (ref == null) {

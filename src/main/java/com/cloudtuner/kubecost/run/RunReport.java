@@ -1,5 +1,6 @@
 package com.cloudtuner.kubecost.run;
 
+import com.cloudtuner.kubecost.cost.Window;
 import com.cloudtuner.kubecost.thanos.PromQl;
 import java.io.PrintStream;
 import java.time.Duration;
@@ -73,8 +74,13 @@ public record RunReport(String runId, RunRequest request, List<TenantOutcome> ou
 
     /** The command that fills a tenant's hours the hourly run left behind. */
     static String backfillCommand(TenantPlan p) {
-        return "java -jar " + jarPath() + " backfill --from=" + p.notCaughtUp().start() + " --to=" + p.notCaughtUp().end()
-                + " --tenant=" + shellWord(p.tenant());
+        return backfillCommand(p.notCaughtUp(), p.tenant());
+    }
+
+    /** The command that recomputes a tenant's hours, ready to paste into a shell. */
+    public static String backfillCommand(Window hours, String tenant) {
+        return "java -jar " + jarPath() + " backfill --from=" + hours.start() + " --to=" + hours.end()
+                + " --tenant=" + shellWord(tenant);
     }
 
     private static String jarPath() {

@@ -184,6 +184,16 @@ public final class ThanosClient {
         return post("api/v1/series", form, ApiResponseParser::readLabelSets);
     }
 
+    /**
+     * {@code /api/v1/status/buildinfo}: Prometheus and Thanos name their version and revision;
+     * VictoriaMetrics answers an empty object. Fails like any other request (a server that does not
+     * serve it answers HTTP 404).
+     */
+    public Map<String, String> buildInfo() {
+        return send(new Request.Builder().url(endpoint("api/v1/status/buildinfo")).get(), "build info",
+                ApiResponseParser::readLabels);
+    }
+
     private <T> T post(String path, Map<String, String> form, ApiResponseParser.DataReader<T> reader) {
         FormBody.Builder body = new FormBody.Builder();
         form.forEach(body::add);

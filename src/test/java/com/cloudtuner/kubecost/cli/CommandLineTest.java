@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.cloudtuner.kubecost.cost.Window;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
@@ -74,8 +75,46 @@ class CommandLineTest {
     }
 
     @Test
+    void checkTakesThresholdsWithDefaults() {
+        assertThat(parse("check").command()).isEqualTo(new Command.Check(null, List.of(), Duration.ofMinutes(30), Duration.ofHours(2), false));
+        assertThat(parse("check", "--now=2025-10-14T12:10:00Z", "--tenant=a", "--stale-after=90s", "--max-lag=1d", "--json").command())
+                .isEqualTo(new Command.Check(Instant.parse("2025-10-14T12:10:00Z"), List.of("a"), Duration.ofSeconds(90),
+                        Duration.ofDays(1), true));
+    }
+
+    @Test
+    void explainNamesOneRowAndItsHourIsRoundedDown() {
+        assertThat(parse("explain", "--tenant=a", "--cluster=prod", "--namespace=__unallocated__", "--hour=2025-10-13T10:45:00Z").command())
+                .isEqualTo(new Command.Explain("a", "prod", "__unallocated__", Instant.parse("2025-10-13T10:00:00Z"), false));
+    }
+
+    @Test
+    void gapsRangesAreThoseOfABackfill() {
+        assertThat(parse("gaps", "--from=2025-10-13T05:30:00Z", "--to=2099-01-01", "--tenant=a", "--min-coverage=0.5").command())
+                .isEqualTo(new Command.Gaps(new Window(Instant.parse("2025-10-13T05:00:00Z"), Instant.parse("2025-10-20T12:00:00Z")),
+                        List.of("a"), 0.5, false));
+        assertThat(((Command.Gaps) parse("gaps", "--from=2025-10-13", "--to=2025-10-14").command()).minCoverage()).isEqualTo(0.9);
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "check --stale-after=30 | --stale-after must be a positive duration",
+            "check --max-lag=0h | --max-lag must be a positive duration",
+            "check --json=maybe | --json takes no value",
+            "check --from=2025-10-13 | unknown option --from for check",
+            "explain --tenant=a --cluster=c --namespace=n | explain needs --tenant, --cluster, --namespace and --hour",
+            "explain --tenant=a --tenant=b --cluster=c --namespace=n --hour=2025-10-13 | explain takes one --tenant",
+            "explain --tenant=a --cluster=c --namespace=n --hour=2025-10-21 | has not begun yet",
+            "gaps --from=2025-10-13 | gaps needs --from and --to",
+            "gaps --from=2025-10-13 --to=2025-10-14 --min-coverage=1.5 | --min-coverage must be a number from 0 to 1",
+    })
+    void invalidToolCommandLinesSayWhatIsWrong(String args, String message) {
+        assertThatThrownBy(() -> parse(args.trim().split(" "))).isInstanceOf(UsageException.class).hasMessageContaining(message);
+    }
+
+    @Test
     void help() {
         assertThat(parse("backfill", "--help").command()).isInstanceOf(Command.Help.class);
-        assertThat(CommandLine.USAGE).contains("backfill", "--dry-run", "--erase-missing", "Exit codes");
+        assertThat(CommandLine.USAGE).contains("backfill", "--dry-run", "--erase-missing", "Exit codes", "check", "explain", "gaps");
     }
 }

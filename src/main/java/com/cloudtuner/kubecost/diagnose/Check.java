@@ -1,0 +1,162 @@
+package com.cloudtuner.kubecost.diagnose;
+
+import com.cloudtuner.kubecost.cli.Command;
+import com.cloudtuner.kubecost.clickhouse.ClickHouseGateway;
+import com.cloudtuner.kubecost.clickhouse.Migrator;
+import com.cloudtuner.kubecost.config.ClickHouseProperties;
+import com.cloudtuner.kubecost.config.ThanosProperties;
+import com.cloudtuner.kubecost.config.WorkerProperties;
+import com.cloudtuner.kubecost.cost.HourlyCostCalculator;
+import com.cloudtuner.kubecost.cost.Window;
+import com.cloudtuner.kubecost.exporter.ExporterLabels;
+import com.cloudtuner.kubecost.exporter.ExporterReader;
+import com.cloudtuner.kubecost.exporter.RangeSemantics;
+import com.cloudtuner.kubecost.exporter.TenantBatches;
+import com.cloudtuner.kubecost.exporter.TenantCensus;
+import com.cloudtuner.kubecost.run.TenantIds;
+import com.cloudtuner.kubecost.thanos.PromQl;
+import com.cloudtuner.kubecost.thanos.ThanosClient;
+import com.cloudtuner.kubecost.thanos.ThanosQueryException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * {@code check}: reads Thanos and ClickHouse through the job's own clients and configuration and
+ * reports what would make the job's numbers wrong or missing. Changes nothing anywhere.
+ */
+final class Check {
+
+    private final ThanosClient thanos;
+    private final ThanosProperties thanosProps;
+    private final ClickHouseGateway ch;
+    private final ClickHouseProperties chProps;
+    private final Migrator migrator;
+    private final HourlyCostCalculator calculator;
+    private final TenantIds tenantIds;
+    private final WorkerProperties worker;
+
+    Check(ThanosClient thanos, ThanosProperties thanosProps, ClickHouseGateway ch, ClickHouseProperties chProps, Migrator migrator,
+          HourlyCostCalculator calculator, TenantIds tenantIds, WorkerProperties worker) {
+        this.thanos = thanos;
+        this.thanosProps = thanosProps;
+        this.ch = ch;
+        this.chProps = chProps;
+        this.migrator = migrator;
+        this.calculator = calculator;
+        this.tenantIds = tenantIds;
+        this.worker = worker;
+    }
+
+    CheckReport run(Command.Check command, Instant now) {
+        Instant hour = Window.floorHour(now);
+        Window day = new Window(hour.minus(Duration.ofHours(23)), hour.plus(Duration.ofHours(1)));
+        CheckReport report = new CheckReport(now, day);
+        List<String> processed = checkThanos(command, now, day, report);
+        StorageHealth.check(ch, migrator, chProps.url().toString(), command.tenants(), processed, now, worker.settleDelay(),
+                command.maxLag(), report);
+        return report;
+    }
+
+    /** The Thanos part; returns the tenants with data that the hourly run processes (for their watermarks). */
+    private List<String> checkThanos(Command.Check command, Instant now, Window day, CheckReport report) {
+        String url = ThanosProperties.redacted(thanosProps.url());
+        if (!ThanosReachability.probe(thanos, url, report)) {
+            return List.of();
+        }
+        String prefix = worker.exporter().prefix();
+        TenantCensus census = new TenantCensus(thanos, prefix);
+        List<String> discovered;
+        try {
+            discovered = census.discover(day);
+        } catch (ThanosQueryException e) {
+            report.add(ThanosFailures.problem("thanos " + url + " (tenant discovery)", e));
+            return List.of();
+        }
+        TenantIds.Split split = tenantIds.split(discovered);
+        TenantIds.Split configured = tenantIds.split(worker.tenants());
+        TenantIds.Split selected = tenantIds.split(command.tenants());
+        Set<String> invalid = new TreeSet<>(split.invalid());
+        invalid.addAll(configured.invalid());
+        invalid.addAll(selected.invalid());
+        // examined: the tenants given, else TENANTS and everyone seen; only valid ids reach a query
+        Set<String> examined = new TreeSet<>(selected.valid());
+        if (command.tenants().isEmpty()) {
+            examined.addAll(configured.valid());
+            examined.addAll(split.valid());
+        }
+        List<String> scope = selected.valid();
+
+        guarded(report, url, "metric families", () -> MetricFamilies.report(
+                MetricFamilies.read(thanos, prefix, scope, day.start(), now), prefix, scope, report));
+        guarded(report, url, "series labels", () -> SeriesLabels.check(thanos, prefix, scope, day.start(), now, report));
+
+        ExporterReader reader = new ExporterReader(thanos, prefix, worker.exporter().healthLookback());
+        Map<String, List<ClusterActivity>> activity = new TreeMap<>();
+        List<String> present = examined.stream().filter(split.valid()::contains).toList();
+        boolean activityRead = guarded(report, url, "the exporter's series of the last day", () -> {
+            Map<String, Integer> series = census.namespaceSeries(day);
+            for (List<String> batch : TenantBatches.cut(present, series, worker.batch().maxSeries(), worker.batch().maxTenants())) {
+                activity.putAll(TenantActivity.read(reader, calculator, batch, day, now));
+            }
+        });
+        RangeSemantics semantics = reader.rangeSemantics();
+        report.thanos().put("range_semantics", semantics == null ? null : semantics.name().toLowerCase());
+        boolean answersClean = report.findings().stream()
+                .noneMatch(f -> f.level() == Finding.Level.PROBLEM && f.code().startsWith("thanos_"));
+        report.add(semantics == null
+                ? Finding.note("range_semantics", "thanos " + url, "range semantics not probed (no sample to probe on in the last day)")
+                : Finding.ok("range_semantics", "thanos " + url, "range selectors are " + (semantics == RangeSemantics.CLOSED
+                ? "closed [t-d, t] (Prometheus 2, Thanos)" : "left-open (t-d, t] (Prometheus 3, VictoriaMetrics)")
+                + (answersClean ? "; answers so far came without warnings" : "")));
+
+        Map<String, Map<String, BitSet>> presence = new TreeMap<>();
+        guarded(report, url, "tenant presence", () -> presence.putAll(TenantPresence.read(thanos, prefix, day, semantics)));
+        new TenantRoster(worker.tenants(), command.tenants(), discovered, invalid, presence, activity, activityRead,
+                tenant -> pastClusters(prefix, tenant, now), worker.tenantPattern()).report(day, now, command.staleAfter(), report);
+        activity.values().forEach(clusters -> clusters.forEach(c -> ClusterFindings.report(c, now, command.staleAfter(), report)));
+
+        for (String t : examined) {
+            report.tenant(t).put("in_tenants_setting", configured.valid().contains(t));
+        }
+        List<String> processed = new ArrayList<>();
+        Set<String> runsFor = new LinkedHashSet<>(configured.valid().isEmpty() ? split.valid() : configured.valid());
+        for (String t : activity.keySet()) {
+            if (runsFor.contains(t)) {
+                processed.add(t);
+            }
+        }
+        return processed;
+    }
+
+    /** The clusters a tenant had in the last 30 days (an index lookup, no samples read). */
+    private Set<String> pastClusters(String prefix, String tenant, Instant now) {
+        if (!tenantIds.split(List.of(tenant)).invalid().isEmpty()) {
+            return Set.of();
+        }
+        String match = "{__name__=~" + PromQl.quote(prefix + ".+") + "," + PromQl.anyOf(ExporterLabels.TENANT, List.of(tenant)) + "}";
+        try {
+            return new TreeSet<>(thanos.labelValues(ExporterLabels.CLUSTER, match, now.minus(Duration.ofDays(30)), now));
+        } catch (ThanosQueryException e) {
+            return Set.of();
+        }
+    }
+
+    /** Runs one part of the Thanos check; a failing request becomes a problem line (false) and the others go on. */
+    private static boolean guarded(CheckReport report, String url, String part, Runnable step) {
+        try {
+            step.run();
+            return true;
+        } catch (ThanosQueryException e) {
+            report.add(ThanosFailures.problem("thanos " + url + " (" + part + ")", e));
+            return false;
+        }
+    }
+}

@@ -1,0 +1,119 @@
+package com.cloudtuner.kubecost.diagnose;
+
+import com.cloudtuner.kubecost.cli.Command;
+import com.cloudtuner.kubecost.clickhouse.ClickHouseException;
+import com.cloudtuner.kubecost.clickhouse.ClickHouseGateway;
+import com.cloudtuner.kubecost.clickhouse.Migrator;
+import com.cloudtuner.kubecost.config.ClickHouseProperties;
+import com.cloudtuner.kubecost.config.ThanosProperties;
+import com.cloudtuner.kubecost.config.WorkerProperties;
+import com.cloudtuner.kubecost.cost.HourlyCostCalculator;
+import com.cloudtuner.kubecost.run.TenantIds;
+import com.cloudtuner.kubecost.thanos.PromQl;
+import com.cloudtuner.kubecost.thanos.ThanosClient;
+import com.cloudtuner.kubecost.thanos.ThanosQueryException;
+import java.io.PrintStream;
+import java.time.Clock;
+import java.util.List;
+
+/**
+ * The operator's tools {@code check}, {@code explain} and {@code gaps}: read-only, through the
+ * job's own clients and configuration. Results go to stdout (text, or one JSON document with
+ * {@code --json}); logs and failures to stderr.
+ */
+public final class Diagnostics {
+
+    static final int EXIT_OK = 0;
+    static final int EXIT_FAILED = 1;
+    static final int EXIT_USAGE = 2;
+
+    private final Check check;
+    private final Explain explain;
+    private final Gaps gaps;
+    private final TenantIds tenantIds;
+    private final WorkerProperties worker;
+    private final Clock clock;
+
+    public Diagnostics(ThanosClient thanos, ThanosProperties thanosProps, ClickHouseGateway ch, ClickHouseProperties chProps,
+                       Migrator migrator, HourlyCostCalculator calculator, TenantIds tenantIds, WorkerProperties worker, Clock clock) {
+        this.check = new Check(thanos, thanosProps, ch, chProps, migrator, calculator, tenantIds, worker);
+        this.explain = new Explain(thanos, ch, calculator, worker.exporter().prefix(), worker.exporter().healthLookback());
+        this.gaps = new Gaps(thanos, ch, calculator, worker);
+        this.tenantIds = tenantIds;
+        this.worker = worker;
+        this.clock = clock;
+    }
+
+    public static boolean handles(Command command) {
+        return command instanceof Command.Check || command instanceof Command.Explain || command instanceof Command.Gaps;
+    }
+
+    public int execute(Command command, PrintStream out, PrintStream err) {
+        if (command instanceof Command.Check c) {
+            CheckReport report = check.run(c, c.now() == null ? clock.instant() : c.now());
+            if (c.json()) {
+                report.printJson(out);
+            } else {
+                report.printText(out);
+            }
+            return report.exitCode();
+        }
+        if (command instanceof Command.Explain e) {
+            return explain(e, out, err);
+        }
+        if (command instanceof Command.Gaps g) {
+            return gaps(g, out, err);
+        }
+        throw new IllegalArgumentException("not a diagnostic command: " + command);
+    }
+
+    private int explain(Command.Explain e, PrintStream out, PrintStream err) {
+        if (!tenantIds.split(List.of(e.tenant())).invalid().isEmpty()) {
+            err.println("kubecost-worker: tenant id " + PromQl.quote(e.tenant()) + " does not match worker.tenant-pattern ("
+                    + worker.tenantPattern() + ")");
+            return EXIT_USAGE;
+        }
+        Explanation explanation;
+        try {
+            explanation = explain.run(e);
+        } catch (ThanosQueryException ex) {
+            err.println("kubecost-worker: explain: Thanos failed: " + ex.getMessage());
+            return EXIT_FAILED;
+        }
+        if (e.json()) {
+            explanation.printJson(out);
+        } else {
+            explanation.printText(out);
+        }
+        if (explanation.exitCode() != EXIT_OK) {
+            err.println("kubecost-worker: explain: ClickHouse failed; the stored row is unknown");
+        }
+        return explanation.exitCode();
+    }
+
+    private int gaps(Command.Gaps g, PrintStream out, PrintStream err) {
+        List<String> given = g.tenants().isEmpty() ? worker.tenants() : g.tenants();
+        TenantIds.Split explicit = given.isEmpty() ? null : tenantIds.split(given);
+        if (explicit != null && explicit.valid().isEmpty()) {
+            err.println("kubecost-worker: no tenant id given matches worker.tenant-pattern (" + worker.tenantPattern() + ")");
+            return EXIT_USAGE;
+        }
+        GapReport report;
+        try {
+            report = gaps.run(g, explicit, tenantIds);
+        } catch (ThanosQueryException ex) {
+            err.println("kubecost-worker: gaps: Thanos failed: " + ex.getMessage());
+            return EXIT_FAILED;
+        } catch (ClickHouseException ex) {
+            err.println("kubecost-worker: gaps: ClickHouse failed: " + ex.getMessage());
+            return EXIT_FAILED;
+        }
+        if (g.json()) {
+            report.printJson(out);
+            report.failures().forEach(f -> err.println("kubecost-worker: gaps: " + f));
+        } else {
+            report.printText(out, err);
+        }
+        return report.exitCode();
+    }
+}

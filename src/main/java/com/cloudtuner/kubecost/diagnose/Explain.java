@@ -1,0 +1,75 @@
+package com.cloudtuner.kubecost.diagnose;
+
+import com.cloudtuner.kubecost.cli.Command;
+import com.cloudtuner.kubecost.clickhouse.ClickHouseException;
+import com.cloudtuner.kubecost.clickhouse.ClickHouseGateway;
+import com.cloudtuner.kubecost.cost.AuditedSeries;
+import com.cloudtuner.kubecost.cost.ClusterHour;
+import com.cloudtuner.kubecost.cost.CostDataException;
+import com.cloudtuner.kubecost.cost.CostResult;
+import com.cloudtuner.kubecost.cost.CostRow;
+import com.cloudtuner.kubecost.cost.ExporterMetric;
+import com.cloudtuner.kubecost.cost.HourlyCostCalculator;
+import com.cloudtuner.kubecost.cost.Window;
+import com.cloudtuner.kubecost.exporter.ExporterReader;
+import com.cloudtuner.kubecost.thanos.ThanosClient;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code explain}: reads the raw samples around one hour of one cluster, lets the cost calculator
+ * compute the hour and give its verdict on every sample, and sets that against the stored row.
+ */
+final class Explain {
+
+    private final ThanosClient thanos;
+    private final ClickHouseGateway ch;
+    private final HourlyCostCalculator calculator;
+    private final String prefix;
+    private final Duration healthLookback;
+
+    Explain(ThanosClient thanos, ClickHouseGateway ch, HourlyCostCalculator calculator, String prefix, Duration healthLookback) {
+        this.thanos = thanos;
+        this.ch = ch;
+        this.calculator = calculator;
+        this.prefix = prefix;
+        this.healthLookback = healthLookback;
+    }
+
+    /** Throws {@link com.cloudtuner.kubecost.thanos.ThanosQueryException} when Thanos fails: there is nothing to explain then. */
+    Explanation run(Command.Explain e) {
+        Window hour = new Window(e.hour(), e.hour().plus(Duration.ofHours(1)));
+        // an hour either side: the samples next to the hour's edges, and each series' scrape interval
+        // measured over more than the hour itself, as a run's longer window measures it
+        Window read = new Window(hour.start().minus(Duration.ofHours(1)), hour.end().plus(Duration.ofHours(1)));
+        ExporterReader reader = new ExporterReader(thanos, prefix, healthLookback);
+        ExporterReader.RawRead raw = reader.readRaw(List.of(e.tenant()), List.of(e.cluster()), read, Map.of());
+        CostResult result = CostResult.EMPTY;
+        String computeError = null;
+        try {
+            result = calculator.compute(hour.start(), hour.end(), raw.series());
+        } catch (CostDataException ex) {
+            computeError = ex.getMessage(); // a backfill of this hour fails the same way
+        }
+        List<AuditedSeries> audit = calculator.audit(hour.start(), hour.end(), raw.series());
+        ClusterHour cluster = result.clusterHours().stream().filter(c -> c.cluster().equals(e.cluster())).findFirst().orElse(null);
+        boolean remainder = e.namespace().equals(CostRow.UNALLOCATED) && cluster != null;
+        List<AuditedSeries> relevant = audit.stream().filter(a -> remainder
+                ? a.series().metric().scope() == ExporterMetric.Scope.CLUSTER
+                : a.series().metric().scope() == ExporterMetric.Scope.NAMESPACE && e.namespace().equals(a.series().namespace()))
+                .toList();
+        CostRow fresh = result.rows().stream().filter(r -> r.namespace().equals(e.namespace())).findFirst().orElse(null);
+        List<CostRow> namespaces = result.rows().stream().filter(r -> !r.namespace().equals(CostRow.UNALLOCATED)).toList();
+        StoredRow stored = null;
+        String storageError = null;
+        try {
+            List<StoredRow> rows = StoredRows.of(ch, e.tenant(), e.cluster(), e.namespace(), hour);
+            stored = rows.isEmpty() ? null : rows.get(0);
+        } catch (ClickHouseException ex) {
+            storageError = ex.getMessage();
+        }
+        return new Explanation(e, hour, prefix, calculator.rules(), relevant, fresh, remainder ? cluster : null,
+                remainder ? namespaces : List.of(), computeError, stored, storageError);
+    }
+}

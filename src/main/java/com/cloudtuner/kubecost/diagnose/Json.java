@@ -1,0 +1,46 @@
+package com.cloudtuner.kubecost.diagnose;
+
+import java.io.PrintStream;
+import java.time.Instant;
+import tools.jackson.databind.ObjectMapper;
+import tools.jackson.databind.SerializationFeature;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/** The JSON the tools print with {@code --json}: one document on stdout. */
+final class Json {
+
+    private static final ObjectMapper MAPPER = JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
+
+    private Json() {
+    }
+
+    static ObjectNode object() {
+        return MAPPER.createObjectNode();
+    }
+
+    static ArrayNode array() {
+        return MAPPER.createArrayNode();
+    }
+
+    static String instant(Instant t) {
+        return t == null ? null : t.toString();
+    }
+
+    /** A double as JSON allows: non-finite values (never stored, but possible in raw samples) as strings. */
+    static void putNumber(ObjectNode n, String name, Double v) {
+        if (v == null) {
+            n.putNull(name);
+        } else if (Double.isFinite(v)) {
+            n.put(name, v);
+        } else {
+            n.put(name, Double.isNaN(v) ? "NaN" : v > 0 ? "+Inf" : "-Inf");
+        }
+    }
+
+    static void print(ObjectNode document, PrintStream out) {
+        out.println(MAPPER.writeValueAsString(document));
+        out.flush();
+    }
+}

@@ -1,0 +1,189 @@
+package com.cloudtuner.kubecost.diagnose;
+
+import com.cloudtuner.kubecost.clickhouse.ClickHouseException;
+import com.cloudtuner.kubecost.clickhouse.ClickHouseGateway;
+import com.cloudtuner.kubecost.clickhouse.MigrationState;
+import com.cloudtuner.kubecost.clickhouse.Migrator;
+import com.cloudtuner.kubecost.clickhouse.Watermarks;
+import com.cloudtuner.kubecost.cost.Window;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.StringJoiner;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * ClickHouse as the job needs it, read-only: reachable with these credentials, every migration
+ * applied with the checksum of this build's file (nothing is applied here), each tenant's watermark
+ * close to the last complete hour, and no run of the last day that failed and was not made good.
+ */
+final class StorageHealth {
+
+    private static final int UNKNOWN_DATABASE = 81;
+
+    private StorageHealth() {
+    }
+
+    /**
+     * @param scope     the tenants given with --tenant; empty for all
+     * @param processed tenants the hourly run processes and that have data: each should have a recent watermark
+     */
+    static void check(ClickHouseGateway ch, Migrator migrator, String url, Collection<String> scope, Collection<String> processed,
+                      Instant now, Duration settleDelay, Duration maxLag, CheckReport report) {
+        String where = "clickhouse " + url + " database " + ch.database();
+        ObjectNode facts = report.clickhouse().put("url", url).put("database", ch.database());
+        String version;
+        try {
+            version = ch.select("SELECT version() AS v").get(0).get("v").asString();
+        } catch (ClickHouseException e) {
+            facts.put("reachable", false).put("error", e.getMessage());
+            report.add(unreachable(where, e, ch.database()));
+            return;
+        }
+        facts.put("reachable", true).put("version", version);
+        try {
+            if (!migrations(migrator, where, version, facts, report)) {
+                return; // the tables the other checks read may not exist yet
+            }
+            watermarks(ch, processed, now, settleDelay, maxLag, report);
+            failedRuns(ch, scope, now, report);
+        } catch (ClickHouseException e) {
+            report.add(Finding.problem("clickhouse_error", where, e.getMessage(),
+                    "the job's runs fail the same way: fix what the message names (grants, table, server log)"));
+        }
+    }
+
+    private static Finding unreachable(String where, ClickHouseException e, String database) {
+        if (e.code() == UNKNOWN_DATABASE) {
+            return Finding.problem("clickhouse_no_database", where, "the database does not exist",
+                    "java -jar kubecost-worker.jar migrate (creates it and the tables), or correct CLICKHOUSE_DATABASE"
+                            + " (clickhouse.database)");
+        }
+        String message = String.valueOf(e.getMessage());
+        if (message.contains("Authentication failed") || message.contains("password is incorrect") || message.contains("Unknown user")
+                || e.code() == 516 || e.code() == 192 || e.code() == 193) {
+            return Finding.problem("clickhouse_auth", where, "ClickHouse refused the credentials: " + message,
+                    "set CLICKHOUSE_USER and CLICKHOUSE_PASSWORD (clickhouse.user, clickhouse.password)");
+        }
+        return Finding.problem("clickhouse_unreachable", where, "no answer: " + message,
+                "check CLICKHOUSE_URL (clickhouse.url, the HTTP port, usually 8123) and that ClickHouse is reachable from here");
+    }
+
+    /** False when migrations are pending. */
+    private static boolean migrations(Migrator migrator, String where, String version, ObjectNode facts, CheckReport report) {
+        List<MigrationState> states = migrator.status();
+        ArrayNode list = facts.putArray("migrations");
+        List<String> pending = new ArrayList<>();
+        int applied = 0;
+        for (MigrationState m : states) {
+            list.addObject().put("script", m.script()).put("status", m.status().name().toLowerCase())
+                    .put("recorded_checksum", m.recordedChecksum()).put("file_checksum", m.fileChecksum());
+            switch (m.status()) {
+                case APPLIED -> applied++;
+                case PENDING -> pending.add(m.script());
+                case CHANGED -> report.add(Finding.problem("migration_changed", where, "migration db/migration/" + m.script()
+                                + " was changed after it was applied (checksum recorded " + m.recordedChecksum().substring(0, 12)
+                                + ", file now " + m.fileChecksum().substring(0, 12) + "): every run refuses to start",
+                        "restore the file as it was applied and put the change in a new migration V<n>__<name>.sql"));
+                case UNKNOWN_TO_THIS_BUILD -> report.add(Finding.note("migration_unknown", where, m.script()
+                        + " was applied by a newer build; this one does not have it"));
+            }
+        }
+        if (!pending.isEmpty()) {
+            report.add(Finding.problem("migrations_pending", where, pending.size() + " of " + states.size() + " migrations not applied: "
+                            + String.join(", ", pending),
+                    "java -jar kubecost-worker.jar migrate (or let the next run apply them, worker.migrate-on-start)"));
+        }
+        if (pending.isEmpty() && states.stream().noneMatch(m -> m.status() == MigrationState.Status.CHANGED)) {
+            report.add(Finding.ok("clickhouse", where, "ClickHouse " + version + " answers; all " + applied
+                    + " migrations of this build applied, checksums intact"));
+        }
+        return pending.isEmpty();
+    }
+
+    private static void watermarks(ClickHouseGateway ch, Collection<String> processed, Instant now, Duration settleDelay,
+                                   Duration maxLag, CheckReport report) {
+        Map<String, Instant> marks = new Watermarks(ch, Clock.systemUTC()).all();
+        Instant expected = Window.floorHour(now.minus(settleDelay)); // the end of the last complete hour
+        int current = 0;
+        for (String tenant : processed) {
+            Instant mark = marks.get(tenant);
+            ObjectNode t = report.tenant(tenant).put("watermark", Json.instant(mark));
+            String where = "tenant " + tenant;
+            if (mark == null) {
+                report.add(Finding.problem("no_watermark", where, "has exporter data but no watermark: no hourly run has written"
+                                + " it yet (none ran for it, or every one failed for it)",
+                        "the next hourly run does (kubectl create job --from=cronjob/kubecost-worker ...); older hours with: "
+                                + Texts.backfill(new Window(Window.floorHour(now.minus(Duration.ofDays(1))), expected), tenant)));
+                continue;
+            }
+            Duration lag = Duration.between(mark, expected);
+            t.put("watermark_lag_seconds", Math.max(0, lag.toSeconds()));
+            if (lag.compareTo(maxLag) > 0) {
+                report.add(Finding.problem("watermark_lag", where, "watermark " + mark + " is " + Texts.age(lag) + " behind the last"
+                                + " complete hour (" + expected + "; --max-lag " + Texts.duration(maxLag) + "): later hours are not written",
+                        "look at the CronJob's recent Jobs and their logs (and failed runs below); the next successful hourly run"
+                                + " catches up, or now: " + Texts.backfill(new Window(mark, expected), tenant)));
+            } else {
+                current++;
+            }
+        }
+        if (current > 0) {
+            report.add(Finding.ok("watermarks", "clickhouse", current + " tenant" + (current == 1 ? "'s" : "s'")
+                    + " watermark within " + Texts.duration(maxLag) + " of the last complete hour " + expected));
+        }
+    }
+
+    /** Failed runs of the last day; one a later successful run covered is only a note. */
+    private static void failedRuns(ClickHouseGateway ch, Collection<String> scope, Instant now, CheckReport report) {
+        long to = now.getEpochSecond();
+        long from = to - 86_400;
+        StringJoiner tenants = new StringJoiner(", ");
+        scope.forEach(t -> tenants.add(ClickHouseGateway.quote(t)));
+        List<JsonNode> runs = ch.select("SELECT run_id, mode, cloud_account_id, toUnixTimestamp(window_start) AS ws,"
+                + " toUnixTimestamp(window_end) AS we, toUnixTimestamp(started_at) AS st, status, error FROM k8s_expenses_runs"
+                + " WHERE started_at >= toDateTime(" + from + ") AND started_at <= toDateTime(" + to + ")"
+                + (scope.isEmpty() ? "" : " AND cloud_account_id IN (" + tenants + ")")
+                + " ORDER BY started_at, run_id, cloud_account_id");
+        ArrayNode facts = report.clickhouse().putArray("failed_runs");
+        int failed = 0;
+        for (int i = 0; i < runs.size(); i++) {
+            JsonNode r = runs.get(i);
+            if (!r.get("status").asString().equals("failed")) {
+                continue;
+            }
+            failed++;
+            String tenant = r.get("cloud_account_id").asString();
+            long ws = ClickHouseGateway.longValue(r.get("ws"));
+            long we = ClickHouseGateway.longValue(r.get("we"));
+            Instant started = Instant.ofEpochSecond(ClickHouseGateway.longValue(r.get("st")));
+            boolean madeGood = runs.subList(i + 1, runs.size()).stream().anyMatch(later -> later.get("status").asString().equals("succeeded")
+                    && later.get("cloud_account_id").asString().equals(tenant)
+                    && ClickHouseGateway.longValue(later.get("ws")) <= ws && ClickHouseGateway.longValue(later.get("we")) >= we);
+            Window window = new Window(Instant.ofEpochSecond(ws), Instant.ofEpochSecond(we));
+            String mode = r.get("mode").asString();
+            String error = r.get("error").asString().strip().lines().findFirst().orElse("");
+            facts.addObject().put("run_id", r.get("run_id").asString()).put("mode", mode).put("tenant", tenant)
+                    .put("window_start", window.start().toString()).put("window_end", window.end().toString())
+                    .put("started_at", started.toString()).put("error", error).put("made_good_by_a_later_run", madeGood);
+            String what = mode + " run " + r.get("run_id").asString() + " failed at " + started + " for " + window + ": " + error;
+            String where = "tenant " + tenant;
+            if (madeGood) {
+                report.add(Finding.note("failed_run_made_good", where, what + " (a later run succeeded for these hours)"));
+            } else {
+                report.add(Finding.problem("failed_run", where, what, (mode.equals("hourly")
+                        ? "fix the cause the error names; the next hourly run retries these hours (the watermark did not move), or now: "
+                        : "fix the cause the error names, then: ") + Texts.backfill(window, tenant)));
+            }
+        }
+        if (failed == 0) {
+            report.add(Finding.ok("runs", "clickhouse", "no failed run in k8s_expenses_runs since " + Instant.ofEpochSecond(from)));
+        }
+    }
+}
