@@ -64,7 +64,7 @@ final class CommandExecutor {
             return simulate(s, out, err);
         }
         RunRequest request = null;
-        if (!(command instanceof Command.Migrate)) {
+        if (command instanceof Command.Hourly || command instanceof Command.Backfill) {
             request = request(command);
             String invalid = invalid(request);
             if (invalid != null) { // bad input: the one line on stderr is all that is printed

@@ -252,7 +252,9 @@ class CheckIT {
             assertThat(r.exitCode()).isEqualTo(1);
             assertThat(problemLine(r, "clickhouse ")).contains("database " + edited + ": migration db/migration/V2__k8s_cluster_expenses.sql"
                     + " was changed after it was applied");
-            assertThat(ch.select("SELECT count() AS n FROM k8s_worker_schema_history").get(0).get("n").asLong()).isEqualTo(3);
+            // every migration was applied before the edit, and check applied nothing more
+            assertThat(ch.select("SELECT count() AS n FROM k8s_worker_schema_history").get(0).get("n").asLong())
+                    .isEqualTo(MigrationSource.classpath().size());
         } finally {
             db.execute("DROP DATABASE IF EXISTS `" + edited + "`");
         }
