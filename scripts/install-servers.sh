@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Installs the servers the tests and the demo run locally: ClickHouse 18.16, Prometheus 2.42 and VictoriaMetrics 1.79
+# Installs the servers the tests and the demo run locally: ClickHouse 18.16, Prometheus 2.42, VictoriaMetrics 1.79 and the Pushgateway
 # from Debian's packages (and curl, which the demo talks to them with). Does nothing when they are already installed. Needs root (or sudo).
 set -euo pipefail
 
@@ -8,6 +8,7 @@ command -v clickhouse-server >/dev/null 2>&1 || [ -x /usr/sbin/clickhouse-server
 command -v prometheus >/dev/null 2>&1 || missing+=(prometheus)
 command -v promtool >/dev/null 2>&1 || missing+=(prometheus)
 command -v victoria-metrics >/dev/null 2>&1 || missing+=(victoria-metrics)
+command -v prometheus-pushgateway >/dev/null 2>&1 || missing+=(prometheus-pushgateway)
 command -v curl >/dev/null 2>&1 || missing+=(curl)
 [ ${#missing[@]} -eq 0 ] && exit 0
 

@@ -9,6 +9,8 @@ import com.cloudtuner.kubecost.config.ThanosProperties;
 import com.cloudtuner.kubecost.config.WorkerProperties;
 import com.cloudtuner.kubecost.diagnose.Diagnostics;
 import com.cloudtuner.kubecost.clickhouse.ClickHouseGateway;
+import com.cloudtuner.kubecost.metrics.RunFacts;
+import com.cloudtuner.kubecost.metrics.RunMetrics;
 import com.cloudtuner.kubecost.run.CostJob;
 import com.cloudtuner.kubecost.run.RunReport;
 import com.cloudtuner.kubecost.run.RunRequest;
@@ -43,10 +45,11 @@ final class CommandExecutor {
     private final ClickHouseGateway gateway;
     private final Clock clock;
     private final Diagnostics diagnostics;
+    private final RunMetrics metrics;
 
     CommandExecutor(Migrator migrator, CostJob job, TenantIds tenantIds, WorkerProperties worker, ThanosProperties thanos,
                     ClickHouseProperties clickhouse, ThanosClient thanosClient, ClickHouseGateway gateway, Clock clock,
-                    Diagnostics diagnostics) {
+                    Diagnostics diagnostics, RunMetrics metrics) {
         this.migrator = migrator;
         this.job = job;
         this.tenantIds = tenantIds;
@@ -57,6 +60,7 @@ final class CommandExecutor {
         this.gateway = gateway;
         this.clock = clock;
         this.diagnostics = diagnostics;
+        this.metrics = metrics;
     }
 
     int execute(Command command, PrintStream out, PrintStream err) {
@@ -99,6 +103,16 @@ final class CommandExecutor {
                 report.runId(), request.mode().label(), report.elapsed().toMillis(), report.outcomes().size(),
                 report.failedTenants(), report.exitCode(), thanosClient.requestCount(), thanosClient.retryCount(),
                 gateway.statementCount());
+        if (!request.dryRun()) {
+            metrics.publish(new RunFacts(request.mode().label(), report.elapsed(), report.exitCode() == 0, clock.instant(),
+                    (int) (report.outcomes().size() - report.failedTenants()), (int) report.failedTenants(),
+                    report.invalidTenants().size(), report.hours(),
+                    report.outcomes().stream().mapToLong(o -> o.written().rows()).sum(),
+                    report.outcomes().stream().mapToLong(o -> o.written().changed()).sum(),
+                    report.outcomes().stream().mapToLong(o -> o.written().tombstoned()).sum(), report.watermarkLag(),
+                    thanosClient.requestCount(), thanosClient.retryCount(), thanosClient.errorCount(),
+                    gateway.statementCount(), gateway.insertCount()));
+        }
         report.print(request.dryRun() ? err : out, err);
         return report.exitCode();
     }

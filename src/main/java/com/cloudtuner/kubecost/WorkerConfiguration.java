@@ -13,7 +13,13 @@ import com.cloudtuner.kubecost.cost.HourlyCostCalculator;
 import com.cloudtuner.kubecost.diagnose.Diagnostics;
 import com.cloudtuner.kubecost.run.CostJob;
 import com.cloudtuner.kubecost.run.CostJobs;
+import com.cloudtuner.kubecost.config.PushgatewayProperties;
+import com.cloudtuner.kubecost.metrics.RunMetrics;
 import com.cloudtuner.kubecost.run.TenantIds;
+import io.micrometer.core.instrument.observation.DefaultMeterObservationHandler;
+import io.micrometer.observation.ObservationRegistry;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import com.cloudtuner.kubecost.secrets.Redactor;
 import com.cloudtuner.kubecost.secrets.Secrets;
 import com.cloudtuner.kubecost.thanos.ThanosClient;
@@ -67,6 +73,24 @@ class WorkerConfiguration {
         return new HourlyCostCalculator(new CostRules(e.metricMode(), e.window(), e.healthLookback(), e.scrapeInterval()));
     }
 
+    /** The run's metrics; Spring Batch's observations are recorded in it too. */
+    @Bean
+    PrometheusMeterRegistry meterRegistry() {
+        return new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    }
+
+    @Bean
+    ObservationRegistry observationRegistry(PrometheusMeterRegistry meters) {
+        ObservationRegistry observations = ObservationRegistry.create();
+        observations.observationConfig().observationHandler(new DefaultMeterObservationHandler(meters));
+        return observations;
+    }
+
+    @Bean
+    RunMetrics runMetrics(PrometheusMeterRegistry meters, PushgatewayProperties pushgateway) {
+        return new RunMetrics(meters, pushgateway);
+    }
+
     @Bean
     TenantIds tenantIds(WorkerProperties worker) {
         return new TenantIds(worker.tenantRegex());
@@ -75,8 +99,8 @@ class WorkerConfiguration {
     @Bean
     CostJob costJob(JobRepository jobRepository, JobOperator jobOperator, ThanosClient thanos, ClickHouseGateway ch,
                     HourlyCostCalculator calculator, TenantIds tenantIds, WorkerProperties worker,
-                    ClickHouseProperties clickhouse, Clock clock) {
-        return CostJobs.wire(jobRepository, jobOperator, thanos, ch, calculator, tenantIds, worker, clickhouse, clock);
+                    ClickHouseProperties clickhouse, ObservationRegistry observations, Clock clock) {
+        return CostJobs.wire(jobRepository, jobOperator, thanos, ch, calculator, tenantIds, worker, clickhouse, observations, clock);
     }
 
     @Bean
@@ -89,7 +113,8 @@ class WorkerConfiguration {
     @Bean
     CommandExecutor commandExecutor(Migrator migrator, CostJob job, TenantIds tenantIds, WorkerProperties worker,
                                     ThanosProperties thanos, ClickHouseProperties clickhouse, ThanosClient thanosClient,
-                                    ClickHouseGateway gateway, Clock clock, Diagnostics diagnostics) {
-        return new CommandExecutor(migrator, job, tenantIds, worker, thanos, clickhouse, thanosClient, gateway, clock, diagnostics);
+                                    ClickHouseGateway gateway, Clock clock, Diagnostics diagnostics, RunMetrics metrics) {
+        return new CommandExecutor(migrator, job, tenantIds, worker, thanos, clickhouse, thanosClient, gateway, clock, diagnostics,
+                metrics);
     }
 }

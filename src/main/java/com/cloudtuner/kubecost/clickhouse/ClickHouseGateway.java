@@ -38,6 +38,7 @@ public final class ClickHouseGateway implements AutoCloseable {
     private final String database;
     private final ClickHouseTlsProperties tls;
     private final AtomicLong statements = new AtomicLong();
+    private final AtomicLong inserts = new AtomicLong();
 
     public ClickHouseGateway(ClickHouseProperties props) {
         this(props, ClickHouseTlsProperties.none());
@@ -108,6 +109,11 @@ public final class ClickHouseGateway implements AutoCloseable {
         }
     }
 
+    /** Inserts sent so far. */
+    public long insertCount() {
+        return inserts.get();
+    }
+
     /** Statements sent so far (selects, inserts and the rest). */
     public long statementCount() {
         return statements.get();
@@ -116,6 +122,7 @@ public final class ClickHouseGateway implements AutoCloseable {
     /** One insert of newline-separated JSON objects. */
     public void insertJsonEachRow(String table, byte[] rows) {
         statements.incrementAndGet();
+        inserts.incrementAndGet();
         try {
             client.insert(table, new ByteArrayInputStream(rows), ClickHouseFormat.JSONEachRow).get().close();
         } catch (Exception e) {

@@ -11,10 +11,12 @@ import com.cloudtuner.kubecost.thanos.ThanosQueryException;
 import java.io.PrintStream;
 import java.time.Clock;
 import com.cloudtuner.kubecost.cost.Window;
+import io.micrometer.observation.ObservationRegistry;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
@@ -58,11 +60,12 @@ public final class CostJob {
     private final int parallelism;
     private final int writeRetries;
     private final Duration writeRetryBackoff;
+    private final ObservationRegistry observations;
     private final Clock clock;
 
     CostJob(JobRepository jobRepository, JobOperator jobOperator, RunPlanner planner, ExporterReader reader,
             HourlyCostCalculator calculator, ExpensesStore store, RunLedger ledger, Watermarks watermarks, ReadMode mode,
-            int parallelism, int writeRetries, Duration writeRetryBackoff, Clock clock) {
+            int parallelism, int writeRetries, Duration writeRetryBackoff, ObservationRegistry observations, Clock clock) {
         this.jobRepository = jobRepository;
         this.jobOperator = jobOperator;
         this.planner = planner;
@@ -75,6 +78,7 @@ public final class CostJob {
         this.parallelism = parallelism;
         this.writeRetries = writeRetries;
         this.writeRetryBackoff = writeRetryBackoff;
+        this.observations = observations;
         this.clock = clock;
     }
 
@@ -116,6 +120,7 @@ public final class CostJob {
                         .predicate(Failures::transientClickHouse).build())
                 .skipPolicy(new AlwaysSkipItemSkipPolicy())
                 .listener(new RunListener(() -> state.tracker))
+                .observationRegistry(observations)
                 .build();
         Job job = new JobBuilder(request.mode().label(), jobRepository).start(plan).next(process).build();
         String failure;
@@ -140,12 +145,34 @@ public final class CostJob {
         }
         List<TenantOutcome> outcomes = state.tracker == null ? List.of() : state.tracker.outcomes();
         RunReport report = new RunReport(runId, request, outcomes, state.plan.invalidTenants(), state.plan.plans(), failure,
-                Duration.ofNanos(System.nanoTime() - t0));
+                Duration.ofNanos(System.nanoTime() - t0),
+                request.dryRun() ? Map.of() : watermarkLag(runId, state.plan, request.now() != null ? request.now() : clock.instant()));
         Window span = span(state.plan, request);
         recordRun(request, new RunLedger.Run(runId, request.mode().label(), report.exitCode() == 0 ? "succeeded" : "failed",
                 span.start(), span.end(), outcomes.size(), (int) report.failedTenants(), startedAt, clock.instant(),
                 failure != null ? failure : report.failedTenants() > 0 ? report.failedTenants() + " tenants failed" : ""));
         return report;
+    }
+
+    /** For the run's tenants with a watermark, how far it is behind the end of the last complete hour as of {@code now}. */
+    private Map<String, Duration> watermarkLag(String runId, RunPlan plan, Instant now) {
+        Map<String, Duration> lag = new java.util.TreeMap<>();
+        if (plan.plans().isEmpty()) {
+            return lag;
+        }
+        try {
+            Map<String, Instant> marks = watermarks.all();
+            Instant complete = planner.completeUntil(now);
+            for (TenantPlan p : plan.plans()) {
+                Instant mark = marks.get(p.tenant());
+                if (mark != null) {
+                    lag.put(p.tenant(), mark.isBefore(complete) ? Duration.between(mark, complete) : Duration.ZERO);
+                }
+            }
+        } catch (RuntimeException e) {
+            log.warn("run={} could not read the watermarks for the run's metrics: {}", runId, e.getMessage());
+        }
+        return lag;
     }
 
     /** The run's row in k8s_worker_runs; a dry run writes none, and a ledger that cannot be written does not stop the run. */

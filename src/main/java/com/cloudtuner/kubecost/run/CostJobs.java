@@ -10,6 +10,7 @@ import com.cloudtuner.kubecost.cost.HourlyCostCalculator;
 import com.cloudtuner.kubecost.exporter.ExporterReader;
 import com.cloudtuner.kubecost.exporter.TenantCensus;
 import com.cloudtuner.kubecost.thanos.ThanosClient;
+import io.micrometer.observation.ObservationRegistry;
 import java.time.Clock;
 import org.springframework.batch.core.launch.JobOperator;
 import org.springframework.batch.core.repository.JobRepository;
@@ -22,7 +23,7 @@ public final class CostJobs {
 
     public static CostJob wire(JobRepository jobRepository, JobOperator jobOperator, ThanosClient thanos, ClickHouseGateway ch,
                                HourlyCostCalculator calculator, TenantIds tenantIds, WorkerProperties worker,
-                               ClickHouseProperties clickhouse, Clock clock) {
+                               ClickHouseProperties clickhouse, ObservationRegistry observations, Clock clock) {
         String prefix = worker.exporter().prefix();
         ExpensesStore store = new ExpensesStore(ch, clock, clickhouse.maxInsertRows());
         Watermarks watermarks = new Watermarks(ch, clock);
@@ -33,6 +34,6 @@ public final class CostJobs {
                 batch.maxRawSamples(), worker.exporter().minScrapeInterval().toMillis()));
         ExporterReader reader = new ExporterReader(thanos, prefix, worker.exporter().healthLookback());
         return new CostJob(jobRepository, jobOperator, planner, reader, calculator, store, new RunLedger(ch), watermarks,
-                worker.readMode(), worker.parallelism(), clickhouse.retries(), clickhouse.retryBackoff(), clock);
+                worker.readMode(), worker.parallelism(), clickhouse.retries(), clickhouse.retryBackoff(), observations, clock);
     }
 }

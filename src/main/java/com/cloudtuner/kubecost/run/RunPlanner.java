@@ -51,6 +51,11 @@ final class RunPlanner {
         this.limits = limits;
     }
 
+    /** End of the last complete hour as of {@code now}. */
+    Instant completeUntil(Instant now) {
+        return policy.completeUntil(now);
+    }
+
     RunPlan plan(String runId, RunRequest request) {
         Window discoveryWindow;
         Map<String, Instant> marks = Map.of();

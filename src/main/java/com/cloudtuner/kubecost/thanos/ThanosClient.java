@@ -48,6 +48,7 @@ public final class ThanosClient {
 
     private final AtomicLong requests = new AtomicLong();
     private final AtomicLong retries = new AtomicLong();
+    private final AtomicLong errors = new AtomicLong();
 
     public ThanosClient(ThanosProperties props) {
         this(props, ThanosTlsProperties.none());
@@ -233,12 +234,18 @@ public final class ThanosClient {
                 }
             });
         } catch (RetryException e) {
+            errors.incrementAndGet();
             Throwable last = e.getCause();
             if (last instanceof ThanosQueryException q) {
                 throw q;
             }
             throw new ThanosQueryException(what + ": " + last, false, last);
         }
+    }
+
+    /** Requests that failed for good, after their retries. */
+    public long errorCount() {
+        return errors.get();
     }
 
     /** Requests sent so far, retries included. */

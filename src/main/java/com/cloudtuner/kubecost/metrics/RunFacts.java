@@ -1,0 +1,21 @@
+package com.cloudtuner.kubecost.metrics;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+
+/**
+ * What a run did, for its metrics.
+ *
+ * @param hours         tenant-hours the run computed (each tenant's window)
+ * @param watermarkLag  per tenant, how far its watermark is behind the end of the last complete hour
+ */
+public record RunFacts(String mode, Duration duration, boolean succeeded, Instant finishedAt, int tenantsSucceeded,
+                       int tenantsFailed, int tenantsSkipped, long hours, long rowsWritten, long rowsChanged,
+                       long rowsTombstoned, Map<String, Duration> watermarkLag, long thanosRequests, long thanosRetries,
+                       long thanosErrors, long clickhouseStatements, long clickhouseInserts) {
+
+    public RunFacts {
+        watermarkLag = Map.copyOf(watermarkLag);
+    }
+}

@@ -1,0 +1,151 @@
+package com.cloudtuner.kubecost.metrics;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.cloudtuner.kubecost.simulate.DemoScenario;
+import com.cloudtuner.kubecost.testing.Exporter;
+import com.cloudtuner.kubecost.testing.FaultProxy;
+import com.cloudtuner.kubecost.testing.JarProcess;
+import com.cloudtuner.kubecost.testing.PrometheusServer;
+import com.cloudtuner.kubecost.testing.PushgatewayServer;
+import com.cloudtuner.kubecost.testing.RealServers;
+import com.cloudtuner.kubecost.testing.TestDatabase;
+import com.cloudtuner.kubecost.testing.Worker;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * A run's metrics, read back from a real Pushgateway the run pushed them to; the expected values
+ * follow from the generated data (two tenants of DemoScenario: 8 namespaces and 2 clusters each,
+ * so 10 rows an hour) and from the request formula.
+ */
+@ExtendWith(RealServers.class)
+class PushgatewayIT {
+
+    private static final Instant D0 = Instant.parse("2025-10-13T00:00:00Z");
+    private static PushgatewayServer pushgateway;
+    private static PrometheusServer prometheus;
+
+    @BeforeAll
+    static void start(PrometheusServer prom) {
+        prom.load(DemoScenario.generate(Exporter.PREFIX, List.of("acme", "globex"), D0, 8, 9));
+        prometheus = prom;
+        pushgateway = PushgatewayServer.start();
+    }
+
+    @AfterAll
+    static void stop() {
+        pushgateway.close();
+    }
+
+    @Test
+    void anHourlyRunPushesWhatItDidGroupedByJobAndMode(TestDatabase db) {
+        db.recreate();
+        List<String> args = new ArrayList<>(Worker.serverArgs(db, prometheus.url()));
+        assertThat(Worker.run(args, "migrate").exitCode()).isZero();
+        args.add("--pushgateway.url=" + pushgateway.url());
+        Worker.Result r = Worker.run(args, "hourly", "--now=2025-10-13T05:10:00Z");
+        assertThat(r.exitCode()).as(r.toString()).isZero();
+
+        Map<String, Double> m = parse(pushgateway.metrics());
+        String group = "job=\"kubecost-worker\",mode=\"hourly\"";
+        assertThat(m).containsEntry("kubecost_worker_tenants{" + group + ",outcome=\"succeeded\"}", 2.0)
+                .containsEntry("kubecost_worker_tenants{" + group + ",outcome=\"failed\"}", 0.0)
+                .containsEntry("kubecost_worker_hours{" + group + "}", 6.0) // 2 tenants x the last 3 complete hours
+                .containsEntry(rows(group, "written"), 60.0) // x 10 rows an hour
+                .containsEntry(rows(group, "changed"), 60.0)
+                .containsEntry(rows(group, "tombstoned"), 0.0)
+                .containsEntry("kubecost_worker_run_succeeded{" + group + "}", 1.0)
+                // both watermarks at 05:00, the end of the last complete hour as of 05:10
+                .containsEntry("kubecost_worker_watermark_lag_seconds{" + group + ",tenant=\"acme\"}", 0.0)
+                .containsEntry("kubecost_worker_watermark_lag_seconds{" + group + ",tenant=\"globex\"}", 0.0)
+                // discovery, census, two probes, one work unit: health + 16 sums
+                .containsEntry("kubecost_worker_thanos_requests{" + group + "}", 21.0)
+                .containsEntry("kubecost_worker_thanos_errors{" + group + "}", 0.0)
+                // the unit's two tables, the ledger, the watermarks, and the run's start and end
+                .containsEntry("kubecost_worker_clickhouse_inserts{" + group + "}", 6.0);
+        assertThat(m).containsKey("kubecost_worker_last_success_timestamp_seconds{" + group + "}");
+        assertThat(m.keySet()).as("Spring Batch's own observations").anyMatch(k -> k.startsWith("spring_batch_item_process_seconds_count{"));
+    }
+
+    @Test
+    void aFailedRunKeepsTheLastSuccessAndSaysItFailed(TestDatabase db) {
+        db.recreate();
+        List<String> args = new ArrayList<>(Worker.serverArgs(db, prometheus.url()));
+        args.add("--pushgateway.url=" + pushgateway.url());
+        assertThat(Worker.run(args, "backfill", "--from=2025-10-13T00:00:00Z", "--to=2025-10-13T02:00:00Z").exitCode()).isZero();
+        String group = "job=\"kubecost-worker\",mode=\"backfill\"";
+        Double lastSuccess = parse(pushgateway.metrics()).get("kubecost_worker_last_success_timestamp_seconds{" + group + "}");
+        assertThat(lastSuccess).isNotNull();
+
+        try (FaultProxy proxy = new FaultProxy(prometheus.url())) {
+            proxy.failRequestsContaining("globex");
+            Worker.Result r = Worker.run(Worker.withOption(args, "thanos.url", proxy.url()), "backfill",
+                    "--from=2025-10-13T02:00:00Z", "--to=2025-10-13T04:00:00Z");
+            assertThat(r.exitCode()).as(r.toString()).isEqualTo(1);
+        }
+        Map<String, Double> m = parse(pushgateway.metrics());
+        assertThat(m).containsEntry("kubecost_worker_run_succeeded{" + group + "}", 0.0)
+                .containsEntry("kubecost_worker_tenants{" + group + ",outcome=\"failed\"}", 1.0)
+                .containsEntry("kubecost_worker_last_success_timestamp_seconds{" + group + "}", lastSuccess);
+        assertThat(m.get("kubecost_worker_thanos_errors{" + group + "}")).isPositive();
+    }
+
+    @Test
+    void aPushgatewayThatCannotBeReachedIsLoggedOnceAndTheRunStillSucceeds(TestDatabase db) throws IOException {
+        int closed;
+        try (ServerSocket s = new ServerSocket(0)) {
+            closed = s.getLocalPort();
+        }
+        Map<String, String> env = new HashMap<>();
+        for (String arg : Worker.serverArgs(db, prometheus.url())) {
+            String[] kv = arg.substring(2).split("=", 2);
+            env.put(kv[0].toUpperCase().replace('.', '_').replace('-', '_'), kv[1]);
+        }
+        env.put("PUSHGATEWAY_URL", "http://127.0.0.1:" + closed);
+        JarProcess.Result r = JarProcess.run(env, "backfill", "--from=2025-10-13T00:00:00Z", "--to=2025-10-13T01:00:00Z");
+        assertThat(r.exitCode()).as(r.toString()).isZero();
+        assertThat(r.err().lines().filter(l -> l.contains("could not push to the Pushgateway"))).hasSize(1);
+    }
+
+    /** The key of a rows gauge: labels in alphabetical order, kind between job and mode. */
+    private static String rows(String group, String kind) {
+        return "kubecost_worker_rows{" + group.replace(",mode=", ",kind=\"" + kind + "\",mode=") + "}";
+    }
+
+    /** The text exposition as "name{labels in order}" -> value; labels sorted so keys are stable. */
+    static Map<String, Double> parse(String exposition) {
+        Map<String, Double> values = new HashMap<>();
+        Pattern line = Pattern.compile("^([a-zA-Z_:][a-zA-Z0-9_:]*)(\\{(.*)})? (\\S+)$");
+        Pattern label = Pattern.compile("([a-zA-Z_][a-zA-Z0-9_]*)=\"((?:[^\"\\\\]|\\\\.)*)\"");
+        for (String l : exposition.lines().toList()) {
+            Matcher m = line.matcher(l);
+            if (l.startsWith("#") || !m.matches()) {
+                continue;
+            }
+            List<String> labels = new ArrayList<>();
+            if (m.group(3) != null) {
+                Matcher lm = label.matcher(m.group(3));
+                while (lm.find()) {
+                    if (!lm.group(1).equals("instance")) {
+                        labels.add(lm.group(1) + "=\"" + lm.group(2) + "\"");
+                    }
+                }
+            }
+            labels.sort(null);
+            values.put(m.group(1) + (labels.isEmpty() ? "" : "{" + String.join(",", labels) + "}"), Double.parseDouble(m.group(4)));
+        }
+        return values;
+    }
+}

@@ -1,0 +1,47 @@
+package com.cloudtuner.kubecost.testing;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+/** The installed {@code prometheus-pushgateway} (Debian package) on a free loopback port. */
+public final class PushgatewayServer implements AutoCloseable {
+
+    private final Path dir;
+    private final int port = LocalProcess.freePort();
+    private final Process process;
+
+    private PushgatewayServer() {
+        Path binary = LocalProcess.binary("prometheus-pushgateway", "/usr/bin/prometheus-pushgateway");
+        try {
+            dir = Files.createTempDirectory("kw-pushgateway-");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        Path log = dir.resolve("pushgateway.log");
+        process = LocalProcess.start(List.of(binary.toString(), "--web.listen-address=127.0.0.1:" + port), log);
+        LocalProcess.awaitReady(process, url() + "/-/ready", Duration.ofSeconds(60), log);
+    }
+
+    public static PushgatewayServer start() {
+        return new PushgatewayServer();
+    }
+
+    public String url() {
+        return "http://127.0.0.1:" + port;
+    }
+
+    /** What the Pushgateway exposes for Prometheus to scrape: every group's metrics, labelled with the group. */
+    public String metrics() {
+        return LocalProcess.get(url() + "/metrics");
+    }
+
+    @Override
+    public void close() {
+        LocalProcess.stop(process);
+        LocalProcess.deleteTree(dir);
+    }
+}
