@@ -5,6 +5,7 @@ import com.cloudtuner.kubecost.clickhouse.Watermarks;
 import com.cloudtuner.kubecost.clickhouse.WriteResult;
 import com.cloudtuner.kubecost.cost.SampleCounts;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -29,6 +30,7 @@ final class RunTracker {
     private final Watermarks watermarks;
     private final Map<Integer, BatchProgress> batches = new LinkedHashMap<>();
     private final List<TenantOutcome> outcomes = new ArrayList<>();
+    private final RunProgress progress;
 
     RunTracker(String runId, RunRequest request, RunPlan plan, Clock clock, RunLedger ledger, Watermarks watermarks) {
         this.runId = runId;
@@ -39,6 +41,9 @@ final class RunTracker {
         for (TenantBatch b : plan.batches()) {
             batches.put(b.id(), new BatchProgress(b));
         }
+        long hours = plan.batches().stream().mapToLong(b -> (long) b.window().hours() * b.plans().size()).sum();
+        this.progress = new RunProgress(runId, plan.units().size(), hours, Duration.ofSeconds(10), System::nanoTime,
+                RunProgress.terminalOrNull());
     }
 
     synchronized void started(WorkUnit unit) {
@@ -52,6 +57,7 @@ final class RunTracker {
         WorkUnit unit = result.unit();
         batches.get(unit.batch().id()).unitWritten(result);
         WriteResult total = result.written().values().stream().reduce(WriteResult.NOTHING, WriteResult::plus);
+        progress.unitEnded((long) unit.chunk().hours() * unit.batch().plans().size(), total.rows());
         UnitResult.ReadStats s = result.stats();
         log.info("run={} batch={} window={} tenants={} series={} points={} malformed_series={} raw_cluster_hours={}"
                         + " rows={} changed={} tombstoned={} failed_tenants={} ms={}{}",
@@ -72,6 +78,7 @@ final class RunTracker {
     synchronized void failed(WorkUnit unit, Throwable cause) {
         String reason = cause.getMessage() == null ? cause.toString() : cause.getMessage();
         batches.get(unit.batch().id()).unitFailed(unit, reason);
+        progress.unitEnded((long) unit.chunk().hours() * unit.batch().plans().size(), 0);
         log.error("run={} batch={} window={} tenants={} FAILED, nothing written for it: {}", runId, unit.batch().id(),
                 unit.chunk(), unit.batch().tenants().size(), reason);
     }

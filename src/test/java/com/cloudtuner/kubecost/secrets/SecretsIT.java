@@ -67,6 +67,26 @@ class SecretsIT {
     }
 
     @Test
+    void structuredJsonLogsAreOneObjectPerLineAndRedactedToo(TestDatabase db) {
+        echoEveryRequest();
+        Map<String, String> env = clickhouseEnv(db);
+        env.put("THANOS_URL", echo.url("/").toString());
+        env.put("THANOS_BEARER_TOKEN", TOKEN);
+        env.put("THANOS_RETRIES", "0");
+        env.put("LOGGING_STRUCTURED_FORMAT_CONSOLE", "ecs");
+        JarProcess.Result r = JarProcess.run(env, "backfill", "--from=2025-10-13", "--to=2025-10-13T02:00:00Z", "--tenant=acme");
+        assertThat(r.exitCode()).as(r.toString()).isEqualTo(1);
+        List<String> logLines = r.err().lines().filter(l -> l.startsWith("{")).toList();
+        assertThat(logLines).as(r.err()).isNotEmpty();
+        var json = tools.jackson.databind.json.JsonMapper.builder().build();
+        for (String line : logLines) {
+            assertThat(json.readTree(line).has("message")).as(line).isTrue();
+        }
+        assertThat(String.join("\n", logLines)).contains("gateway error").contains(Redactor.MASK);
+        assertNoSecret(r.all(), TOKEN);
+    }
+
+    @Test
     void basicAuthenticationLeaksNeitherThePasswordNorTheHeaderItMakes(TestDatabase db) {
         echoEveryRequest();
         Map<String, String> env = clickhouseEnv(db);

@@ -1,0 +1,73 @@
+package com.cloudtuner.kubecost.run;
+
+import java.io.PrintStream;
+import java.time.Duration;
+import java.util.function.LongSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Progress of long work, at most every {@code every}: work units and tenant-hours done, rows per
+ * second and the time left at that pace. A line in the log; on an interactive terminal a bar
+ * redrawn in place instead.
+ */
+final class RunProgress {
+
+    private static final Logger log = LoggerFactory.getLogger(RunProgress.class);
+    private static final int BAR = 30;
+
+    private final String runId;
+    private final int units;
+    private final long hours;
+    private final Duration every;
+    private final LongSupplier nanos;
+    private final PrintStream terminal;
+    private final long started;
+    private long lastReport;
+    private int unitsDone;
+    private long hoursDone;
+    private long rows;
+
+    /** @param terminal where to draw the bar, or null to log lines */
+    RunProgress(String runId, int units, long hours, Duration every, LongSupplier nanos, PrintStream terminal) {
+        this.runId = runId;
+        this.units = units;
+        this.hours = hours;
+        this.every = every;
+        this.nanos = nanos;
+        this.terminal = terminal;
+        this.started = nanos.getAsLong();
+        this.lastReport = started;
+    }
+
+    /** A terminal when stderr is one (and logs are plain text), else null. */
+    static PrintStream terminalOrNull() {
+        return System.console() != null ? System.err : null;
+    }
+
+    synchronized void unitEnded(long unitHours, long unitRows) {
+        unitsDone++;
+        hoursDone += unitHours;
+        rows += unitRows;
+        long now = nanos.getAsLong();
+        if (now - lastReport >= every.toNanos() || unitsDone == units && terminal != null) {
+            lastReport = now;
+            report(now);
+        }
+    }
+
+    private void report(long now) {
+        double seconds = Math.max(1e-9, (now - started) / 1e9);
+        double perSecond = rows / seconds;
+        long left = unitsDone == 0 ? 0 : Math.round(seconds * (units - unitsDone) / unitsDone);
+        String figures = String.format("%d/%d work units, %d/%d tenant-hours, %d rows, %.0f rows/s, about %s left",
+                unitsDone, units, hoursDone, hours, rows, perSecond, Duration.ofSeconds(left).toString().substring(2).toLowerCase());
+        if (terminal != null) {
+            int filled = units == 0 ? BAR : (int) ((long) BAR * unitsDone / units);
+            terminal.print("\r[" + "#".repeat(filled) + ".".repeat(BAR - filled) + "] " + figures + (unitsDone == units ? "\n" : ""));
+            terminal.flush();
+        } else {
+            log.info("run={} progress: {}", runId, figures);
+        }
+    }
+}
