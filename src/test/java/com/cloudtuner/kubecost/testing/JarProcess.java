@@ -33,12 +33,18 @@ public final class JarProcess {
     }
 
     public static Result run(Map<String, String> env, String... args) {
+        return runWithJvm(List.of(), env, args);
+    }
+
+    /** With options for the JVM, e.g. {@code -Xmx64m}. */
+    public static Result runWithJvm(List<String> jvmOptions, Map<String, String> env, String... args) {
         Path jar = Path.of("target/kubecost-worker.jar");
         if (!Files.exists(jar)) {
             throw new IllegalStateException(jar + " is missing: real-server tests run after mvn package");
         }
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-jar", jar.toString()));
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-jar", jar.toString()));
         command.addAll(List.of(args));
         ProcessBuilder builder = new ProcessBuilder(command);
         builder.environment().keySet().removeIf(k -> k.startsWith("THANOS_") || k.startsWith("CLICKHOUSE_")

@@ -171,6 +171,15 @@ class ThanosClientFaultTest {
         assertThat(series).singleElement().satisfies(s -> assertThat(s.values()).containsExactly(1.0, 2.0));
     }
 
+    @Test
+    void aRangeAnswerOffTheRequestedGridFailsRatherThanShiftingTheHours() {
+        // a query frontend aligning start to the step answers on the hour, not at the hour's last millisecond
+        server.enqueue(json(200, "{\"status\":\"success\",\"data\":{\"resultType\":\"matrix\",\"result\":["
+                + "{\"metric\":{\"a\":\"1\"},\"values\":[[1760317200,\"1\"]]}]}}"));
+        assertThatThrownBy(() -> client(0).queryRange("m", START.plusMillis(3_599_999), END.plusSeconds(3600).minusMillis(1),
+                Duration.ofHours(1))).isInstanceOf(ThanosQueryException.class).hasMessageContaining("off the requested grid");
+    }
+
     private static Map<String, String> form(RecordedRequest request) {
         Map<String, String> form = new LinkedHashMap<>();
         Arrays.stream(request.getBody().utf8().split("&")).forEach(pair -> {
