@@ -16,8 +16,6 @@ public final class ExporterLabels {
     public static final String CLUSTER = "cluster";
     public static final String NAMESPACE = "namespace";
     public static final String CURRENCY = "currency";
-    /** Added by the aggregated query to tell a series' sums from its counts; never on a stored series. */
-    static final String AGGREGATE = "kw_agg";
 
     private final Map<String, String> strings = new HashMap<>();
 
@@ -49,7 +47,6 @@ public final class ExporterLabels {
         rest.remove("__name__");
         rest.remove(TENANT);
         rest.remove(CLUSTER);
-        rest.remove(AGGREGATE);
         if (metric.scope() != ExporterMetric.Scope.HEALTH) {
             rest.remove(NAMESPACE);
             rest.remove(CURRENCY);

@@ -28,7 +28,7 @@ class MalformedAnswersIT {
     private static final Instant D0 = Instant.parse("2025-10-13T00:00:00Z");
     private static final String SCALAR = "{\"status\":\"success\",\"data\":{\"resultType\":\"scalar\",\"result\":[1760320800,\"1\"]}}";
     private static final String BAD_ELEMENT = "{\"status\":\"success\",\"data\":{\"resultType\":\"matrix\",\"result\":["
-            + "{\"metric\":{\"tenant_id\":\"acme\",\"cluster\":\"prod\",\"namespace\":\"web\",\"currency\":\"USD\",\"kw_agg\":\"sum\"},"
+            + "{\"metric\":{\"tenant_id\":\"acme\",\"cluster\":\"prod\",\"namespace\":\"web\",\"currency\":\"USD\"},"
             + "\"values\":[[1760317199.999,\"60\"]]},\"oops\",{\"metric\":{},\"values\":[]}]}}";
 
     private static PrometheusServer prometheus;

@@ -70,8 +70,9 @@ class PushgatewayIT {
                 // both watermarks at 05:00, the end of the last complete hour as of 05:10
                 .containsEntry("kubecost_worker_watermark_lag_seconds{" + group + ",tenant=\"acme\"}", 0.0)
                 .containsEntry("kubecost_worker_watermark_lag_seconds{" + group + ",tenant=\"globex\"}", 0.0)
-                // discovery, census, two probes, one work unit: health + 16 sums
-                .containsEntry("kubecost_worker_thanos_requests{" + group + "}", 21.0)
+                // discovery, census, two probes, one work unit: health + sum, count and min of 10 cost
+                // families + sum and count of 6 efficiency families
+                .containsEntry("kubecost_worker_thanos_requests{" + group + "}", 1 + 1 + 2 + 1 + 10 * 3 + 6 * 2.0)
                 .containsEntry("kubecost_worker_thanos_errors{" + group + "}", 0.0)
                 // the unit's two tables, the ledger, the watermarks, and the run's start and end
                 .containsEntry("kubecost_worker_clickhouse_inserts{" + group + "}", 6.0);
