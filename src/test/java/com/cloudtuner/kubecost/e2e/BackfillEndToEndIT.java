@@ -60,6 +60,11 @@ class BackfillEndToEndIT {
     @Test
     void theViewHoldsExactlyTheRowsTheRulesGiveForTheGeneratedRates() {
         assertThat(first.exitCode()).as(first.toString()).isZero();
+        assertTheViewHoldsTheRulesRows(db);
+    }
+
+    /** Every row of k8s_expenses_current against {@link TwoDayScenario#expectedRows}, and no other row. */
+    static void assertTheViewHoldsTheRulesRows(TestDatabase db) {
         Map<String, double[]> expected = TwoDayScenario.expectedRows(VALID_TENANTS);
         Map<String, JsonNode> actual = new TreeMap<>();
         for (JsonNode r : db.query("SELECT *, toUnixTimestamp(hour) AS h FROM k8s_expenses_current")) {

@@ -21,7 +21,8 @@ import java.util.TreeMap;
  * <ul>
  *   <li>acme/prod: a 20-minute scrape gap in hour 5, hour 10 missing entirely, a NaN efficiency in hour 12;</li>
  *   <li>globex/prod: an exporter restart in hour 7 (scrape_success 0 and zero costs for 10 minutes);</li>
- *   <li>globex/dev: a small second cluster;</li>
+ *   <li>globex/dev: a small second cluster, scraped on the minute (a sample on every hour boundary,
+ *       which belongs to the hour it starts);</li>
  *   <li>initech/prod: an HA pair, every series scraped by two Prometheus replicas 15 s apart;</li>
  *   <li>everywhere: a namespace with a genuine zero cost, and "late", which appears at hour 30;</li>
  *   <li>{@code we"ird}tenant}: a tenant id the default tenant pattern rejects.</li>
@@ -48,7 +49,7 @@ final class TwoDayScenario {
                     new Namespace("web", 1.2, 0), new Namespace("db", 0.8, 0), new Namespace("zero", 0, 0), new Namespace("late", 0.5, 30))),
             new Cluster("globex", "prod", 41_000, List.of(), List.of(
                     new Namespace("web", 2.0, 0), new Namespace("db", 1.1, 0), new Namespace("zero", 0, 0), new Namespace("late", 0.4, 30))),
-            new Cluster("globex", "dev", 13_000, List.of(), List.of(new Namespace("web", 0.3, 0), new Namespace("zero", 0, 0))),
+            new Cluster("globex", "dev", 0, List.of(), List.of(new Namespace("web", 0.3, 0), new Namespace("zero", 0, 0))),
             new Cluster("initech", "prod", 3_000, List.of("a", "b"), List.of(
                     new Namespace("web", 0.9, 0), new Namespace("db", 0.6, 0), new Namespace("zero", 0, 0))),
             new Cluster(WEIRD, "prod", 29_000, List.of(), List.of(new Namespace("web", 1.0, 0))));
