@@ -9,7 +9,13 @@ SELECT cloud_account_id, cluster, toUnixTimestamp(hour), currency, cost, cpu_cos
 FORMAT TabSeparated;
 
 -- clickhouse/ExpensesStore: tenants with visible rows in a window (backfill --erase-missing)
-SELECT DISTINCT cloud_account_id FROM k8s_expenses_current WHERE hour >= toDateTime(1760313600) AND hour < toDateTime(1760400000)
+SELECT DISTINCT cloud_account_id FROM (SELECT cloud_account_id, deleted FROM k8s_expenses FINAL WHERE hour >= toDateTime(1760313600) AND hour < toDateTime(1760400000)) WHERE deleted = 0
+FORMAT TabSeparated;
+
+-- diagnose/StoredRows: the visible rows of tenants, or of one namespace, in a window (gaps, explain)
+SELECT cloud_account_id, cluster, namespace, toUnixTimestamp(hour), currency, cost, cpu_cost, ram_cost, pv_cost, network_cost, lb_cost, cpu_efficiency, ram_efficiency, total_efficiency, coverage, version, toUnixTimestamp(computed_at) FROM (SELECT * FROM k8s_expenses FINAL WHERE cloud_account_id IN ('acme', 'globex') AND hour >= toDateTime(1760313600) AND hour < toDateTime(1760400000)) WHERE deleted = 0
+FORMAT TabSeparated;
+SELECT cloud_account_id, cluster, namespace, toUnixTimestamp(hour), currency, cost, cpu_cost, ram_cost, pv_cost, network_cost, lb_cost, cpu_efficiency, ram_efficiency, total_efficiency, coverage, version, toUnixTimestamp(computed_at) FROM (SELECT * FROM k8s_expenses FINAL WHERE cloud_account_id = 'acme' AND cluster = 'prod' AND namespace = '__unallocated__' AND hour >= toDateTime(1760313600) AND hour < toDateTime(1760317200)) WHERE deleted = 0
 FORMAT TabSeparated;
 
 -- clickhouse/Watermarks

@@ -26,7 +26,10 @@ import java.io.Writer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -93,8 +96,12 @@ final class CommandExecutor {
             return 0;
         }
         if (worker.migrateOnStart() && !request.dryRun()) {
+            Instant started = clock.instant();
             Integer failed = migrate(err);
-            if (failed != null) {
+            if (failed != null) { // the run never began: its metrics say so, or a stale success would stand
+                metrics.publish(new RunFacts(request.mode().label(), Duration.between(started, clock.instant()), false,
+                        clock.instant(), 0, 0, 0, 0, 0, 0, 0, Map.of(), Map.of(), thanosClient.requestCount(),
+                        thanosClient.retryCount(), thanosClient.errorCount(), gateway.statementCount(), gateway.insertCount()));
                 return failed;
             }
         }
@@ -110,6 +117,7 @@ final class CommandExecutor {
                     report.outcomes().stream().mapToLong(o -> o.written().rows()).sum(),
                     report.outcomes().stream().mapToLong(o -> o.written().changed()).sum(),
                     report.outcomes().stream().mapToLong(o -> o.written().tombstoned()).sum(), report.watermarkLag(),
+                    report.outcomes().stream().collect(Collectors.toMap(o -> o.plan().tenant(), o -> !o.succeeded(), Boolean::logicalOr)),
                     thanosClient.requestCount(), thanosClient.retryCount(), thanosClient.errorCount(),
                     gateway.statementCount(), gateway.insertCount()));
         }

@@ -40,14 +40,15 @@ class WorkerConfiguration {
 
     /** The secrets the bound configuration holds, hidden from every log line and output from now on. */
     @Bean
-    Secrets configuredSecrets(ThanosProperties thanos, ClickHouseProperties clickhouse) {
+    Secrets configuredSecrets(ThanosProperties thanos, ClickHouseProperties clickhouse, PushgatewayProperties pushgateway) {
         Secrets secrets = Secrets.none()
                 .token(thanos.bearerToken())
                 .password(thanos.username(), thanos.password())
                 .password(clickhouse.user(), clickhouse.password())
                 .headers(String.join(",", thanos.headers()))
                 .url(thanos.url().toString())
-                .url(clickhouse.url().toString());
+                .url(clickhouse.url().toString())
+                .url(pushgateway.url());
         Redactor.add(secrets);
         return secrets;
     }

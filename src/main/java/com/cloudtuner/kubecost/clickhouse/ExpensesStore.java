@@ -78,9 +78,10 @@ public final class ExpensesStore {
     /** Tenants with visible rows in the window: what an erasing backfill must visit besides the discovered ones. */
     public List<String> tenantsWithRows(Window window) {
         List<String> tenants = new ArrayList<>();
-        ch.selectTabSeparated("SELECT DISTINCT cloud_account_id FROM k8s_expenses_current WHERE hour >= toDateTime("
-                + window.start().getEpochSecond() + ") AND hour < toDateTime(" + window.end().getEpochSecond() + ")",
-                f -> tenants.add(f[0]));
+        // the window inside FINAL (18.16 would merge the whole table behind the view); it prunes partitions
+        ch.selectTabSeparated("SELECT DISTINCT cloud_account_id FROM (SELECT cloud_account_id, deleted FROM " + EXPENSES
+                + " FINAL WHERE hour >= toDateTime(" + window.start().getEpochSecond() + ") AND hour < toDateTime("
+                + window.end().getEpochSecond() + ")) WHERE deleted = 0", f -> tenants.add(f[0]));
         return tenants;
     }
 

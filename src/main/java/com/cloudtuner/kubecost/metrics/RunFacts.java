@@ -9,13 +9,15 @@ import java.util.Map;
  *
  * @param hours         tenant-hours the run computed (each tenant's window)
  * @param watermarkLag  per tenant, how far its watermark is behind the end of the last complete hour
+ * @param tenantFailed  per tenant the run processed, whether it failed
  */
 public record RunFacts(String mode, Duration duration, boolean succeeded, Instant finishedAt, int tenantsSucceeded,
                        int tenantsFailed, int tenantsSkipped, long hours, long rowsWritten, long rowsChanged,
-                       long rowsTombstoned, Map<String, Duration> watermarkLag, long thanosRequests, long thanosRetries,
+                       long rowsTombstoned, Map<String, Duration> watermarkLag, Map<String, Boolean> tenantFailed, long thanosRequests, long thanosRetries,
                        long thanosErrors, long clickhouseStatements, long clickhouseInserts) {
 
     public RunFacts {
         watermarkLag = Map.copyOf(watermarkLag);
+        tenantFailed = Map.copyOf(tenantFailed);
     }
 }

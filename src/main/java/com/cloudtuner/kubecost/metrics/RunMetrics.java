@@ -8,6 +8,8 @@ import java.io.IOException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.function.ToDoubleFunction;
+import okhttp3.Credentials;
+import okhttp3.HttpUrl;
 import okhttp3.MediaType;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
@@ -46,8 +48,12 @@ public final class RunMetrics {
         }
         String url = pushgateway.url().replaceAll("/+$", "") + "/metrics/job/" + segment(pushgateway.job())
                 + "/mode/" + segment(facts.mode());
-        Request request = new Request.Builder().url(url).post(RequestBody.create(registry.scrape(), TEXT)).build();
-        try (Response response = http.newCall(request).execute()) {
+        Request.Builder request = new Request.Builder().url(url).post(RequestBody.create(registry.scrape(), TEXT));
+        HttpUrl parsed = HttpUrl.parse(url);
+        if (parsed != null && !parsed.username().isEmpty()) { // OkHttp sends no credentials a URL carries by itself
+            request.header("Authorization", Credentials.basic(parsed.username(), parsed.password()));
+        }
+        try (Response response = http.newCall(request.build()).execute()) {
             if (!response.isSuccessful()) {
                 log.warn("metrics: the Pushgateway at {} answered HTTP {}; the run's metrics were not pushed (the run is unaffected)",
                         pushgateway.url(), response.code());
@@ -76,6 +82,10 @@ public final class RunMetrics {
         Gauge.builder("kubecost.worker.rows", f, RunFacts::rowsTombstoned).strongReference(true).tag("kind", "tombstoned").register(registry);
         f.watermarkLag().forEach((tenant, lag) -> Gauge.builder("kubecost.worker.watermark.lag.seconds", lag, d -> d.toMillis() / 1000.0).strongReference(true)
                 .tag("tenant", tenant).description("how far the tenant's watermark is behind the end of the last complete hour")
+                .register(registry));
+        // per tenant, so that an alert can tell one tenant failing run after run from different ones failing once
+        f.tenantFailed().forEach((tenant, failed) -> Gauge.builder("kubecost.worker.tenant.failed", failed, x -> x ? 1 : 0)
+                .strongReference(true).tag("tenant", tenant).description("1 when the tenant failed in the run, 0 when it succeeded")
                 .register(registry));
         gauge(registry, "kubecost.worker.thanos.requests", "requests sent to Thanos, retries included", f, RunFacts::thanosRequests);
         gauge(registry, "kubecost.worker.thanos.retries", "requests to Thanos sent again", f, RunFacts::thanosRetries);

@@ -29,7 +29,8 @@ public final class Secrets {
             "CLICKHOUSE_PASSWORD", "clickhouse.password",
             "THANOS_HEADERS", "thanos.headers",
             "THANOS_URL", "thanos.url",
-            "CLICKHOUSE_URL", "clickhouse.url");
+            "CLICKHOUSE_URL", "clickhouse.url",
+            "PUSHGATEWAY_URL", "pushgateway.url");
     private static final Map<String, String> USER_SETTINGS = Map.of(
             "THANOS_USERNAME", "thanos.username",
             "CLICKHOUSE_USER", "clickhouse.user");
@@ -73,6 +74,7 @@ public final class Secrets {
         s.headers(given.get("thanos.headers"));
         s.url(given.get("thanos.url"));
         s.url(given.get("clickhouse.url"));
+        s.url(given.get("pushgateway.url"));
         return s;
     }
 

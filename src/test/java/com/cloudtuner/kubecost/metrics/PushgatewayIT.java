@@ -74,6 +74,8 @@ class PushgatewayIT {
                 // families + sum and count of 6 efficiency families
                 .containsEntry("kubecost_worker_thanos_requests{" + group + "}", 1 + 1 + 2 + 1 + 10 * 3 + 6 * 2.0)
                 .containsEntry("kubecost_worker_thanos_errors{" + group + "}", 0.0)
+                .containsEntry("kubecost_worker_thanos_retries{" + group + "}", 0.0)
+                .containsEntry("kubecost_worker_tenant_failed{" + group + ",tenant=\"acme\"}", 0.0)
                 // the unit's two tables, the ledger, the watermarks, and the run's start and end
                 .containsEntry("kubecost_worker_clickhouse_inserts{" + group + "}", 6.0);
         assertThat(m).containsKey("kubecost_worker_last_success_timestamp_seconds{" + group + "}");
@@ -99,8 +101,32 @@ class PushgatewayIT {
         Map<String, Double> m = parse(pushgateway.metrics());
         assertThat(m).containsEntry("kubecost_worker_run_succeeded{" + group + "}", 0.0)
                 .containsEntry("kubecost_worker_tenants{" + group + ",outcome=\"failed\"}", 1.0)
+                .containsEntry("kubecost_worker_tenant_failed{" + group + ",tenant=\"globex\"}", 1.0)
+                .containsEntry("kubecost_worker_tenant_failed{" + group + ",tenant=\"acme\"}", 0.0)
                 .containsEntry("kubecost_worker_last_success_timestamp_seconds{" + group + "}", lastSuccess);
         assertThat(m.get("kubecost_worker_thanos_errors{" + group + "}")).isPositive();
+    }
+
+    @Test
+    void aRunThatCannotMigrateItsDatabasePushesThatItFailed(TestDatabase db) throws IOException {
+        int closed;
+        try (ServerSocket s = new ServerSocket(0)) {
+            closed = s.getLocalPort();
+        }
+        List<String> args = new ArrayList<>(Worker.serverArgs(db, prometheus.url()));
+        args.add("--pushgateway.url=" + pushgateway.url());
+        args.add("--pushgateway.job=cannot-migrate"); // a group of its own: the other tests push too
+        Worker.Result r = Worker.run(Worker.withOption(args, "clickhouse.url", "http://127.0.0.1:" + closed), "hourly",
+                "--now=2025-10-13T05:10:00Z");
+        assertThat(r.exitCode()).as(r.toString()).isEqualTo(1);
+        assertThat(r.err()).contains("cannot bring the ClickHouse schema up to date");
+
+        String group = "job=\"cannot-migrate\",mode=\"hourly\"";
+        Map<String, Double> m = parse(pushgateway.metrics());
+        assertThat(m).containsEntry("kubecost_worker_run_succeeded{" + group + "}", 0.0)
+                .containsEntry("kubecost_worker_tenants{" + group + ",outcome=\"succeeded\"}", 0.0)
+                .containsEntry("kubecost_worker_hours{" + group + "}", 0.0)
+                .doesNotContainKey("kubecost_worker_last_success_timestamp_seconds{" + group + "}");
     }
 
     @Test
