@@ -175,7 +175,8 @@ public final class Migrator {
                 }
             }
             long silentSeconds = secondsSinceLastSignOfLife();
-            if (silentSeconds > lockTimeout.toSeconds()) {
+            // asked again just before breaking it: another waiter may have broken it and taken a fresh one meanwhile
+            if (silentSeconds > lockTimeout.toSeconds() && secondsSinceLastSignOfLife() > lockTimeout.toSeconds()) {
                 log.warn("migrations: lock {} has had no heartbeat for {} s, longer than clickhouse.migration-lock-timeout"
                         + " ({}): its holder is gone; breaking it", LOCK, silentSeconds, lockTimeout);
                 ch.execute("DROP TABLE IF EXISTS " + LOCK);
@@ -200,8 +201,8 @@ public final class Migrator {
 
     private void beat(String holder) {
         try {
-            ch.insertJsonEachRow(LOCK, ClickHouseGateway.json().createObjectNode().put("holder", holder)
-                    .put("beat_at", clock.instant().getEpochSecond()).toString().getBytes(StandardCharsets.UTF_8));
+            // the server's clock, the one the age of a heartbeat is judged by: a worker's skewed clock must not age it
+            ch.execute("INSERT INTO " + LOCK + " SELECT " + ClickHouseGateway.quote(holder) + ", now()");
         } catch (ClickHouseException e) {
             log.warn("migrations: heartbeat on {} failed: {}", LOCK, e.getMessage()); // the next one may get through
         }

@@ -60,8 +60,17 @@ public final class ExporterReader {
     public record RawRead(List<Series> series, int malformed, long samples) {
     }
 
-    /** Hourly sums of the cost and efficiency series, and the raw health series (window and look-back). */
-    public record SumsRead(List<SeriesHours> series, List<Series> health, int malformed, long points) {
+    /**
+     * Hourly sums of the cost and efficiency series, and the raw health series (window and look-back).
+     * {@code unsettled} when the server's range semantics could not be probed on any sample of the
+     * window (none, or only series' first samples and samples on the hour): sums would then be read
+     * without knowing which hour a sample on an hour boundary falls in, so the window must be read raw.
+     */
+    public record SumsRead(List<SeriesHours> series, List<Series> health, int malformed, long points, boolean unsettled) {
+
+        static SumsRead unsettledWindow() {
+            return new SumsRead(List.of(), List.of(), 0, 0, true);
+        }
     }
 
     /**
@@ -108,7 +117,7 @@ public final class ExporterReader {
         if (semantics == null) {
             semantics = probeOnCostSamples(tenants, window);
             if (semantics == null) {
-                return new SumsRead(List.of(), List.of(), 0, 0); // not one cost sample in the window: no rows
+                return SumsRead.unsettledWindow(); // no sample to probe on: a raw read is exact either way
             }
         }
         List<Series> health = new ArrayList<>();
@@ -143,7 +152,7 @@ public final class ExporterReader {
             }
             series.addAll(pairing.complete(metric.metricName(prefix)));
         }
-        return new SumsRead(series, health, malformed, points);
+        return new SumsRead(series, health, malformed, points, false);
     }
 
     /** Without a health sample to probe on, the first cost metric with a sample gives one. */

@@ -118,6 +118,10 @@ final class UnitProcessor implements ItemProcessor<WorkUnit, UnitResult> {
 
     private void fromHourlySums(List<String> tenants, Window chunk, Computation c) {
         ExporterReader.SumsRead read = reader.readSums(tenants, chunk);
+        if (read.unsettled()) {
+            fromRawSamples(tenants, chunk, c); // samples too sparse to tell the server's range semantics
+            return;
+        }
         Map<String, List<SeriesHours>> sums = byTenant(read.series(), s -> s.ref().tenant());
         Map<String, List<Series>> health = byTenant(read.health(), Series::tenant);
         Map<String, AggregatedCosts> aggregated = new LinkedHashMap<>();

@@ -1,14 +1,19 @@
 package com.cloudtuner.kubecost.thanos;
 
+import com.cloudtuner.kubecost.secrets.Redactor;
 import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonParser;
 import tools.jackson.core.JsonToken;
+import tools.jackson.core.StreamReadFeature;
 import tools.jackson.core.exc.JacksonIOException;
 import tools.jackson.databind.ObjectMapper;
 import tools.jackson.databind.json.JsonMapper;
@@ -21,7 +26,10 @@ import tools.jackson.databind.json.JsonMapper;
  */
 final class ApiResponseParser {
 
-    private static final ObjectMapper MAPPER = JsonMapper.builder().build();
+    /** A key given twice (two {@code data}, two {@code status}) is a defect, not "the last one wins". */
+    private static final ObjectMapper MAPPER = JsonMapper.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
+    /** How Prometheus, Thanos and VictoriaMetrics write a finite sample value; nothing else Java would parse. */
+    private static final Pattern DECIMAL = Pattern.compile("-?(?:[0-9]+(?:\\.[0-9]*)?|\\.[0-9]+)(?:[eE][-+]?[0-9]+)?");
 
     @FunctionalInterface
     interface DataReader<T> {
@@ -49,9 +57,15 @@ final class ApiResponseParser {
                     case "error" -> error = p.getValueAsString();
                     case "warnings" -> {
                         if (value == JsonToken.START_ARRAY) {
-                            while (p.nextToken() != JsonToken.END_ARRAY) {
-                                warnings.add(p.getValueAsString());
+                            JsonToken w;
+                            while ((w = p.nextToken()) != JsonToken.END_ARRAY) {
+                                if (w != JsonToken.VALUE_STRING) {
+                                    throw new MalformedAnswer("a warning is " + describe(w) + ", not a string");
+                                }
+                                warnings.add(p.getString());
                             }
+                        } else if (value != JsonToken.VALUE_NULL) {
+                            throw new MalformedAnswer("warnings is " + describe(value) + ", not an array");
                         }
                     }
                     case "data" -> data = value == JsonToken.VALUE_NULL || !"success".equals(status) && status != null
@@ -130,13 +144,20 @@ final class ApiResponseParser {
     private static List<PromSeries> readResult(JsonParser p, ResultType expected) {
         expect(p, p.currentToken(), JsonToken.START_ARRAY, "result");
         List<PromSeries> series = new ArrayList<>();
+        Set<Map<String, String>> seen = new HashSet<>();
         JsonToken t;
         while ((t = p.nextToken()) != JsonToken.END_ARRAY) {
             int index = series.size();
             if (t != JsonToken.START_OBJECT) {
                 throw new MalformedAnswer("result element " + index + " is " + describe(t) + ", not a series object");
             }
-            series.add(readSeries(p, expected, index));
+            PromSeries s = readSeries(p, expected, index);
+            if (!seen.add(s.labels())) {
+                // Prometheus never answers one label set twice; pooling the two would average a broken upstream
+                throw new MalformedAnswer("result element " + index + " repeats the labels of an earlier series: "
+                        + s.labels());
+            }
+            series.add(s);
         }
         return series;
     }
@@ -200,11 +221,10 @@ final class ApiResponseParser {
             case "-Inf" -> Double.NEGATIVE_INFINITY;
             case "NaN" -> Double.NaN;
             default -> {
-                try {
-                    yield Double.parseDouble(s);
-                } catch (NumberFormatException e) {
+                if (!DECIMAL.matcher(s).matches()) {
                     throw new MalformedAnswer("sample value is not a number: " + abbreviate(s));
                 }
+                yield Double.parseDouble(s);
             }
         };
     }
@@ -272,7 +292,9 @@ final class ApiResponseParser {
         };
     }
 
-    private static String abbreviate(String s) {
+    /** Redacted before it is cut, so that no part of a secret survives the cut. */
+    private static String abbreviate(String text) {
+        String s = Redactor.redact(text);
         return s.length() <= 40 ? s : s.substring(0, 37) + "...";
     }
 

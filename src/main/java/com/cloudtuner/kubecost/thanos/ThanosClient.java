@@ -3,6 +3,7 @@ package com.cloudtuner.kubecost.thanos;
 import com.cloudtuner.kubecost.config.ThanosProperties;
 import com.cloudtuner.kubecost.config.ThanosTlsProperties;
 import com.cloudtuner.kubecost.config.WorkerProperties;
+import com.cloudtuner.kubecost.secrets.Redactor;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.time.Duration;
@@ -223,9 +224,11 @@ public final class ThanosClient {
         Request built = request.build();
         try {
             return retry.execute(new Retryable<T>() {
+                private int attempts;
+
                 @Override
                 public T execute() {
-                    return exchange(built, what, reader);
+                    return exchange(built, what, reader, ++attempts > props.retries());
                 }
 
                 @Override
@@ -257,7 +260,8 @@ public final class ThanosClient {
         return retries.get();
     }
 
-    private <T> T exchange(Request request, String what, ApiResponseParser.DataReader<T> reader) {
+    /** One attempt; {@code last} when no retry follows (then a Retry-After is not waited for). */
+    private <T> T exchange(Request request, String what, ApiResponseParser.DataReader<T> reader, boolean last) {
         requests.incrementAndGet();
         try (Response response = http.newCall(request).execute()) {
             ResponseBody body = response.body();
@@ -266,7 +270,12 @@ public final class ThanosClient {
             ThanosQueryException failure;
             if (code == 200 || contentType.startsWith("application/json")) {
                 try {
-                    return ApiResponseParser.parse(body.byteStream(), reader, what + " (HTTP " + code + ")");
+                    T answer = ApiResponseParser.parse(body.byteStream(), reader, what + " (HTTP " + code + ")");
+                    if (code == 200) {
+                        return answer;
+                    }
+                    // a well-formed answer under an error status is no answer: what a proxy or gateway says is unknown
+                    failure = new ThanosQueryException(what + ": HTTP " + code + " with a body that reads as data", isRetryable(code));
                 } catch (ThanosQueryException e) {
                     if (code == 200) {
                         throw e;
@@ -274,11 +283,14 @@ public final class ThanosClient {
                     failure = new ThanosQueryException(e.getMessage(), isRetryable(code), e);
                 }
             } else {
-                String text = body.string();
+                // redacted whole before it is cut: a secret an upstream echoes must not straddle the cut
+                String text = Redactor.redact(body.string());
                 failure = new ThanosQueryException(what + ": HTTP " + code + ": "
                         + text.substring(0, Math.min(200, text.length())).strip(), isRetryable(code));
             }
-            waitAsAsked(response);
+            if (!last) {
+                waitAsAsked(response);
+            }
             throw failure;
         } catch (javax.net.ssl.SSLHandshakeException | javax.net.ssl.SSLPeerUnverifiedException e) {
             // a certificate the worker does not trust (or that does not name the host): asking again changes nothing

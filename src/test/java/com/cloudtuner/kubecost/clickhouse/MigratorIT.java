@@ -126,6 +126,19 @@ class MigratorIT {
     }
 
     @Test
+    void heartbeatsCarryTheServersTimeSoThatAWorkersSkewedClockDoesNotAgeThem(@TempDir Path dir) throws Exception {
+        // the migration records how old its runner's latest heartbeat looks to the server while it holds the lock
+        Files.writeString(dir.resolve("V1__look.sql"), "CREATE TABLE look ENGINE = Memory AS SELECT toUnixTimestamp(now())"
+                + " - toUnixTimestamp(max(beat_at)) AS age FROM " + Migrator.LOCK + ";\n");
+        ClickHouseGateway ch = db.newGateway();
+        gateways.add(ch);
+        Clock tenMinutesSlow = Clock.offset(Clock.systemUTC(), Duration.ofMinutes(-10));
+        new Migrator(ch, MigrationSource.directory(dir), Duration.ofSeconds(30), tenMinutesSlow).migrate();
+        // a heartbeat stamped by the worker's clock would look ten minutes old: past the timeout, another runner would break it
+        assertThat(db.query("SELECT age FROM look").get(0).get("age").asLong()).isBetween(0L, 5L);
+    }
+
+    @Test
     void aLockWithoutAnyHeartbeatIsJudgedByItsAge(@TempDir Path dir) throws Exception {
         Files.writeString(dir.resolve("V1__one.sql"), "CREATE TABLE IF NOT EXISTS one (x UInt8) ENGINE = MergeTree ORDER BY x;\n");
         // a lock of an older build (no heartbeat column), or a runner killed before its first heartbeat

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.cloudtuner.kubecost.config.ThanosProperties;
+import com.cloudtuner.kubecost.secrets.Redactor;
+import com.cloudtuner.kubecost.secrets.Secrets;
 import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
@@ -56,12 +58,68 @@ class MalformedAnswerTest {
             a label that is a number    | {"status":"success","data":{"resultType":"matrix","result":[{"metric":{"a":1},"values":[]}]}}       | label a is a number, not a string
             content after the answer    | {"status":"success","data":{"resultType":"matrix","result":[]}} {"status":"success"}                 | more content after the answer
             no data at all              | {"status":"success"}                                                                                 | it has no data
+            one label set twice         | {"status":"success","data":{"resultType":"matrix","result":[SERIES,SERIES]}}                         | result element 1 repeats the labels of an earlier series: {
+            data given twice            | {"status":"success","data":{"resultType":"matrix","result":[SERIES]},"data":{"resultType":"matrix","result":[]}} | Duplicate
+            warnings that are no array  | {"status":"success","warnings":"partial","data":{"resultType":"matrix","result":[]}}                  | warnings is a string, not an array
+            a warning that is no string | {"status":"success","warnings":[7],"data":{"resultType":"matrix","result":[]}}                        | a warning is a number, not a string
+            a Java float literal        | {"status":"success","data":{"resultType":"matrix","result":[{"metric":{},"values":[[1,"1.5f"]]}]}}   | sample value is not a number: 1.5f
+            a hexadecimal float         | {"status":"success","data":{"resultType":"matrix","result":[{"metric":{},"values":[[1,"0x1p3"]]}]}}  | sample value is not a number: 0x1p3
+            Java's word for infinity    | {"status":"success","data":{"resultType":"matrix","result":[{"metric":{},"values":[[1,"Infinity"]]}]}} | sample value is not a number: Infinity
+            a value with a space        | {"status":"success","data":{"resultType":"matrix","result":[{"metric":{},"values":[[1," 1"]]}]}}     | sample value is not a number:  1
             """)
     void anAnswerOfTheWrongShapeFailsNamingTheDefect(String what, String body, String defect) {
         answer(body.replace("SERIES", SERIES));
         assertThatThrownBy(() -> client(3).rawSamples("m", START, END)).as(what)
                 .isInstanceOf(ThanosQueryException.class).hasMessageContaining("unreadable response").hasMessageContaining(defect);
         assertThat(server.getRequestCount()).as("not retried").isEqualTo(1);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', textBlock = """
+            1.5          | 1.5
+            -0.25        | -0.25
+            12           | 12
+            1e-05        | 0.00001
+            2.5E+06      | 2500000
+            .5           | 0.5
+            """)
+    void valuesAsTheServersWriteThemAreRead(String text, double expected) {
+        assertThat(ApiResponseParser.parseValue(text)).isEqualTo(expected);
+        assertThat(ApiResponseParser.parseValue("+Inf")).isInfinite().isPositive();
+        assertThat(ApiResponseParser.parseValue("-Inf")).isInfinite().isNegative();
+        assertThat(ApiResponseParser.parseValue("NaN")).isNaN();
+    }
+
+    @Test
+    void aWellFormedAnswerUnderAnErrorStatusIsNoAnswer() {
+        for (int i = 0; i < 2; i++) {
+            server.enqueue(new MockResponse.Builder().code(503).setHeader("Content-Type", "application/json")
+                    .body("{\"status\":\"success\",\"data\":{\"resultType\":\"matrix\",\"result\":[]}}").build());
+        }
+        assertThatThrownBy(() -> client(1).rawSamples("m", START, END)).isInstanceOf(ThanosQueryException.class)
+                .hasMessageContaining("HTTP 503 with a body that reads as data");
+        assertThat(server.getRequestCount()).as("503 is retried").isEqualTo(2);
+    }
+
+    @Test
+    void anErrorBodyIsRedactedBeforeItIsCut() {
+        String token = "SuperSecretToken-1234567890";
+        Redactor.add(Secrets.none().token(token));
+        // the token straddles the 200th character of the body the upstream echoes
+        String body = "x".repeat(190) + "Bearer " + token + " and more";
+        server.enqueue(new MockResponse.Builder().code(502).setHeader("Content-Type", "text/plain").body(body).build());
+        assertThatThrownBy(() -> client(0).rawSamples("m", START, END)).isInstanceOf(ThanosQueryException.class)
+                .hasMessageNotContaining("SuperSe").hasMessageContaining("Bearer ***");
+    }
+
+    @Test
+    void retryAfterIsNotWaitedForWhenNoRetryFollows() {
+        server.enqueue(new MockResponse.Builder().code(429).setHeader("Retry-After", "30")
+                .setHeader("Content-Type", "text/plain").body("slow down").build());
+        long t0 = System.nanoTime();
+        assertThatThrownBy(() -> client(0).rawSamples("m", START, END)).isInstanceOf(ThanosQueryException.class)
+                .hasMessageContaining("HTTP 429");
+        assertThat((System.nanoTime() - t0) / 1_000_000).as("ms until the failure").isLessThan(10_000);
     }
 
     @Test

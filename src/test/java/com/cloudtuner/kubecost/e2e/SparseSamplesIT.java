@@ -1,0 +1,51 @@
+package com.cloudtuner.kubecost.e2e;
+
+import static com.cloudtuner.kubecost.testing.Exporter.HOUR;
+import static com.cloudtuner.kubecost.testing.Exporter.always;
+import static com.cloudtuner.kubecost.testing.Exporter.labels;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.cloudtuner.kubecost.cost.ExporterMetric;
+import com.cloudtuner.kubecost.testing.Exporter;
+import com.cloudtuner.kubecost.testing.PrometheusServer;
+import com.cloudtuner.kubecost.testing.RealServers;
+import com.cloudtuner.kubecost.testing.TestDatabase;
+import com.cloudtuner.kubecost.testing.Worker;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * An exporter scraped once an hour, read one hour at a time: each series has one sample in the
+ * window, which is every series' first, so the server's range semantics cannot be probed on it.
+ * The window is then read raw rather than taken as empty.
+ */
+@ExtendWith(RealServers.class)
+class SparseSamplesIT {
+
+    private static final long D0 = Instant.parse("2025-10-13T00:00:00Z").toEpochMilli();
+    private static final long HALF_PAST = 30 * 60_000L;
+
+    @Test
+    void aWindowWithOnlyFirstSamplesIsReadRawNotTakenAsEmpty(TestDatabase db, PrometheusServer prometheus) {
+        Exporter e = new Exporter();
+        // samples at 00:30, 01:30, 02:30; the window 01:00-02:00 holds one of each
+        e.gauge(ExporterMetric.EXPORTER_SCRAPE_SUCCESS, Map.of("tenant_id", "sparse", "cluster", "c"), D0 + HALF_PAST, D0 + 3 * HOUR,
+                HOUR, always(), t -> 1);
+        e.gauge(ExporterMetric.CLUSTER_TOTAL_COST, labels("sparse", "c", null), D0 + HALF_PAST, D0 + 3 * HOUR, HOUR, always(), t -> 5);
+        e.gauge(ExporterMetric.NAMESPACE_TOTAL_COST, labels("sparse", "c", "a"), D0 + HALF_PAST, D0 + 3 * HOUR, HOUR, always(), t -> 2);
+        prometheus.load(e.dataset());
+
+        Worker.Result r = Worker.run(Worker.serverArgs(db, prometheus.url()), "backfill", "--from=2025-10-13T01:00:00Z",
+                "--to=2025-10-13T02:00:00Z", "--tenant=sparse", "--worker.exporter.scrape-interval=1h");
+        assertThat(r.exitCode()).as(r.toString()).isZero();
+        // one sample of 2 $/h for the hour, one of 5 $/h for the cluster: 2 for "a", 5 - 2 for the rest;
+        // the one sample stands for the configured hour, so the hour is covered
+        assertThat(db.query("SELECT namespace, cost, coverage, toString(hour) AS h FROM k8s_expenses_current ORDER BY namespace"))
+                .extracting(row -> row.get("namespace").asString() + " " + row.get("cost").asDouble() + " "
+                        + row.get("coverage").asDouble() + " " + row.get("h").asString())
+                .containsExactly("__unallocated__ 3.0 1.0 2025-10-13 01:00:00", "a 2.0 1.0 2025-10-13 01:00:00");
+    }
+}
