@@ -37,6 +37,10 @@ SELECT toUnixTimestamp(now()) - toUnixTimestamp(metadata_modification_time) AS a
 FORMAT JSONEachRow;
 DROP TABLE IF EXISTS k8s_worker_migration_lock;
 
+-- the runbook: tenants whose last 3 hourly runs all failed
+SELECT cloud_account_id FROM k8s_expenses_runs ANY INNER JOIN (SELECT cloud_account_id, arrayReverseSort(groupArray(started_at))[3] AS third_latest FROM k8s_expenses_runs WHERE mode = 'hourly' AND started_at >= now() - 86400 GROUP BY cloud_account_id HAVING count() >= 3) AS latest USING cloud_account_id WHERE mode = 'hourly' AND started_at >= third_latest GROUP BY cloud_account_id HAVING countIf(status != 'failed') = 0
+FORMAT JSONEachRow;
+
 -- the runbook: runs that started and never ended
 SELECT run_id, min(started_at) AS started FROM k8s_worker_runs GROUP BY run_id HAVING countIf(status != 'running') = 0 ORDER BY started
 FORMAT JSONEachRow;

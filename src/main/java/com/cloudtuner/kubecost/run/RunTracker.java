@@ -42,7 +42,8 @@ final class RunTracker {
             batches.put(b.id(), new BatchProgress(b));
         }
         long hours = plan.batches().stream().mapToLong(b -> (long) b.window().hours() * b.plans().size()).sum();
-        this.progress = new RunProgress(runId, plan.units().size(), hours, Duration.ofSeconds(10), System::nanoTime,
+        int tenants = plan.batches().stream().mapToInt(b -> b.plans().size()).sum();
+        this.progress = new RunProgress(runId, tenants, plan.units().size(), hours, Duration.ofSeconds(10), System::nanoTime,
                 RunProgress.terminalOrNull());
     }
 
@@ -55,9 +56,11 @@ final class RunTracker {
 
     synchronized void written(UnitResult result) {
         WorkUnit unit = result.unit();
-        batches.get(unit.batch().id()).unitWritten(result);
+        BatchProgress batch = batches.get(unit.batch().id());
+        batch.unitWritten(result);
         WriteResult total = result.written().values().stream().reduce(WriteResult.NOTHING, WriteResult::plus);
-        progress.unitEnded((long) unit.chunk().hours() * unit.batch().plans().size(), total.rows());
+        progress.unitEnded((long) unit.chunk().hours() * unit.batch().plans().size(), total.rows(),
+                batch.complete() ? unit.batch().plans().size() : 0);
         UnitResult.ReadStats s = result.stats();
         log.info("run={} batch={} window={} tenants={} series={} points={} malformed_series={} raw_cluster_hours={}"
                         + " rows={} changed={} tombstoned={} failed_tenants={} ms={}{}",
@@ -77,8 +80,10 @@ final class RunTracker {
 
     synchronized void failed(WorkUnit unit, Throwable cause) {
         String reason = cause.getMessage() == null ? cause.toString() : cause.getMessage();
-        batches.get(unit.batch().id()).unitFailed(unit, reason);
-        progress.unitEnded((long) unit.chunk().hours() * unit.batch().plans().size(), 0);
+        BatchProgress batch = batches.get(unit.batch().id());
+        batch.unitFailed(unit, reason);
+        progress.unitEnded((long) unit.chunk().hours() * unit.batch().plans().size(), 0,
+                batch.complete() ? unit.batch().plans().size() : 0);
         log.error("run={} batch={} window={} tenants={} FAILED, nothing written for it: {}", runId, unit.batch().id(),
                 unit.chunk(), unit.batch().tenants().size(), reason);
     }

@@ -24,12 +24,14 @@ import org.springframework.core.type.filter.AnnotationTypeFilter;
  * Which environment variables the worker reads, derived from the code rather than from a list kept
  * by hand: a variable is read when application.properties names it in a {@code ${NAME:default}}
  * placeholder, or when Spring Boot's relaxed binding maps it onto a property of one of the
- * {@code @ConfigurationProperties} records (THANOS_TIMEOUT onto thanos.timeout). The mapping is
+ * {@code @ConfigurationProperties} records (THANOS_TIMEOUT onto thanos.timeout) or onto a property
+ * logback-spring.xml reads ({@code <springProperty source=...>}). The mapping is
  * Spring Boot's own, asked through a system-environment property source, not re-implemented here.
  */
 final class EnvNamesTheCodeReads {
 
     private static final Pattern PLACEHOLDER = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*):");
+    private static final Pattern SPRING_PROPERTY = Pattern.compile("<springProperty [^>]*source=\"([^\"]+)\"");
     private static final String BASE_PACKAGE = "com.cloudtuner.kubecost";
 
     private final Set<String> placeholders;
@@ -42,15 +44,23 @@ final class EnvNamesTheCodeReads {
 
     static EnvNamesTheCodeReads of(Path applicationProperties) {
         Set<String> placeholders = new TreeSet<>();
+        Set<String> bound = scanBoundProperties();
         try {
             Matcher m = PLACEHOLDER.matcher(Files.readString(applicationProperties));
             while (m.find()) {
                 placeholders.add(m.group(1));
             }
+            Path logback = applicationProperties.resolveSibling("logback-spring.xml");
+            if (Files.exists(logback)) {
+                Matcher p = SPRING_PROPERTY.matcher(Files.readString(logback));
+                while (p.find()) {
+                    bound.add(p.group(1)); // e.g. logging.structured.format.console, set by LOGGING_STRUCTURED_FORMAT_CONSOLE
+                }
+            }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        return new EnvNamesTheCodeReads(placeholders, scanBoundProperties());
+        return new EnvNamesTheCodeReads(placeholders, bound);
     }
 
     /** The canonical names of every property the {@code @ConfigurationProperties} records bind, e.g. worker.exporter.metric-mode. */
