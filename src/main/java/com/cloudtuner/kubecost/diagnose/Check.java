@@ -94,9 +94,12 @@ final class Check {
         }
         List<String> scope = selected.valid();
 
-        guarded(report, url, "metric families", () -> MetricFamilies.report(
-                MetricFamilies.read(thanos, prefix, scope, day.start(), now), prefix, scope, report));
-        guarded(report, url, "series labels", () -> SeriesLabels.check(thanos, prefix, scope, day.start(), now, report));
+        // tenants given, none of them valid: nothing to look at (an empty scope would mean every tenant)
+        if (command.tenants().isEmpty() || !scope.isEmpty()) {
+            guarded(report, url, "metric families", () -> MetricFamilies.report(
+                    MetricFamilies.read(thanos, prefix, scope, day.start(), now), prefix, scope, report));
+            guarded(report, url, "series labels", () -> SeriesLabels.check(thanos, prefix, scope, day.start(), now, report));
+        }
 
         ExporterReader reader = new ExporterReader(thanos, prefix, worker.exporter().healthLookback());
         Map<String, List<ClusterActivity>> activity = new TreeMap<>();

@@ -39,12 +39,15 @@ record TenantRoster(List<String> configured, List<String> selected, List<String>
         for (String id : invalid) {
             if (selected.isEmpty() || selected.contains(id)) {
                 boolean inThanos = discovered.contains(id);
+                boolean inTenants = configuredSet.contains(id);
                 report.add(Finding.problem("invalid_tenant_id", "tenant " + PromQl.quote(id), (inThanos ? "has exporter series, but its id"
-                                : "is in TENANTS, but its id") + " does not match worker.tenant-pattern (" + tenantPattern + "):"
+                                : inTenants ? "is in TENANTS, but its id" : "was given with --tenant, but its id")
+                                + " does not match worker.tenant-pattern (" + tenantPattern + "):"
                                 + " its costs are"
                                 + " never computed",
                         inThanos ? "fix the exporter's tenantId (or the remote_write tenant header), or widen worker.tenant-pattern"
-                                + " (WORKER_TENANT_PATTERN)" : "correct it in TENANTS (worker.tenants)"));
+                                + " (WORKER_TENANT_PATTERN)"
+                                : inTenants ? "correct it in TENANTS (worker.tenants)" : "correct the --tenant value"));
             }
         }
         for (String x : expectedTenants()) {

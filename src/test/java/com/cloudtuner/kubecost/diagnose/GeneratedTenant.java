@@ -5,6 +5,7 @@ import static com.cloudtuner.kubecost.testing.Exporter.MINUTE;
 import com.cloudtuner.kubecost.cost.ExporterMetric;
 import com.cloudtuner.kubecost.testing.Exporter;
 import java.util.EnumSet;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -31,7 +32,7 @@ final class GeneratedTenant {
     private LongPredicate scraped = t -> true;
     private LongPredicate unhealthy = t -> false;
     private LongPredicate zeros = t -> false;
-    private boolean withoutCurrency;
+    private final Set<String> droppedLabels = new HashSet<>();
     private String scrapeJobNamespace;
 
     GeneratedTenant(String tenant, String cluster, long from, long to) {
@@ -73,7 +74,12 @@ final class GeneratedTenant {
 
     /** Cost series without a currency label (Kubecost configured without one). */
     GeneratedTenant withoutCurrency() {
-        this.withoutCurrency = true;
+        return withoutLabel("currency");
+    }
+
+    /** Every series without this label (an exporter not configured with it, or a relabel rule dropping it). */
+    GeneratedTenant withoutLabel(String label) {
+        droppedLabels.add(label);
         return this;
     }
 
@@ -92,7 +98,7 @@ final class GeneratedTenant {
                 continue;
             }
             switch (m.scope()) {
-                case HEALTH -> e.gauge(m, Map.of("tenant_id", tenant, "cluster", cluster), from + OFFSET, to, MINUTE, scraped,
+                case HEALTH -> e.gauge(m, labels(Map.of("tenant_id", tenant, "cluster", cluster)), from + OFFSET, to, MINUTE, scraped,
                         t -> unhealthy.test(t) ? 0 : 1);
                 case CLUSTER -> e.gauge(m, labels(Exporter.labels(tenant, cluster, null)), from + OFFSET, to, MINUTE, scraped,
                         t -> value(m, t, CLUSTER_COST));
@@ -116,9 +122,7 @@ final class GeneratedTenant {
 
     private Map<String, String> labels(Map<String, String> exporterLabels) {
         Map<String, String> labels = new LinkedHashMap<>(exporterLabels);
-        if (withoutCurrency) {
-            labels.remove("currency");
-        }
+        labels.keySet().removeAll(droppedLabels);
         return labels;
     }
 
