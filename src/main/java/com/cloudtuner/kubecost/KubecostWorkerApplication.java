@@ -31,18 +31,19 @@ public class KubecostWorkerApplication {
      * Everything written to {@code out} and {@code err} is redacted of the configured secrets.
      */
     public static int run(String[] args, PrintStream rawOut, PrintStream rawErr) {
-        Redactor.install(Secrets.fromEnvironment(System.getenv(), Arrays.asList(args)));
+        Secrets secrets = Secrets.fromEnvironment(System.getenv(), System.getProperties(), Arrays.asList(args));
+        Redactor.install(secrets);
         PrintStream out = Redactor.wrap(rawOut);
         PrintStream err = Redactor.wrap(rawErr);
         try {
-            return runRedacted(args, out, err);
+            return runRedacted(args, secrets, out, err);
         } finally {
             out.flush();
             err.flush();
         }
     }
 
-    private static int runRedacted(String[] args, PrintStream out, PrintStream err) {
+    private static int runRedacted(String[] args, Secrets secrets, PrintStream out, PrintStream err) {
         CommandLine.Parsed parsed;
         try {
             parsed = CommandLine.parse(args, Clock.systemUTC());
@@ -53,6 +54,11 @@ public class KubecostWorkerApplication {
         if (parsed.command() instanceof Command.Help) {
             out.print(CommandLine.USAGE);
             return 0;
+        }
+        if (secrets.unreadableJson().isPresent()) {
+            // Spring Boot would fail on it with a stack trace quoting the offending token
+            err.println("kubecost-worker: invalid configuration: " + secrets.unreadableJson().get());
+            return EXIT_USAGE;
         }
         SpringApplication app = new SpringApplication(KubecostWorkerApplication.class);
         app.setWebApplicationType(WebApplicationType.NONE);

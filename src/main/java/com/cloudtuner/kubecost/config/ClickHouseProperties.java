@@ -37,6 +37,6 @@ public record ClickHouseProperties(
 
     @Override
     public String toString() {
-        return "ClickHouseProperties[url=" + url + ", user=" + user + ", database=" + database + "]";
+        return "ClickHouseProperties[url=" + ThanosProperties.redacted(url) + ", user=" + user + ", database=" + database + "]";
     }
 }

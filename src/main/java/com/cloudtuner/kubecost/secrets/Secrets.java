@@ -5,12 +5,21 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.Collections;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
 import java.util.Set;
+import java.util.regex.Pattern;
+import tools.jackson.core.JacksonException;
+import tools.jackson.core.TokenStreamLocation;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The configured secrets (bearer token, passwords, header values, URL user information) and the
@@ -22,20 +31,14 @@ public final class Secrets {
 
     static final int MIN_LENGTH = 4;
 
-    /** Settings holding a secret, as environment variables and as property names without separators. */
-    private static final Map<String, String> SECRET_SETTINGS = Map.of(
-            "THANOS_BEARER_TOKEN", "thanos.bearertoken",
-            "THANOS_PASSWORD", "thanos.password",
-            "CLICKHOUSE_PASSWORD", "clickhouse.password",
-            "THANOS_HEADERS", "thanos.headers",
-            "THANOS_URL", "thanos.url",
-            "CLICKHOUSE_URL", "clickhouse.url",
-            "PUSHGATEWAY_URL", "pushgateway.url");
-    private static final Map<String, String> USER_SETTINGS = Map.of(
-            "THANOS_USERNAME", "thanos.username",
-            "CLICKHOUSE_USER", "clickhouse.user");
+    /** The JSON setting Spring Boot expands into properties, under its relaxed name. */
+    private static final String APPLICATION_JSON = "springapplicationjson";
+    /** thanos.headers, whole or one entry of the list (thanos.headers[0], THANOS_HEADERS_0). */
+    private static final Pattern HEADERS = Pattern.compile("thanosheaders\\d*");
+    private static final JsonMapper JSON = JsonMapper.builder().build();
 
     private final Set<String> forms = new LinkedHashSet<>();
+    private String unreadableJson;
 
     private Secrets() {
     }
@@ -45,37 +48,110 @@ public final class Secrets {
     }
 
     /**
-     * What the environment and the command line set, before any of it is bound: a configuration
-     * error must not print a password it could not parse.
+     * What the environment, the system properties and the command line set, before any of it is
+     * bound: a configuration error must not print a password it could not parse. Spring Boot binds
+     * a setting from any of these, under a relaxed name ({@code THANOS_URL}, {@code thanos_url},
+     * {@code thanos.url}, {@code THANOS_BEARERTOKEN}, {@code thanos.bearerToken}), and from the JSON
+     * object in {@code SPRING_APPLICATION_JSON} ({@code spring.application.json}); so names are
+     * compared here the way it compares them, case and separators ({@code . - _ [ ]}) ignored, and
+     * that JSON is read too.
      */
-    public static Secrets fromEnvironment(Map<String, String> env, List<String> args) {
+    public static Secrets fromEnvironment(Map<String, String> env, Properties systemProperties, List<String> args) {
         Secrets s = new Secrets();
-        Map<String, String> given = new java.util.HashMap<>();
-        SECRET_SETTINGS.forEach((variable, property) -> {
-            if (env.get(variable) != null) {
-                given.put(property, env.get(variable));
-            }
-        });
-        USER_SETTINGS.forEach((variable, property) -> {
-            if (env.get(variable) != null) {
-                given.put(property, env.get(variable));
-            }
-        });
+        Map<String, List<String>> given = new HashMap<>();
+        env.forEach((name, value) -> s.setting(name, value, given));
+        for (String name : systemProperties.stringPropertyNames()) {
+            s.setting(name, systemProperties.getProperty(name), given);
+        }
         for (String arg : args) {
             int eq = arg.indexOf('=');
             if (arg.startsWith("--") && eq > 2) {
-                String name = arg.substring(2, eq).toLowerCase(Locale.ROOT).replace("-", "").replace("_", "");
-                given.put(name, arg.substring(eq + 1));
+                s.setting(arg.substring(2, eq), arg.substring(eq + 1), given);
             }
         }
-        s.token(given.get("thanos.bearertoken"));
-        s.password(given.get("thanos.username"), given.get("thanos.password"));
-        s.password(given.get("clickhouse.user"), given.get("clickhouse.password"));
-        s.headers(given.get("thanos.headers"));
-        s.url(given.get("thanos.url"));
-        s.url(given.get("clickhouse.url"));
-        s.url(given.get("pushgateway.url"));
+        given.getOrDefault("thanosbearertoken", List.of()).forEach(s::token);
+        s.passwords(given.get("thanosusername"), given.get("thanospassword"));
+        s.passwords(given.get("clickhouseuser"), given.get("clickhousepassword"));
+        given.forEach((name, values) -> {
+            if (HEADERS.matcher(name).matches()) {
+                values.forEach(s::headers);
+            }
+        });
+        for (String url : List.of("thanosurl", "clickhouseurl", "pushgatewayurl")) {
+            given.getOrDefault(url, List.of()).forEach(s::url);
+        }
         return s;
+    }
+
+    /**
+     * Why a {@code SPRING_APPLICATION_JSON} given could not be read as a JSON object, without its
+     * text: Spring Boot's own error quotes the offending token, which may be a password.
+     */
+    public Optional<String> unreadableJson() {
+        return Optional.ofNullable(unreadableJson);
+    }
+
+    /** The name as Spring Boot's relaxed binding compares it: {@code THANOS_BEARER_TOKEN} is {@code thanos.bearer-token}. */
+    static String relaxed(String name) {
+        return name.toLowerCase(Locale.ROOT).replaceAll("[-._\\[\\]]", "");
+    }
+
+    private void setting(String name, String value, Map<String, List<String>> given) {
+        if (value == null) {
+            return;
+        }
+        String relaxed = relaxed(name);
+        if (relaxed.equals(APPLICATION_JSON)) {
+            applicationJson(name, value, given);
+        } else {
+            given.computeIfAbsent(relaxed, k -> new ArrayList<>()).add(value);
+        }
+    }
+
+    /** The properties a JSON object sets, nested keys joined with dots and list entries indexed, as Spring Boot flattens them. */
+    private void applicationJson(String name, String json, Map<String, List<String>> given) {
+        if (json.isEmpty()) {
+            return; // Spring Boot ignores it too
+        }
+        JsonNode root;
+        try {
+            root = JSON.readTree(json);
+        } catch (JacksonException e) {
+            TokenStreamLocation at = e.getLocation();
+            unreadableJson = name + " is not valid JSON" + (at == null || at.getLineNr() < 0 ? ""
+                    : " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")") + "; its text is not shown";
+            return;
+        }
+        if (root == null || !root.isObject()) {
+            unreadableJson = name + " must be a JSON object, got " + (root == null || root.isMissingNode() ? "nothing"
+                    : root.getNodeType().toString().toLowerCase(Locale.ROOT));
+            return;
+        }
+        flatten("", root, given);
+    }
+
+    private void flatten(String prefix, JsonNode node, Map<String, List<String>> given) {
+        if (node.isObject()) {
+            for (Map.Entry<String, JsonNode> p : node.properties()) {
+                flatten(prefix.isEmpty() ? p.getKey() : prefix + "." + p.getKey(), p.getValue(), given);
+            }
+        } else if (node.isArray()) {
+            int i = 0;
+            for (JsonNode element : node) {
+                flatten(prefix + "[" + i++ + "]", element, given);
+            }
+        } else if (!node.isNull()) {
+            given.computeIfAbsent(relaxed(prefix), k -> new ArrayList<>()).add(node.isValueNode() ? node.asString() : node.toString());
+        }
+    }
+
+    /** Each password with each user it may go with: the basic-auth header is made of both. */
+    private void passwords(List<String> users, List<String> passwords) {
+        for (String password : passwords == null ? List.<String>of() : passwords) {
+            for (String user : users == null ? Collections.<String>singletonList(null) : users) {
+                password(user, password);
+            }
+        }
     }
 
     /** A bearer token, or any single secret value. */
@@ -105,27 +181,36 @@ public final class Secrets {
         return this;
     }
 
-    /** The user information of a URL ({@code user:password@}), and its password. */
+    /**
+     * The user information of a URL ({@code user:password@}), and its password. A password may hold
+     * an {@code @} of its own, and a URL may lack its scheme: every text before an {@code @} could be
+     * the user information, and each is hidden.
+     */
     public Secrets url(String url) {
         if (url == null) {
             return this;
         }
         int scheme = url.indexOf("://");
-        int at = url.indexOf('@', scheme < 0 ? 0 : scheme + 3);
-        if (scheme < 0 || at < 0) {
-            return this;
-        }
-        String userInfo = url.substring(scheme + 3, at);
-        add(userInfo);
-        int colon = userInfo.indexOf(':');
-        if (colon >= 0) {
-            password(userInfo.substring(0, colon), userInfo.substring(colon + 1));
-        }
-        try {
-            String decoded = URI.create(url.substring(0, at + 1) + "x").getUserInfo();
-            add(decoded);
-        } catch (IllegalArgumentException e) {
-            // not a parseable URL: its raw text is hidden above
+        int start = scheme < 0 ? 0 : scheme + 3;
+        for (int at = url.indexOf('@', start); at >= 0; at = url.indexOf('@', at + 1)) {
+            String userInfo = url.substring(start, at);
+            add(userInfo);
+            int colon = userInfo.indexOf(':');
+            if (colon >= 0) {
+                password(userInfo.substring(0, colon), userInfo.substring(colon + 1));
+            }
+            if (scheme >= 0) {
+                try {
+                    String decoded = URI.create(url.substring(0, at + 1) + "x").getUserInfo();
+                    add(decoded);
+                    int decodedColon = decoded == null ? -1 : decoded.indexOf(':');
+                    if (decodedColon >= 0) {
+                        password(decoded.substring(0, decodedColon), decoded.substring(decodedColon + 1));
+                    }
+                } catch (IllegalArgumentException e) {
+                    // not a parseable URL: its raw text is hidden above
+                }
+            }
         }
         return this;
     }

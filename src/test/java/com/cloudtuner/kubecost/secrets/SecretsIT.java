@@ -10,6 +10,7 @@ import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 import mockwebserver3.Dispatcher;
 import mockwebserver3.MockResponse;
 import mockwebserver3.MockWebServer;
@@ -17,6 +18,9 @@ import mockwebserver3.RecordedRequest;
 import mockwebserver3.junit5.StartStop;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The packaged jar, run as an operator runs it, against an upstream that echoes every request
@@ -30,6 +34,7 @@ class SecretsIT {
     private static final String HEADER_VALUE = "hdr-v4lue-secret";
     private static final String THANOS_PASSWORD = "Thanos-Pa55-secret";
     private static final String URL_PASSWORD = "Url-Pa55-secret";
+    private static final String CONFIG_PASSWORD = "Hunter2Secret";
 
     @StartStop
     public final MockWebServer echo = new MockWebServer();
@@ -118,6 +123,41 @@ class SecretsIT {
             assertThat(u.err()).as(variable).containsIgnoringCase(variable.startsWith("THANOS") ? "thanos.url" : "clickhouse.url");
             assertNoSecret(u.all(), URL_PASSWORD);
         }
+    }
+
+    /**
+     * Every place Spring Boot takes a setting from, not only the upper-case environment variables;
+     * with a host {@link java.net.URI} parses without its user information (the properties refuse
+     * it, printing the URL they hide it from) and with one it cannot parse at all (the binder
+     * refuses it, printing the value as given: only the secrets known before binding hide it).
+     */
+    static Stream<Arguments> settingsFromEverywhere() {
+        Stream<Arguments> urls = Stream.of("bad_host/", "[bad/").flatMap(host -> {
+            String url = "http://bob:" + CONFIG_PASSWORD + "@" + host;
+            String json = "{\"clickhouse\":{\"url\":\"" + url + "\"}}";
+            return Stream.of(
+                    Arguments.of("a system property, " + host, List.of("-Dthanos.url=" + url), Map.of(), "thanos.url"),
+                    Arguments.of("SPRING_APPLICATION_JSON, " + host, List.of(), Map.of("SPRING_APPLICATION_JSON", json), "clickhouse.url"),
+                    Arguments.of("spring.application.json as a system property, " + host, List.of("-Dspring.application.json=" + json),
+                            Map.of(), "clickhouse.url"),
+                    Arguments.of("a relaxed environment variable name, " + host, List.of(), Map.of("thanos_url", url), "thanos.url"));
+        });
+        Arguments malformedJson = Arguments.of("SPRING_APPLICATION_JSON that is no JSON", List.of(),
+                Map.of("SPRING_APPLICATION_JSON", "{\"thanos\":{\"password\":" + CONFIG_PASSWORD + "}}"),
+                "SPRING_APPLICATION_JSON is not valid JSON");
+        return Stream.concat(urls, Stream.of(malformedJson));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("settingsFromEverywhere")
+    void aConfigurationErrorPrintsNoPasswordGivenOutsideTheEnvironmentVariablesEither(String what, List<String> jvmOptions,
+            Map<String, String> env, String says) {
+        JarProcess.Result r = JarProcess.runWithJvm(jvmOptions, env, "hourly");
+        assertThat(r.exitCode()).as(what + "\n" + r).isEqualTo(2);
+        assertThat(r.err().lines().toList()).as(what + "\n" + r).singleElement()
+                .satisfies(line -> assertThat(line).startsWith("kubecost-worker: invalid configuration: ").contains(says));
+        assertThat(r.out()).as(what).isEmpty();
+        assertNoSecret(r.all(), CONFIG_PASSWORD);
     }
 
     @Test
