@@ -34,7 +34,10 @@ import java.util.Map;
 public final class ExporterReader {
 
     static final int ALL_METRICS = 17;
-    /** The functions read for a cost series: the minimum tells hours with negative samples (the ledger counts them). */
+    /**
+     * The functions read for a cost series: the minimum, where it is below zero, tells the hours
+     * with negative samples (the ledger counts them one by one, so those hours are read raw).
+     */
     private static final List<String> COST_FUNCTIONS = List.of("sum", "count", "min");
     private static final List<String> EFFICIENCY_FUNCTIONS = List.of("sum", "count");
     private static final long HOUR_MS = Window.HOUR_MS;
@@ -141,7 +144,9 @@ public final class ExporterReader {
             Pairing pairing = new Pairing(metric, window, labels);
             // one query per function: an "or" of labelled functions costs Prometheus ten times as much
             for (String function : metric.quantity().isCost() ? COST_FUNCTIONS : EFFICIENCY_FUNCTIONS) {
-                List<PromSeries> answer = thanos.queryRange(function + "_over_time(" + sel + ")",
+                // of the minimums only those below zero: the answer is empty unless there are credits
+                String expr = function + "_over_time(" + sel + ")" + (function.equals("min") ? " < 0" : "");
+                List<PromSeries> answer = thanos.queryRange(expr,
                         window.start().plusMillis(HOUR_MS - 1), window.end().minusMillis(1), Duration.ofHours(1));
                 for (PromSeries s : answer) {
                     if (!pairing.add(function, s)) {

@@ -65,6 +65,8 @@ class MalformedAnswerTest {
             a Java float literal        | {"status":"success","data":{"resultType":"matrix","result":[{"metric":{},"values":[[1,"1.5f"]]}]}}   | sample value is not a number: 1.5f
             a hexadecimal float         | {"status":"success","data":{"resultType":"matrix","result":[{"metric":{},"values":[[1,"0x1p3"]]}]}}  | sample value is not a number: 0x1p3
             Java's word for infinity    | {"status":"success","data":{"resultType":"matrix","result":[{"metric":{},"values":[[1,"Infinity"]]}]}} | sample value is not a number: Infinity
+            an exponent without digits  | {"status":"success","data":{"resultType":"matrix","result":[{"metric":{},"values":[[1,"1e"]]}]}}     | sample value is not a number: 1e
+            a point alone               | {"status":"success","data":{"resultType":"matrix","result":[{"metric":{},"values":[[1,"-."]]}]}}     | sample value is not a number: -.
             a value with a space        | {"status":"success","data":{"resultType":"matrix","result":[{"metric":{},"values":[[1," 1"]]}]}}     | sample value is not a number:  1
             """)
     void anAnswerOfTheWrongShapeFailsNamingTheDefect(String what, String body, String defect) {
@@ -82,6 +84,8 @@ class MalformedAnswerTest {
             1e-05        | 0.00001
             2.5E+06      | 2500000
             .5           | 0.5
+            3.           | 3
+            -7E2         | -700
             """)
     void valuesAsTheServersWriteThemAreRead(String text, double expected) {
         assertThat(ApiResponseParser.parseValue(text)).isEqualTo(expected);
