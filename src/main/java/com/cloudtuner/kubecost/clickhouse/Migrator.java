@@ -175,7 +175,9 @@ public final class Migrator {
                 }
             }
             long silentSeconds = secondsSinceLastSignOfLife();
-            // asked again just before breaking it: another waiter may have broken it and taken a fresh one meanwhile
+            // asked again just before breaking it: another waiter may have broken it and taken a fresh one meanwhile.
+            // This narrows the race, it does not close it; a holder whose lock was broken finds it out before its
+            // next statement (stillHeldBy) and stops, so two runners never both run statements past that check.
             if (silentSeconds > lockTimeout.toSeconds() && secondsSinceLastSignOfLife() > lockTimeout.toSeconds()) {
                 log.warn("migrations: lock {} has had no heartbeat for {} s, longer than clickhouse.migration-lock-timeout"
                         + " ({}): its holder is gone; breaking it", LOCK, silentSeconds, lockTimeout);

@@ -6,8 +6,8 @@ import java.util.Objects;
  * One stored series summarised per UTC hour by the metrics store: the sum and the number of its
  * samples in each hour {@code [h, h+1h)} of a window, {@code sums[i]} and {@code counts[i]} for the
  * i-th hour. An hour without samples has count 0. A sum that is not finite means the hour held a
- * NaN or infinite sample. For cost series, {@code mins} holds each hour's smallest sample (null
- * when not read): a negative one is a credit the rules count.
+ * NaN or infinite sample. For cost series, {@code mins} holds each hour's smallest sample where
+ * it is below zero, else 0 (null when not read): a negative one is a credit the ledger counts.
  */
 public record SeriesHours(SeriesRef ref, long firstHourMs, double[] sums, int[] counts, double[] mins) {
 

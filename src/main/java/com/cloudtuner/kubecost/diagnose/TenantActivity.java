@@ -20,7 +20,8 @@ import java.util.TreeSet;
 
 /**
  * Reads one batch of tenants' last day the way the job reads a work unit (hourly sums, and the
- * health series raw), plus the cluster totals raw for runs of zeros, and sums it up per cluster.
+ * health series raw; every sample raw where the samples are too sparse for sums), plus the cluster
+ * totals raw for runs of zeros, and sums it up per cluster.
  * Zeros count only where the cost rules count them: the verdicts come from the calculator.
  */
 final class TenantActivity {
@@ -35,22 +36,38 @@ final class TenantActivity {
         List<Series> totals = reader.readRaw(ExporterMetric.CLUSTER_TOTAL_COST, batch, day).series();
         Map<List<String>, Builder> clusters = new TreeMap<>(
                 Comparator.comparing((List<String> k) -> k.get(0)).thenComparing(k -> k.get(1)));
-        for (SeriesHours s : sums.series()) {
-            Builder c = clusters.computeIfAbsent(List.of(s.ref().tenant(), s.ref().cluster()), Builder::new);
-            for (int i = 0; i < s.hours(); i++) {
-                if (s.counts()[i] > 0 && s.hourStart(i) <= now.toEpochMilli()) {
-                    c.lastHourWithData = Math.max(c.lastHourWithData, s.hourStart(i));
-                    if (s.ref().namespace() != null) {
-                        c.namespaces.add(s.ref().namespace());
+        List<Series> health = new ArrayList<>();
+        if (sums.unsettled()) {
+            // samples too sparse for the hourly sums (as the job then does): the raw samples tell the same
+            for (Series s : reader.readRaw(batch, List.of(), day, Map.of()).series()) {
+                if (s.metric().scope() == ExporterMetric.Scope.HEALTH) {
+                    health.add(s);
+                    continue;
+                }
+                Builder c = clusters.computeIfAbsent(List.of(s.tenant(), s.cluster()), Builder::new);
+                for (long t : s.timestamps()) {
+                    long hour = Math.floorDiv(t, Window.HOUR_MS) * Window.HOUR_MS;
+                    if (t >= day.startMs() && hour <= now.toEpochMilli()) {
+                        c.hadData(hour, s.namespace());
                     }
                 }
             }
+        } else {
+            for (SeriesHours s : sums.series()) {
+                Builder c = clusters.computeIfAbsent(List.of(s.ref().tenant(), s.ref().cluster()), Builder::new);
+                for (int i = 0; i < s.hours(); i++) {
+                    if (s.counts()[i] > 0 && s.hourStart(i) <= now.toEpochMilli()) {
+                        c.hadData(s.hourStart(i), s.ref().namespace());
+                    }
+                }
+            }
+            health.addAll(sums.health());
         }
-        for (Series h : sums.health()) {
+        for (Series h : health) {
             clusters.computeIfAbsent(List.of(h.tenant(), h.cluster()), Builder::new).health.add(h);
         }
         List<Series> auditInput = new ArrayList<>(totals);
-        auditInput.addAll(sums.health());
+        auditInput.addAll(health);
         for (AuditedSeries a : calculator.audit(day.start(), day.end(), auditInput)) {
             clusters.computeIfAbsent(List.of(a.series().tenant(), a.series().cluster()), Builder::new).totals.add(a);
         }
@@ -66,6 +83,13 @@ final class TenantActivity {
         final List<Series> health = new ArrayList<>();
         final List<AuditedSeries> totals = new ArrayList<>();
         long lastHourWithData = Long.MIN_VALUE;
+
+        void hadData(long hour, String namespace) {
+            lastHourWithData = Math.max(lastHourWithData, hour);
+            if (namespace != null) {
+                namespaces.add(namespace);
+            }
+        }
 
         Builder(List<String> key) {
             this.tenant = key.get(0);

@@ -166,6 +166,10 @@ public final class Secrets {
         if (password != null && !password.isEmpty()) {
             String basic = (user == null ? "" : user) + ":" + password;
             forms.add(Base64.getEncoder().encodeToString(basic.getBytes(StandardCharsets.UTF_8)));
+            // OkHttp's Credentials.basic encodes ISO-8859-1: a password beyond ASCII makes another header
+            if (StandardCharsets.ISO_8859_1.newEncoder().canEncode(basic)) {
+                forms.add(Base64.getEncoder().encodeToString(basic.getBytes(StandardCharsets.ISO_8859_1)));
+            }
         }
         return this;
     }

@@ -12,10 +12,13 @@ import com.cloudtuner.kubecost.testing.RealServers;
 import com.cloudtuner.kubecost.testing.TestDatabase;
 import com.cloudtuner.kubecost.testing.Worker;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * An exporter scraped once an hour, read one hour at a time: each series has one sample in the
@@ -39,7 +42,8 @@ class SparseSamplesIT {
         prometheus.load(e.dataset());
 
         Worker.Result r = Worker.run(Worker.serverArgs(db, prometheus.url()), "backfill", "--from=2025-10-13T01:00:00Z",
-                "--to=2025-10-13T02:00:00Z", "--tenant=sparse", "--worker.exporter.scrape-interval=1h");
+                "--to=2025-10-13T02:00:00Z", "--tenant=sparse", "--worker.exporter.scrape-interval=1h",
+                "--worker.exporter.health-lookback=5m"); // shorter than the half hour to the sample before the window
         assertThat(r.exitCode()).as(r.toString()).isZero();
         // one sample of 2 $/h for the hour, one of 5 $/h for the cluster: 2 for "a", 5 - 2 for the rest;
         // the one sample stands for the configured hour, so the hour is covered
@@ -47,5 +51,38 @@ class SparseSamplesIT {
                 .extracting(row -> row.get("namespace").asString() + " " + row.get("cost").asDouble() + " "
                         + row.get("coverage").asDouble() + " " + row.get("h").asString())
                 .containsExactly("__unallocated__ 3.0 1.0 2025-10-13 01:00:00", "a 2.0 1.0 2025-10-13 01:00:00");
+    }
+
+    @Test
+    void checkReadsAnExporterScrapedOnTheHourRawAndSeesItFailing(TestDatabase db, PrometheusServer prometheus) {
+        Exporter e = new Exporter();
+        // scraped exactly on the hour, 00:00 to 23:00: no sample to probe the range semantics on;
+        // the exporter reports failure from 22:00 on
+        e.gauge(ExporterMetric.EXPORTER_SCRAPE_SUCCESS, Map.of("tenant_id", "onthehour", "cluster", "c"), D0, D0 + 24 * HOUR,
+                HOUR, always(), t -> t >= D0 + 22 * HOUR ? 0 : 1);
+        e.gauge(ExporterMetric.CLUSTER_TOTAL_COST, labels("onthehour", "c", null), D0, D0 + 24 * HOUR, HOUR, always(), t -> 5);
+        for (String namespace : List.of("a", "b")) {
+            e.gauge(ExporterMetric.NAMESPACE_TOTAL_COST, labels("onthehour", "c", namespace), D0, D0 + 24 * HOUR, HOUR, always(), t -> 2);
+        }
+        prometheus.load(e.dataset());
+
+        Worker.Result r = Worker.run(Worker.serverArgs(db, prometheus.url()), "check", "--tenant=onthehour",
+                "--now=2025-10-13T23:10:00Z", "--json");
+        assertThat(r.exitCode()).as(r.toString()).isEqualTo(1);
+        JsonNode report = JsonMapper.builder().build().readTree(r.out());
+        List<String> problems = new ArrayList<>();
+        report.get("findings").forEach(f -> {
+            if (f.get("level").asString().equals("problem")) {
+                problems.add(f.get("code").asString() + " " + f.get("where").asString() + ": " + f.get("what").asString());
+            }
+        });
+        assertThat(problems).anyMatch(p -> p.startsWith("exporter_failing tenant onthehour cluster c: ")
+                && p.contains("since 2025-10-13T22:00:00Z"));
+        assertThat(problems).anyMatch(p -> p.startsWith("unhealthy_hours tenant onthehour cluster c: ")
+                && p.contains("in 2 of the last 24 hours"));
+        // the cluster's two namespaces, as the raw samples show them
+        JsonNode tenant = report.get("tenants").get(0);
+        assertThat(tenant.get("tenant").asString()).isEqualTo("onthehour");
+        assertThat(tenant.get("clusters").get(0).get("namespaces").asInt()).isEqualTo(2);
     }
 }

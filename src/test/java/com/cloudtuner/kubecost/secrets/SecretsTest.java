@@ -150,6 +150,13 @@ class SecretsTest {
     }
 
     @Test
+    void aPasswordBeyondAsciiIsHiddenInTheHeaderOkHttpMakesOfIt() {
+        Secrets secrets = Secrets.none().password("bob", "p\u00e4ssw\u00f6rd-42");
+        String header = "Authorization: " + okhttp3.Credentials.basic("bob", "p\u00e4ssw\u00f6rd-42"); // ISO-8859-1
+        assertThat(redact(secrets, header)).isEqualTo("Authorization: Basic " + Redactor.MASK);
+    }
+
+    @Test
     void aPasswordIsHiddenInTheBasicAuthHeaderOfEachUserItMayGoWith() {
         Properties systemProperties = new Properties();
         systemProperties.setProperty("thanos.username", "reader");
