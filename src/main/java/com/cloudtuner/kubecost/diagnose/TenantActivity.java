@@ -33,26 +33,30 @@ final class TenantActivity {
     static Map<String, List<ClusterActivity>> read(ExporterReader reader, HourlyCostCalculator calculator, List<String> batch,
                                                    Window day, Instant now) {
         ExporterReader.SumsRead sums = reader.readSums(batch, day);
-        List<Series> totals = reader.readRaw(ExporterMetric.CLUSTER_TOTAL_COST, batch, day).series();
         Map<List<String>, Builder> clusters = new TreeMap<>(
                 Comparator.comparing((List<String> k) -> k.get(0)).thenComparing(k -> k.get(1)));
         List<Series> health = new ArrayList<>();
+        List<Series> totals = new ArrayList<>();
         if (sums.unsettled()) {
             // samples too sparse for the hourly sums (as the job then does): the raw samples tell the same
             for (Series s : reader.readRaw(batch, List.of(), day, Map.of()).series()) {
-                if (s.metric().scope() == ExporterMetric.Scope.HEALTH) {
+                if (s.metric() == ExporterMetric.EXPORTER_SCRAPE_SUCCESS) {
                     health.add(s);
                     continue;
+                }
+                if (s.metric() == ExporterMetric.CLUSTER_TOTAL_COST) {
+                    totals.add(s);
                 }
                 Builder c = clusters.computeIfAbsent(List.of(s.tenant(), s.cluster()), Builder::new);
                 for (long t : s.timestamps()) {
                     long hour = Math.floorDiv(t, Window.HOUR_MS) * Window.HOUR_MS;
-                    if (t >= day.startMs() && hour <= now.toEpochMilli()) {
+                    if (hour <= now.toEpochMilli()) {
                         c.hadData(hour, s.namespace());
                     }
                 }
             }
         } else {
+            totals.addAll(reader.readRaw(ExporterMetric.CLUSTER_TOTAL_COST, batch, day).series());
             for (SeriesHours s : sums.series()) {
                 Builder c = clusters.computeIfAbsent(List.of(s.ref().tenant(), s.ref().cluster()), Builder::new);
                 for (int i = 0; i < s.hours(); i++) {

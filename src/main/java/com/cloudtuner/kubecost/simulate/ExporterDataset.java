@@ -53,26 +53,9 @@ public final class ExporterDataset {
         return allSeries().stream().mapToLong(SeriesData::size).sum();
     }
 
+    /** OpenMetrics text (what promtool turns into blocks): timestamps in seconds, a TYPE per family, {@code # EOF}. */
     public void writeOpenMetrics(Writer out) {
-        try {
-            for (Map.Entry<String, List<SeriesData>> family : families.entrySet()) {
-                out.write("# TYPE " + family.getKey() + " gauge\n");
-                for (SeriesData s : family.getValue()) {
-                    String head = family.getKey() + labelText(s.labels) + " ";
-                    for (int i = 0; i < s.size; i++) {
-                        out.write(head);
-                        out.write(valueText(s.values[i]));
-                        out.write(' ');
-                        out.write(BigDecimal.valueOf(s.times[i], 3).toPlainString());
-                        out.write('\n');
-                    }
-                }
-            }
-            out.write("# EOF\n");
-            out.flush();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        write(out, true);
     }
 
     /**
@@ -80,18 +63,28 @@ public final class ExporterDataset {
      * VictoriaMetrics imports at {@code /api/v1/import/prometheus}.
      */
     public void writePrometheusText(Writer out) {
+        write(out, false);
+    }
+
+    private void write(Writer out, boolean openMetrics) {
         try {
             for (Map.Entry<String, List<SeriesData>> family : families.entrySet()) {
+                if (openMetrics) {
+                    out.write("# TYPE " + family.getKey() + " gauge\n");
+                }
                 for (SeriesData s : family.getValue()) {
                     String head = family.getKey() + labelText(s.labels) + " ";
                     for (int i = 0; i < s.size; i++) {
                         out.write(head);
                         out.write(valueText(s.values[i]));
                         out.write(' ');
-                        out.write(Long.toString(s.times[i]));
+                        out.write(openMetrics ? BigDecimal.valueOf(s.times[i], 3).toPlainString() : Long.toString(s.times[i]));
                         out.write('\n');
                     }
                 }
+            }
+            if (openMetrics) {
+                out.write("# EOF\n");
             }
             out.flush();
         } catch (IOException e) {

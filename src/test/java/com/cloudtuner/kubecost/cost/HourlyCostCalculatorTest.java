@@ -301,12 +301,6 @@ class HourlyCostCalculatorTest {
                 times.add(t);
             }
         }
-        long[] ts = times.stream().mapToLong(Long::longValue).toArray();
-        double[] vs = new double[ts.length];
-        for (int i = 0; i < ts.length; i++) {
-            vs[i] = value.applyAsDouble(ts[i]);
-        }
-        String currency = metric.scope() == ExporterMetric.Scope.HEALTH ? null : "USD";
-        return new Series(metric, "t", "c", namespace, currency, ts, vs);
+        return TestSeries.of(metric, namespace, "", times, value);
     }
 }

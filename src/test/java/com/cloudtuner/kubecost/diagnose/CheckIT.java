@@ -12,6 +12,7 @@ import com.cloudtuner.kubecost.clickhouse.WriteResult;
 import com.cloudtuner.kubecost.cost.SampleCounts;
 import com.cloudtuner.kubecost.config.ClickHouseProperties;
 import com.cloudtuner.kubecost.cost.ExporterMetric;
+import com.cloudtuner.kubecost.testing.CheckRuns;
 import com.cloudtuner.kubecost.testing.Exporter;
 import com.cloudtuner.kubecost.testing.PrometheusServer;
 import com.cloudtuner.kubecost.testing.RealServers;
@@ -83,30 +84,18 @@ class CheckIT {
     }
 
     private static Worker.Result check(String... args) {
-        List<String> all = new ArrayList<>(List.of("check", "--now=" + NOW));
-        all.addAll(Arrays.asList(args));
-        return Worker.run(servers, all.toArray(String[]::new));
+        return CheckRuns.check(servers, NOW, args);
     }
 
     /** The diagnosis codes of the problems a --json check found. */
     private static List<String> problemCodes(String... args) {
         List<String> all = new ArrayList<>(Arrays.asList(args));
         all.add("--json");
-        Worker.Result r = check(all.toArray(String[]::new));
-        JsonNode doc = JsonMapper.builder().build().readTree(r.out());
-        List<String> codes = new ArrayList<>();
-        for (JsonNode f : doc.get("findings")) {
-            if (f.get("level").asString().equals("problem")) {
-                codes.add(f.get("code").asString());
-            }
-        }
-        assertThat(r.exitCode()).as(r.toString()).isEqualTo(codes.isEmpty() ? 0 : 1);
-        return codes;
+        return CheckRuns.problems(check(all.toArray(String[]::new))).stream().map(f -> f.get("code").asString()).toList();
     }
 
     private static String problemLine(Worker.Result r, String start) {
-        return r.outLines().stream().filter(l -> l.startsWith("PROBLEM  " + start)).findFirst()
-                .orElseThrow(() -> new AssertionError("no problem line starting with '" + start + "' in:\n" + r));
+        return CheckRuns.problemLine(r, start);
     }
 
     @Test

@@ -8,6 +8,7 @@ import com.cloudtuner.kubecost.clickhouse.MigrationSource;
 import com.cloudtuner.kubecost.clickhouse.Migrator;
 import com.cloudtuner.kubecost.config.ClickHouseProperties;
 import com.cloudtuner.kubecost.cost.ExporterMetric;
+import com.cloudtuner.kubecost.testing.CheckRuns;
 import com.cloudtuner.kubecost.testing.Exporter;
 import com.cloudtuner.kubecost.testing.PrometheusServer;
 import com.cloudtuner.kubecost.testing.RealServers;
@@ -26,8 +27,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * {@code check}'s other diagnoses (those {@link CheckIT} leaves out), against one generated day: a
@@ -82,9 +81,7 @@ class CheckMoreIT {
     }
 
     private static Worker.Result check(List<String> serverArgs, String... args) {
-        List<String> all = new ArrayList<>(List.of("check", "--now=" + NOW));
-        all.addAll(Arrays.asList(args));
-        return Worker.run(serverArgs, all.toArray(String[]::new));
+        return CheckRuns.check(serverArgs, NOW, args);
     }
 
     private static Worker.Result check(String... args) {
@@ -95,17 +92,8 @@ class CheckMoreIT {
     private static List<String> problems(List<String> serverArgs, String... args) {
         List<String> all = new ArrayList<>(Arrays.asList(args));
         all.add("--json");
-        Worker.Result r = check(serverArgs, all.toArray(String[]::new));
-        JsonNode doc = JsonMapper.builder().build().readTree(r.out());
-        List<String> problems = new ArrayList<>();
-        for (JsonNode f : doc.get("findings")) {
-            if (f.get("level").asString().equals("problem")) {
-                problems.add(f.get("code").asString() + " " + f.get("where").asString());
-            }
-        }
-        assertThat(r.exitCode()).as(r.toString()).isEqualTo(problems.isEmpty() ? 0 : 1);
-        assertThat(doc.get("problems").asLong()).isEqualTo(problems.size());
-        return problems;
+        return CheckRuns.problems(check(serverArgs, all.toArray(String[]::new))).stream()
+                .map(f -> f.get("code").asString() + " " + f.get("where").asString()).toList();
     }
 
     private static List<String> problems(String... args) {
@@ -113,8 +101,7 @@ class CheckMoreIT {
     }
 
     private static String problemLine(Worker.Result r, String start) {
-        return r.outLines().stream().filter(l -> l.startsWith("PROBLEM  " + start)).findFirst()
-                .orElseThrow(() -> new AssertionError("no problem line starting with '" + start + "' in:\n" + r));
+        return CheckRuns.problemLine(r, start);
     }
 
     /** The series one GeneratedTenant writes for a cluster: one per family, namespace families once per namespace. */

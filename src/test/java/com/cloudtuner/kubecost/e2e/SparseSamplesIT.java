@@ -6,13 +6,13 @@ import static com.cloudtuner.kubecost.testing.Exporter.labels;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.cloudtuner.kubecost.cost.ExporterMetric;
+import com.cloudtuner.kubecost.testing.CheckRuns;
 import com.cloudtuner.kubecost.testing.Exporter;
 import com.cloudtuner.kubecost.testing.PrometheusServer;
 import com.cloudtuner.kubecost.testing.RealServers;
 import com.cloudtuner.kubecost.testing.TestDatabase;
 import com.cloudtuner.kubecost.testing.Worker;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -66,16 +66,12 @@ class SparseSamplesIT {
         }
         prometheus.load(e.dataset());
 
-        Worker.Result r = Worker.run(Worker.serverArgs(db, prometheus.url()), "check", "--tenant=onthehour",
-                "--now=2025-10-13T23:10:00Z", "--json");
+        Worker.Result r = CheckRuns.check(Worker.serverArgs(db, prometheus.url()), Instant.parse("2025-10-13T23:10:00Z"),
+                "--tenant=onthehour", "--json");
         assertThat(r.exitCode()).as(r.toString()).isEqualTo(1);
+        List<String> problems = CheckRuns.problems(r).stream()
+                .map(f -> f.get("code").asString() + " " + f.get("where").asString() + ": " + f.get("what").asString()).toList();
         JsonNode report = JsonMapper.builder().build().readTree(r.out());
-        List<String> problems = new ArrayList<>();
-        report.get("findings").forEach(f -> {
-            if (f.get("level").asString().equals("problem")) {
-                problems.add(f.get("code").asString() + " " + f.get("where").asString() + ": " + f.get("what").asString());
-            }
-        });
         assertThat(problems).anyMatch(p -> p.startsWith("exporter_failing tenant onthehour cluster c: ")
                 && p.contains("since 2025-10-13T22:00:00Z"));
         assertThat(problems).anyMatch(p -> p.startsWith("unhealthy_hours tenant onthehour cluster c: ")
