@@ -71,7 +71,7 @@ class WorkerConfiguration {
     @Bean
     HourlyCostCalculator hourlyCostCalculator(WorkerProperties worker) {
         WorkerProperties.Exporter e = worker.exporter();
-        return new HourlyCostCalculator(new CostRules(e.metricMode(), e.window(), e.healthLookback(), e.scrapeInterval()));
+        return new HourlyCostCalculator(new CostRules(e.metricMode(), e.window(), e.healthLookback()));
     }
 
     /** The run's metrics; Spring Batch's observations are recorded in it too. */

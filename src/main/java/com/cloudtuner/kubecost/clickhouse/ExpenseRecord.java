@@ -31,6 +31,11 @@ record ExpenseRecord(String tenant, String cluster, String namespace, long hourS
         return new Key(tenant, cluster, namespace, hourSec);
     }
 
+    /** The key of the row's cluster-hour: namespace null. */
+    Key clusterHour() {
+        return new Key(tenant, cluster, null, hourSec);
+    }
+
     static ExpenseRecord of(CostRow r) {
         return new ExpenseRecord(r.tenant(), r.cluster(), r.namespace(), r.hour().getEpochSecond(), r.resourceId(),
                 r.currency(), figures(r.costs(), r.efficiencies(), r.coverage(), describe(r)), false, 0, 0);

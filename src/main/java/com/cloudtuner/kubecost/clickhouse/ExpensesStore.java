@@ -8,6 +8,7 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.StringJoiner;
@@ -36,14 +37,33 @@ public final class ExpensesStore {
         this.maxInsertRows = maxInsertRows;
     }
 
-    /** Plans and applies the write of the batch's fresh rows; returns what it did per tenant. */
+    /**
+     * Plans and applies the write of the batch's fresh rows; returns what it did per tenant. The
+     * k8s_expenses rows go first, in inserts that hold whole cluster-hours, then the cluster rows that
+     * mark those cluster-hours complete. A failed insert throws {@link PartialWrite} with what
+     * ClickHouse holds of the write.
+     */
     public Map<String, WriteResult> write(Collection<String> tenants, Window window, CostResult fresh, boolean eraseMissing) {
         WritePlan.Stored stored = fresh.rows().isEmpty() && fresh.clusterHours().isEmpty() && !eraseMissing
                 ? WritePlan.Stored.NOTHING // no data in the window: history stays as it is, nothing to compare
                 : read(tenants, window);
         WritePlan plan = WritePlan.of(tenants, window, fresh, stored, eraseMissing, clock.instant());
-        insert(EXPENSES, plan.expenses());
-        insert(CLUSTER_EXPENSES, plan.clusters());
+        Map<String, WriteResult> acknowledged = new LinkedHashMap<>();
+        try {
+            for (List<ExpenseRecord> part : byClusterHours(plan.expenses(), maxInsertRows)) {
+                ch.insertJsonEachRow(EXPENSES, jsonEachRow(part));
+                tally(part, acknowledged);
+            }
+        } catch (ClickHouseException e) {
+            throw partial(e, tenants, window, plan, acknowledged, "k8s_expenses");
+        }
+        try {
+            for (List<ExpenseRecord> part : byClusterHours(plan.clusters(), maxInsertRows)) {
+                ch.insertJsonEachRow(CLUSTER_EXPENSES, jsonEachRow(part));
+            }
+        } catch (ClickHouseException e) {
+            throw partial(e, tenants, window, plan, acknowledged, "k8s_cluster_expenses");
+        }
         if (eraseMissing) {
             plan.perTenant().forEach((tenant, r) -> {
                 if (r.tombstoned() > 0) {
@@ -53,6 +73,61 @@ public final class ExpensesStore {
             });
         }
         return plan.perTenant();
+    }
+
+    /** Consecutive parts of at most {@code max} rows that never split a cluster-hour (one larger than that goes whole). */
+    static List<List<ExpenseRecord>> byClusterHours(List<ExpenseRecord> rows, int max) {
+        List<List<ExpenseRecord>> parts = new ArrayList<>();
+        int from = 0;
+        while (from < rows.size()) {
+            int end = from;
+            while (end < rows.size()) {
+                int next = end;
+                while (next < rows.size() && rows.get(next).clusterHour().equals(rows.get(end).clusterHour())) {
+                    next++;
+                }
+                if (end > from && next - from > max) {
+                    break;
+                }
+                end = next;
+            }
+            parts.add(rows.subList(from, end));
+            from = end;
+        }
+        return parts;
+    }
+
+    private static void tally(List<ExpenseRecord> part, Map<String, WriteResult> applied) {
+        for (ExpenseRecord r : part) {
+            applied.merge(r.tenant(), r.deleted() ? new WriteResult(0, 0, 1) : new WriteResult(0, 1, 0), WriteResult::plus);
+        }
+    }
+
+    /**
+     * What a failed write left in ClickHouse: the rows carrying its version, read back (an insert
+     * whose answer was lost may have been applied); the acknowledged inserts when that read fails too.
+     */
+    private PartialWrite partial(ClickHouseException e, Collection<String> tenants, Window window, WritePlan plan,
+                                 Map<String, WriteResult> acknowledged, String failedTable) {
+        Map<String, WriteResult> applied = new LinkedHashMap<>();
+        boolean certain;
+        try {
+            ch.selectTabSeparated("SELECT cloud_account_id, deleted, uniqExact(cluster, namespace, hour) FROM " + EXPENSES + " WHERE cloud_account_id IN ("
+                    + quoted(tenants) + ") AND hour >= toDateTime(" + window.start().getEpochSecond() + ") AND hour < toDateTime("
+                    + window.end().getEpochSecond() + ") AND version = " + plan.version() + " GROUP BY cloud_account_id, deleted",
+                    f -> applied.merge(f[0], f[1].equals("0") ? new WriteResult(0, Integer.parseInt(f[2]), 0)
+                            : new WriteResult(0, 0, Integer.parseInt(f[2])), WriteResult::plus));
+            certain = true;
+        } catch (ClickHouseException unreadable) {
+            applied.putAll(acknowledged);
+            certain = false;
+        }
+        int written = applied.values().stream().mapToInt(r -> r.changed() + r.tombstoned()).sum();
+        String what = "the insert into " + failedTable + " failed; " + (certain ? "" : "at least ") + written + " of "
+                + plan.expenses().size() + " k8s_expenses rows of this write are stored"
+                + (plan.clusters().isEmpty() ? "" : ", their cluster-hours not marked complete")
+                + "; a run over the window repairs them";
+        return new PartialWrite(e, applied, certain, what);
     }
 
     /** The newest version of every key of the tenants in the window, tombstones included. */
@@ -75,6 +150,18 @@ public final class ExpensesStore {
         return new WritePlan.Stored(expenses, clusters);
     }
 
+    /**
+     * Cluster-hours of the tenants in the window that a write stopped in between the two tables
+     * (see {@link WritePlan}); a write over them repairs them.
+     */
+    public java.util.Set<com.cloudtuner.kubecost.cost.ClusterHourKey> incompleteWrites(Collection<String> tenants, Window window) {
+        java.util.Set<com.cloudtuner.kubecost.cost.ClusterHourKey> out = new java.util.TreeSet<>();
+        for (ExpenseRecord.Key k : WritePlan.uncommitted(read(tenants, window))) {
+            out.add(new com.cloudtuner.kubecost.cost.ClusterHourKey(k.tenant(), k.cluster(), k.hourSec() * 1000));
+        }
+        return out;
+    }
+
     /** Tenants with visible rows in the window: what an erasing backfill must visit besides the discovered ones. */
     public List<String> tenantsWithRows(Window window) {
         List<String> tenants = new ArrayList<>();
@@ -83,13 +170,6 @@ public final class ExpensesStore {
                 + " FINAL WHERE hour >= toDateTime(" + window.start().getEpochSecond() + ") AND hour < toDateTime("
                 + window.end().getEpochSecond() + ")) WHERE deleted = 0", f -> tenants.add(f[0]));
         return tenants;
-    }
-
-    private void insert(String table, List<ExpenseRecord> rows) {
-        for (int from = 0; from < rows.size(); from += maxInsertRows) {
-            List<ExpenseRecord> part = rows.subList(from, Math.min(rows.size(), from + maxInsertRows));
-            ch.insertJsonEachRow(table, jsonEachRow(part));
-        }
     }
 
     /** Rows as ClickHouse stores them, one JSON object per line. */

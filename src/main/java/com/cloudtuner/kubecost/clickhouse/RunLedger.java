@@ -25,12 +25,14 @@ public final class RunLedger {
     /**
      * One tenant's part of a run.
      *
-     * @param status  {@code succeeded} or {@code failed}
+     * @param status  {@code succeeded}, {@code partial} (cluster-hours refused, the rest written) or {@code failed}
      * @param samples non-finite samples dropped and negative cost samples used
-     * @param error   empty when it succeeded; otherwise what failed, one line per failed window
+     * @param refused cluster-hours left unwritten because their data contradict themselves
+     * @param error   empty when it succeeded; otherwise what failed or was refused, one line each
      */
     public record Entry(String runId, String mode, String tenant, Instant windowStart, Instant windowEnd, String status,
-                        WriteResult written, SampleCounts samples, Instant startedAt, Instant finishedAt, String error) {
+                        WriteResult written, SampleCounts samples, int refused, Instant startedAt, Instant finishedAt,
+                        String error) {
     }
 
     /**
@@ -76,6 +78,7 @@ public final class RunLedger {
                     .put("rows_tombstoned", e.written().tombstoned())
                     .put("non_finite_samples", e.samples().nonFinite())
                     .put("negative_cost_samples", e.samples().negativeCost())
+                    .put("refused_cluster_hours", e.refused())
                     .put("started_at", e.startedAt().getEpochSecond())
                     .put("finished_at", e.finishedAt().getEpochSecond())
                     .put("error", Redactor.redact(e.error()));

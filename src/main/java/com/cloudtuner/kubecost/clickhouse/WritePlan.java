@@ -1,6 +1,7 @@
 package com.cloudtuner.kubecost.clickhouse;
 
 import com.cloudtuner.kubecost.cost.ClusterHour;
+import com.cloudtuner.kubecost.cost.ClusterHourKey;
 import com.cloudtuner.kubecost.cost.CostResult;
 import com.cloudtuner.kubecost.cost.CostRow;
 import com.cloudtuner.kubecost.cost.Window;
@@ -8,6 +9,8 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -25,9 +28,17 @@ import java.util.Set;
  *       {@code version} or {@code computed_at};</li>
  *   <li>a visible stored key absent from the fresh rows, in a cluster-hour the fresh rows cover, gets
  *       a tombstone; a cluster-hour without fresh rows keeps its stored rows (no data never erases
- *       history) unless {@code eraseMissing} asks to clear every stored row of the window;</li>
- *   <li>{@code k8s_cluster_expenses} follows the same rules with the same covered cluster-hours.</li>
+ *       history) unless {@code eraseMissing} asks to clear every stored row of the window; a
+ *       cluster-hour the rules refused keeps its stored rows whatever {@code eraseMissing} says;</li>
+ *   <li>{@code k8s_cluster_expenses} follows the same rules with the same covered cluster-hours, and
+ *       is written after {@code k8s_expenses}: its row of a cluster-hour is the commit mark of that
+ *       cluster-hour's rows. Every cluster-hour whose {@code k8s_expenses} rows change gets its
+ *       cluster row at the write's version, changed or not, so a cluster row older than the newest
+ *       {@code k8s_expenses} row of its cluster-hour shows a write that stopped between the two
+ *       tables; the next plan over that cluster-hour re-marks it.</li>
  * </ul>
+ * {@link #expenses} come ordered by cluster-hour, so an insert split between cluster-hours never
+ * splits one.
  *
  * @param expenses    rows to insert into k8s_expenses
  * @param clusters    rows to insert into k8s_cluster_expenses
@@ -40,6 +51,11 @@ public record WritePlan(List<ExpenseRecord> expenses, List<ExpenseRecord> cluste
     public record Stored(List<ExpenseRecord> expenses, List<ExpenseRecord> clusters) {
         public static final Stored NOTHING = new Stored(List.of(), List.of());
     }
+
+    /** Rows in the order they are inserted: cluster-hour by cluster-hour. */
+    static final Comparator<ExpenseRecord> BY_CLUSTER_HOUR = Comparator.comparing(ExpenseRecord::tenant)
+            .thenComparing(ExpenseRecord::cluster).thenComparingLong(ExpenseRecord::hourSec)
+            .thenComparing(r -> r.namespace() == null ? "" : r.namespace());
 
     public static WritePlan of(Collection<String> tenants, Window window, CostResult fresh, Stored stored,
                                boolean eraseMissing, Instant now) {
@@ -56,6 +72,10 @@ public record WritePlan(List<ExpenseRecord> expenses, List<ExpenseRecord> cluste
             checkBelongs(batch, window, c.tenant(), c.hour());
             freshClusters.add(ExpenseRecord.of(c));
         }
+        Set<ExpenseRecord.Key> refused = new HashSet<>();
+        for (ClusterHourKey k : fresh.refused().keySet()) {
+            refused.add(new ExpenseRecord.Key(k.tenant(), k.cluster(), null, k.hourMs() / 1000));
+        }
         long version = ChronoUnit.MICROS.between(Instant.EPOCH, now);
         for (ExpenseRecord s : stored.expenses()) {
             version = Math.max(version, s.version() + 1);
@@ -69,46 +89,105 @@ public record WritePlan(List<ExpenseRecord> expenses, List<ExpenseRecord> cluste
         for (String t : tenants) {
             counts.put(t, new int[3]);
         }
-        List<ExpenseRecord> expenses = plan(freshRows, stored.expenses(), covered, eraseMissing, version, computedAt, counts);
-        List<ExpenseRecord> clusters = plan(freshClusters, stored.clusters(), covered, eraseMissing, version, computedAt, null);
+        Rules rules = new Rules(covered, refused, eraseMissing, version, computedAt);
+        List<ExpenseRecord> expenses = rules.plan(freshRows, stored.expenses(), counts);
+        expenses.sort(BY_CLUSTER_HOUR);
+        Set<ExpenseRecord.Key> toMark = uncommitted(stored);
+        for (ExpenseRecord r : expenses) {
+            toMark.add(r.clusterHour());
+        }
+        List<ExpenseRecord> clusters = rules.plan(freshClusters, stored.clusters(), null);
+        clusters.addAll(marks(toMark, clusters, freshClusters, stored.clusters(), version, computedAt));
+        clusters.sort(BY_CLUSTER_HOUR);
         Map<String, WriteResult> perTenant = new LinkedHashMap<>();
         counts.forEach((t, c) -> perTenant.put(t, new WriteResult(c[0], c[1], c[2])));
         return new WritePlan(List.copyOf(expenses), List.copyOf(clusters), perTenant, version);
     }
 
-    private static List<ExpenseRecord> plan(List<ExpenseRecord> fresh, List<ExpenseRecord> stored, Set<ExpenseRecord.Key> covered,
-                                            boolean eraseMissing, long version, long computedAt, Map<String, int[]> counts) {
-        Map<ExpenseRecord.Key, ExpenseRecord> storedByKey = new LinkedHashMap<>();
-        for (ExpenseRecord s : stored) {
-            storedByKey.put(s.key(), s);
-        }
-        List<ExpenseRecord> inserts = new ArrayList<>();
-        Set<ExpenseRecord.Key> freshKeys = new HashSet<>();
-        for (ExpenseRecord row : fresh) {
-            freshKeys.add(row.key());
-            ExpenseRecord old = storedByKey.get(row.key());
-            boolean changed = old == null || old.deleted() || !row.sameAs(old);
-            if (changed) {
-                inserts.add(row.versioned(false, version, computedAt));
-            }
-            if (counts != null) {
-                int[] c = counts.get(row.tenant());
-                c[0]++;
-                c[1] += changed ? 1 : 0;
+    /**
+     * Cluster-hours a write stopped in halfway: the stored cluster row is older than the newest
+     * k8s_expenses row of its cluster-hour, or missing where a visible {@code __unallocated__} row
+     * says the cluster's own series had data.
+     */
+    static Set<ExpenseRecord.Key> uncommitted(Stored stored) {
+        Map<ExpenseRecord.Key, Long> newestExpense = new HashMap<>();
+        Set<ExpenseRecord.Key> withRemainder = new HashSet<>();
+        for (ExpenseRecord e : stored.expenses()) {
+            newestExpense.merge(e.clusterHour(), e.version(), Math::max);
+            if (!e.deleted() && CostRow.UNALLOCATED.equals(e.namespace())) {
+                withRemainder.add(e.clusterHour());
             }
         }
-        for (ExpenseRecord old : storedByKey.values()) {
-            if (freshKeys.contains(old.key()) || old.deleted()) {
-                continue;
+        Set<ExpenseRecord.Key> out = new HashSet<>(withRemainder);
+        for (ExpenseRecord c : stored.clusters()) {
+            Long newest = newestExpense.get(c.clusterHour());
+            if (newest == null || newest <= c.version()) {
+                out.remove(c.clusterHour());
+            } else {
+                out.add(c.clusterHour());
             }
-            if (eraseMissing || covered.contains(new ExpenseRecord.Key(old.tenant(), old.cluster(), null, old.hourSec()))) {
-                inserts.add(old.versioned(true, version, computedAt));
+        }
+        return out;
+    }
+
+    /**
+     * The commit marks the cluster rows already planned do not give: for each cluster-hour to mark,
+     * its fresh cluster row, else its stored one (a tombstone stays one), at the write's version.
+     */
+    private static List<ExpenseRecord> marks(Set<ExpenseRecord.Key> toMark, List<ExpenseRecord> planned,
+                                             List<ExpenseRecord> fresh, List<ExpenseRecord> stored, long version, long computedAt) {
+        Set<ExpenseRecord.Key> done = new HashSet<>();
+        planned.forEach(r -> done.add(r.clusterHour()));
+        Map<ExpenseRecord.Key, ExpenseRecord> byHour = new HashMap<>();
+        stored.forEach(r -> byHour.put(r.clusterHour(), r));
+        fresh.forEach(r -> byHour.put(r.clusterHour(), r.versioned(false, 0, 0)));
+        List<ExpenseRecord> out = new ArrayList<>();
+        for (ExpenseRecord.Key k : toMark) {
+            ExpenseRecord row = byHour.get(k);
+            if (row != null && !done.contains(k)) {
+                out.add(row.versioned(row.deleted(), version, computedAt));
+            }
+        }
+        return out;
+    }
+
+    /** The insert-or-leave and tombstone rules of one table. */
+    private record Rules(Set<ExpenseRecord.Key> covered, Set<ExpenseRecord.Key> refused, boolean eraseMissing, long version,
+                         long computedAt) {
+
+        List<ExpenseRecord> plan(List<ExpenseRecord> fresh, List<ExpenseRecord> stored, Map<String, int[]> counts) {
+            Map<ExpenseRecord.Key, ExpenseRecord> storedByKey = new LinkedHashMap<>();
+            for (ExpenseRecord s : stored) {
+                storedByKey.put(s.key(), s);
+            }
+            List<ExpenseRecord> inserts = new ArrayList<>();
+            Set<ExpenseRecord.Key> freshKeys = new HashSet<>();
+            for (ExpenseRecord row : fresh) {
+                freshKeys.add(row.key());
+                ExpenseRecord old = storedByKey.get(row.key());
+                boolean changed = old == null || old.deleted() || !row.sameAs(old);
+                if (changed) {
+                    inserts.add(row.versioned(false, version, computedAt));
+                }
                 if (counts != null) {
-                    counts.get(old.tenant())[2]++;
+                    int[] c = counts.get(row.tenant());
+                    c[0]++;
+                    c[1] += changed ? 1 : 0;
                 }
             }
+            for (ExpenseRecord old : storedByKey.values()) {
+                if (freshKeys.contains(old.key()) || old.deleted() || refused.contains(old.clusterHour())) {
+                    continue;
+                }
+                if (eraseMissing || covered.contains(old.clusterHour())) {
+                    inserts.add(old.versioned(true, version, computedAt));
+                    if (counts != null) {
+                        counts.get(old.tenant())[2]++;
+                    }
+                }
+            }
+            return inserts;
         }
-        return inserts;
     }
 
     private static void checkBelongs(Set<String> batch, Window window, String tenant, Instant hour) {

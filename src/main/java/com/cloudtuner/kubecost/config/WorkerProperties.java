@@ -91,7 +91,6 @@ public record WorkerProperties(
      * @param prefix             metric name prefix of the exporter's series
      * @param metricMode         rate (currency per hour) or total over {@code window}
      * @param window             the window a total-mode sample covers
-     * @param scrapeInterval     interval a sample stands for when its series is too short to measure it
      * @param minScrapeInterval  the shortest scrape interval to expect; bounds samples per request
      * @param healthLookback     how old the latest scrape-success sample may be and still vouch for a cost sample
      */
@@ -99,7 +98,6 @@ public record WorkerProperties(
             @DefaultValue("cloudtuner_kubecost_") String prefix,
             @DefaultValue("rate") MetricMode metricMode,
             @DefaultValue("1h") Duration window,
-            @DefaultValue("60s") Duration scrapeInterval,
             @DefaultValue("15s") Duration minScrapeInterval,
             @DefaultValue("5m") Duration healthLookback) {
 
@@ -108,7 +106,6 @@ public record WorkerProperties(
                 throw new IllegalArgumentException("worker.exporter.prefix is not a metric name prefix: " + prefix);
             }
             requirePositive(window.toMillis(), "worker.exporter.window");
-            requirePositive(scrapeInterval.toMillis(), "worker.exporter.scrape-interval");
             requirePositive(minScrapeInterval.toMillis(), "worker.exporter.min-scrape-interval");
             requirePositive(healthLookback.toMillis(), "worker.exporter.health-lookback");
         }

@@ -6,9 +6,8 @@ package com.cloudtuner.kubecost.cost;
  * @param verdicts   per sample, whether it counts and why not
  * @param vetoedBy   per sample judged {@link SampleVerdict#EXPORTER_UNHEALTHY}, the time of the
  *                   exporter_scrape_success sample that reported 0; 0 for the others
- * @param intervalMs the scrape interval each counted sample of a cost series backs (rule 3's coverage)
  */
-public record AuditedSeries(Series series, SampleVerdict[] verdicts, long[] vetoedBy, long intervalMs) {
+public record AuditedSeries(Series series, SampleVerdict[] verdicts, long[] vetoedBy) {
 
     public AuditedSeries {
         if (verdicts.length != series.size() || vetoedBy.length != series.size()) {

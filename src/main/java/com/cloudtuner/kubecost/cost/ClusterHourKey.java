@@ -1,9 +1,19 @@
 package com.cloudtuner.kubecost.cost;
 
 import java.time.Instant;
+import java.util.Comparator;
 
 /** One cluster of one tenant in one UTC hour: the unit the rules decide validity and {@code __unallocated__} in. */
-public record ClusterHourKey(String tenant, String cluster, long hourMs) {
+public record ClusterHourKey(String tenant, String cluster, long hourMs) implements Comparable<ClusterHourKey> {
+
+    private static final Comparator<ClusterHourKey> ORDER = Comparator.comparing(ClusterHourKey::tenant)
+            .thenComparing(ClusterHourKey::cluster).thenComparingLong(ClusterHourKey::hourMs);
+
+    /** Tenant, cluster, then hour. */
+    @Override
+    public int compareTo(ClusterHourKey o) {
+        return ORDER.compare(this, o);
+    }
 
     @Override
     public String toString() {

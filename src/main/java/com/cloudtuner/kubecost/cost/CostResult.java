@@ -5,13 +5,16 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * Rows for {@code k8s_expenses} (namespaces and {@code __unallocated__}) and for
- * {@code k8s_cluster_expenses}, and per cluster-hour the samples dropped as not finite or used
- * although negative.
+ * {@code k8s_cluster_expenses}, per cluster-hour the samples dropped as not finite or used
+ * although negative, and the cluster-hours whose data contradict themselves (no row of them is
+ * here: they are left unwritten and reported, with the reason).
  */
-public record CostResult(List<CostRow> rows, List<ClusterHour> clusterHours, Map<ClusterHourKey, SampleCounts> sampleCounts) {
+public record CostResult(List<CostRow> rows, List<ClusterHour> clusterHours, Map<ClusterHourKey, SampleCounts> sampleCounts,
+                         Map<ClusterHourKey, String> refused) {
 
     public static final CostResult EMPTY = new CostResult(List.of(), List.of());
 
@@ -19,10 +22,11 @@ public record CostResult(List<CostRow> rows, List<ClusterHour> clusterHours, Map
         rows = List.copyOf(rows);
         clusterHours = List.copyOf(clusterHours);
         sampleCounts = Map.copyOf(sampleCounts);
+        refused = java.util.Collections.unmodifiableMap(new TreeMap<>(refused));
     }
 
     public CostResult(List<CostRow> rows, List<ClusterHour> clusterHours) {
-        this(rows, clusterHours, Map.of());
+        this(rows, clusterHours, Map.of(), Map.of());
     }
 
     /** The sample counts of one tenant's cluster-hours, added up. */
@@ -36,26 +40,40 @@ public record CostResult(List<CostRow> rows, List<ClusterHour> clusterHours, Map
         return total;
     }
 
+    /** The refused cluster-hours of one tenant, with their reasons. */
+    public Map<ClusterHourKey, String> refusedOf(String tenant) {
+        Map<ClusterHourKey, String> out = new TreeMap<>();
+        refused.forEach((k, why) -> {
+            if (k.tenant().equals(tenant)) {
+                out.put(k, why);
+            }
+        });
+        return out;
+    }
+
     /** All rows of several results, in key order. */
     public static CostResult merged(Iterable<CostResult> results) {
         List<CostRow> rows = new ArrayList<>();
         List<ClusterHour> clusters = new ArrayList<>();
         Map<ClusterHourKey, SampleCounts> counts = new HashMap<>();
+        Map<ClusterHourKey, String> refused = new HashMap<>();
         for (CostResult r : results) {
             rows.addAll(r.rows());
             clusters.addAll(r.clusterHours());
             r.sampleCounts().forEach((k, v) -> counts.merge(k, v, SampleCounts::plus));
+            refused.putAll(r.refused());
         }
-        return sorted(rows, clusters, counts);
+        return sorted(rows, clusters, counts, refused);
     }
 
     /** In key order: tenant, cluster, namespace, hour. */
-    static CostResult sorted(List<CostRow> rows, List<ClusterHour> clusterHours, Map<ClusterHourKey, SampleCounts> counts) {
+    static CostResult sorted(List<CostRow> rows, List<ClusterHour> clusterHours, Map<ClusterHourKey, SampleCounts> counts,
+                             Map<ClusterHourKey, String> refused) {
         List<CostRow> r = new ArrayList<>(rows);
         r.sort(Comparator.comparing(CostRow::tenant).thenComparing(CostRow::cluster)
                 .thenComparing(CostRow::namespace).thenComparing(CostRow::hour));
         List<ClusterHour> c = new ArrayList<>(clusterHours);
         c.sort(Comparator.comparing(ClusterHour::tenant).thenComparing(ClusterHour::cluster).thenComparing(ClusterHour::hour));
-        return new CostResult(r, c, counts);
+        return new CostResult(r, c, counts, refused);
     }
 }

@@ -9,19 +9,16 @@ import java.util.Objects;
  * @param metricMode            whether cost samples are rates or totals over {@code exporterWindow}
  * @param exporterWindow        the window a {@link MetricMode#TOTAL} sample covers
  * @param healthLookback        how old the latest scrape-success sample may be and still speak for a cost sample
- * @param defaultScrapeInterval the interval a sample stands for when its series is too short to measure one
  */
-public record CostRules(MetricMode metricMode, Duration exporterWindow, Duration healthLookback,
-                        Duration defaultScrapeInterval) {
+public record CostRules(MetricMode metricMode, Duration exporterWindow, Duration healthLookback) {
 
     public static final CostRules DEFAULTS =
-            new CostRules(MetricMode.RATE, Duration.ofHours(1), Duration.ofMinutes(5), Duration.ofSeconds(60));
+            new CostRules(MetricMode.RATE, Duration.ofHours(1), Duration.ofMinutes(5));
 
     public CostRules {
         Objects.requireNonNull(metricMode, "metricMode");
         requirePositive(exporterWindow, "exporterWindow");
         requirePositive(healthLookback, "healthLookback");
-        requirePositive(defaultScrapeInterval, "defaultScrapeInterval");
     }
 
     private static void requirePositive(Duration d, String name) {

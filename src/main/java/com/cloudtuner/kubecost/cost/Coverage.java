@@ -1,40 +1,42 @@
 package com.cloudtuner.kubecost.cost;
 
-import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.List;
+import java.util.HashMap;
+import java.util.Map;
 
 /**
- * Rule 3's coverage: each valid cost sample backs one scrape interval from its timestamp; the
- * union of what the samples of a row-hour back, as a share of an hour, capped at 1.
+ * Rule 3's coverage of a row-hour: for each scrape target of the row (an HA pair is two), the
+ * valid samples of the row's fullest cost series in the hour divided by the scrapes the target's
+ * {@link ScrapeHistory} expects in that hour; the best target counts; capped at 1. Both
+ * reductions count samples, so raw samples and hourly counts give the same number.
  */
-public final class Coverage {
+final class Coverage {
 
     private Coverage() {
     }
 
-    /** The union of {@code [start, end)} intervals as disjoint runs in time order; sorts its argument. */
-    public static List<long[]> union(List<long[]> intervals) {
-        intervals.sort(Comparator.comparingLong(a -> a[0]));
-        List<long[]> runs = new ArrayList<>();
-        long[] run = null;
-        for (long[] b : intervals) {
-            if (run == null || b[0] > run[1]) {
-                run = new long[] {b[0], b[1]};
-                runs.add(run);
-            } else {
-                run[1] = Math.max(run[1], b[1]);
-            }
+    /** Per target and hour, the largest sample count of its cost series: what an hour without history is measured by. */
+    static final class Busiest {
+        private final Map<ScrapeHistory.Target, Map<Long, Integer>> counts = new HashMap<>();
+
+        void add(ScrapeHistory.Target target, long hourMs, int count) {
+            counts.computeIfAbsent(target, k -> new HashMap<>()).merge(hourMs, count, Math::max);
         }
-        return runs;
+
+        int of(ScrapeHistory.Target target, long hourMs) {
+            Map<Long, Integer> hours = counts.get(target);
+            return hours == null ? 0 : hours.getOrDefault(hourMs, 0);
+        }
     }
 
-    /** The length of disjoint runs as a share of an hour, at most 1. */
-    public static double shareOfHour(List<long[]> runs) {
-        long covered = 0;
-        for (long[] r : runs) {
-            covered += r[1] - r[0];
+    static double of(RowRef row, long hourMs, Map<String, Integer> validByReplica, ScrapeHistory history, Busiest busiest) {
+        double best = 0;
+        for (Map.Entry<String, Integer> e : validByReplica.entrySet()) {
+            ScrapeHistory.Target target = new ScrapeHistory.Target(row.tenant(), row.cluster(), e.getKey());
+            int expected = history.expected(target, hourMs, busiest.of(target, hourMs));
+            if (expected > 0) {
+                best = Math.max(best, e.getValue() / (double) expected);
+            }
         }
-        return Math.min(1.0, covered / (double) Window.HOUR_MS);
+        return Math.min(1.0, best);
     }
 }

@@ -9,8 +9,8 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * Raw samples to row-hours: rule 2 (validity) sample by sample, the pooled sums of rule 3 and
- * 5, and coverage as the union of the scrape intervals the valid cost samples stand for.
+ * Raw samples to row-hours: rule 2 (validity) sample by sample, the pooled sums of rules 3 and 5,
+ * and per scrape target the valid samples of each cost series (rule 3's coverage counts them).
  */
 final class RawReduction {
 
@@ -20,87 +20,111 @@ final class RawReduction {
     private RawReduction() {
     }
 
-    /** @param counts receives, per cluster-hour, the non-finite samples dropped and the negative cost samples used */
+    /**
+     * @param counts  receives, per cluster-hour, the non-finite samples dropped and the negative cost samples used
+     * @param busiest receives, per scrape target and hour, the sample count of its busiest cost series
+     */
     static Map<RowRef, Map<Long, RowHour>> reduce(CostRules rules, Window window, Collection<Series> series,
-                                                  Map<ClusterHourKey, SampleCounts> counts) {
-        Map<List<String>, List<Series>> healthSeries = new HashMap<>();
+                                                  Map<ClusterHourKey, SampleCounts> counts, Coverage.Busiest busiest) {
+        Map<List<String>, List<Series>> healthSeries = healthByCluster(series);
         Map<RowRef, List<Series>> costSeries = new LinkedHashMap<>();
         for (Series s : series) {
-            if (s.metric().scope() == ExporterMetric.Scope.HEALTH) {
-                healthSeries.computeIfAbsent(List.of(s.tenant(), s.cluster()), k -> new ArrayList<>()).add(s);
-            } else {
+            if (s.metric().scope() != ExporterMetric.Scope.HEALTH) {
                 costSeries.computeIfAbsent(RowRef.of(s.ref()), k -> new ArrayList<>()).add(s);
             }
         }
         Map<RowRef, Map<Long, RowHour>> rows = new LinkedHashMap<>();
         for (Map.Entry<RowRef, List<Series>> group : costSeries.entrySet()) {
             RowRef ref = group.getKey();
-            List<Series> health = healthSeries.get(List.of(ref.tenant(), ref.cluster()));
-            HealthTimeline timeline = HealthTimeline.of(health == null ? List.of() : health, rules.healthLookback().toMillis());
-            rows.put(ref, accumulate(rules, ref, group.getValue(), timeline, window, counts));
+            HealthTimeline timeline = HealthTimeline.of(healthSeries.getOrDefault(List.of(ref.tenant(), ref.cluster()), List.of()),
+                    rules.healthLookback().toMillis());
+            rows.put(ref, accumulate(rules, ref, group.getValue(), timeline, window, counts, busiest));
         }
         return rows;
     }
 
+    private static Map<List<String>, List<Series>> healthByCluster(Collection<Series> series) {
+        Map<List<String>, List<Series>> health = new HashMap<>();
+        for (Series s : series) {
+            if (s.metric().scope() == ExporterMetric.Scope.HEALTH) {
+                health.computeIfAbsent(List.of(s.tenant(), s.cluster()), k -> new ArrayList<>()).add(s);
+            }
+        }
+        return health;
+    }
+
     private static Map<Long, RowHour> accumulate(CostRules rules, RowRef ref, List<Series> group, HealthTimeline health,
-                                                 Window window, Map<ClusterHourKey, SampleCounts> counts) {
+                                                 Window window, Map<ClusterHourKey, SampleCounts> counts, Coverage.Busiest busiest) {
         Map<Long, RowHour> hours = new TreeMap<>();
-        Map<Long, List<long[]>> backed = new HashMap<>(); // per hour, {start, end} of each valid cost sample
         double rateFactor = rules.toRatePerHour();
-        long from = window.startMs();
-        long to = window.endMs();
         for (Series s : group) {
             Quantity quantity = s.metric().quantity();
-            long interval = intervalOf(rules, s);
-            long currentHour = Long.MIN_VALUE;
-            RowHour acc = null;
-            List<long[]> hourBacked = null;
+            ScrapeHistory.Target target = ScrapeHistory.Target.of(s.ref());
+            HourTally tally = new HourTally();
             for (int i = 0; i < s.size(); i++) {
                 long t = s.timestamps()[i];
                 double v = s.values()[i];
-                SampleVerdict verdict = SampleVerdict.of(t, v, from, to, health);
+                SampleVerdict verdict = SampleVerdict.of(t, v, window.startMs(), window.endMs(), health);
+                if (verdict == SampleVerdict.OUTSIDE_WINDOW) {
+                    continue;
+                }
+                long hour = Window.hourOf(t);
+                if (quantity.isCost()) {
+                    tally.sample(hour, verdict == SampleVerdict.COUNTED, target, hours, busiest);
+                }
                 if (verdict == SampleVerdict.NOT_FINITE) {
-                    counts.merge(ref.at(Math.floorDiv(t, Window.HOUR_MS) * Window.HOUR_MS), NON_FINITE, SampleCounts::plus);
+                    counts.merge(ref.at(hour), NON_FINITE, SampleCounts::plus);
                 }
                 if (verdict != SampleVerdict.COUNTED) {
                     continue;
                 }
-                long hour = Math.floorDiv(t, Window.HOUR_MS) * Window.HOUR_MS;
-                if (hour != currentHour) {
-                    currentHour = hour;
-                    acc = hours.computeIfAbsent(hour, h -> new RowHour());
-                    hourBacked = backed.computeIfAbsent(hour, h -> new ArrayList<>());
-                }
+                RowHour acc = hours.computeIfAbsent(hour, h -> new RowHour());
                 if (quantity.isCost()) {
                     if (v < 0) {
                         counts.merge(ref.at(hour), NEGATIVE, SampleCounts::plus);
                     }
                     acc.currency(s.currency(), ref.cluster(), ref.namespace(), hour);
                     acc.addSample(quantity, v * rateFactor);
-                    hourBacked.add(new long[] {t, t + interval});
                 } else {
                     acc.addSample(quantity, v);
                 }
             }
+            tally.flush(target, hours, busiest);
         }
-        backed.forEach((hour, intervals) -> hours.get(hour).coverage(Coverage.shareOfHour(Coverage.union(intervals))));
         return hours;
     }
 
-    /** The interval one sample of the series backs: the hint it carries, else the median gap of its samples. */
-    private static long intervalOf(CostRules rules, Series s) {
-        return s.intervalHintMs() > 0 ? s.intervalHintMs()
-                : ScrapeInterval.estimateMillis(s.timestamps(), rules.defaultScrapeInterval().toMillis());
+    /** One cost series' samples per hour, all and valid, handed on when the hour changes. */
+    private static final class HourTally {
+        private long hour = Long.MIN_VALUE;
+        private int all;
+        private int valid;
+
+        void sample(long sampleHour, boolean counted, ScrapeHistory.Target target, Map<Long, RowHour> hours,
+                    Coverage.Busiest busiest) {
+            if (sampleHour != hour) {
+                flush(target, hours, busiest);
+                hour = sampleHour;
+            }
+            all++;
+            valid += counted ? 1 : 0;
+        }
+
+        void flush(ScrapeHistory.Target target, Map<Long, RowHour> hours, Coverage.Busiest busiest) {
+            if (all > 0) {
+                busiest.add(target, hour, all);
+            }
+            if (valid > 0) {
+                hours.get(hour).validSamples(target.replica(), valid);
+            }
+            all = 0;
+            valid = 0;
+        }
     }
 
     /** Every cost and efficiency series with the verdict {@link #reduce} gives each of its samples. */
     static List<AuditedSeries> audit(CostRules rules, Window window, Collection<Series> series) {
-        Map<List<String>, List<Series>> healthSeries = new HashMap<>();
-        for (Series s : series) {
-            if (s.metric().scope() == ExporterMetric.Scope.HEALTH) {
-                healthSeries.computeIfAbsent(List.of(s.tenant(), s.cluster()), k -> new ArrayList<>()).add(s);
-            }
-        }
+        Map<List<String>, List<Series>> healthSeries = healthByCluster(series);
         Map<List<String>, HealthTimeline> timelines = new HashMap<>();
         List<AuditedSeries> audited = new ArrayList<>();
         for (Series s : series) {
@@ -118,7 +142,7 @@ final class RawReduction {
                     vetoedBy[i] = health.latestAtOrBefore(t);
                 }
             }
-            audited.add(new AuditedSeries(s, verdicts, vetoedBy, intervalOf(rules, s)));
+            audited.add(new AuditedSeries(s, verdicts, vetoedBy));
         }
         return audited;
     }

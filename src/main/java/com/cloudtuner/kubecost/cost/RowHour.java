@@ -1,11 +1,15 @@
 package com.cloudtuner.kubecost.cost;
 
 import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
 
 /**
  * What one row's series hold in one UTC hour, however they were read: per quantity the sum and
- * number of valid samples (replicas pooled), the currency of the cost samples and the coverage.
- * The raw reduction adds samples one at a time; the aggregated one adds the store's hourly sums.
+ * number of valid samples (replicas pooled), the currency of the cost samples, and per scrape
+ * target the valid samples of its fullest cost series (what coverage is made of). The raw
+ * reduction adds samples one at a time; the aggregated one adds the store's hourly sums. Two
+ * currencies in one row-hour make it contradictory: nothing of its cluster-hour is written.
  */
 final class RowHour {
 
@@ -20,7 +24,8 @@ final class RowHour {
     private final long[] count = new long[QUANTITIES];
     private boolean fromSums;
     private String currency;
-    private double coverage;
+    private String contradiction;
+    private final Map<String, Integer> validByReplica = new HashMap<>(2);
 
     void addSample(Quantity q, double v) {
         int i = q.ordinal();
@@ -38,19 +43,29 @@ final class RowHour {
         count[q.ordinal()] += n;
     }
 
-    /** Records the currency of a cost sample; one row-hour has one currency. */
+    /** Records the currency of a cost sample; one row-hour has one currency, a second one contradicts it. */
     void currency(String c, String cluster, String namespace, long hourMs) {
         String given = c == null ? "" : c;
         if (currency == null) {
             currency = given;
-        } else if (!currency.equals(given)) {
-            throw new CostDataException("cluster " + cluster + (namespace == null ? "" : " namespace " + namespace)
-                    + " reports both " + currency + " and " + given + " in hour " + Instant.ofEpochMilli(hourMs));
+        } else if (!currency.equals(given) && contradiction == null) {
+            contradiction = (namespace == null ? "cluster " + cluster : "namespace " + namespace) + " reports both "
+                    + currency + " and " + given + " in hour " + Instant.ofEpochMilli(hourMs);
         }
     }
 
-    void coverage(double share) {
-        coverage = share;
+    /** Why the row-hour contradicts itself, or null. */
+    String contradiction() {
+        return contradiction;
+    }
+
+    /** The valid samples one cost series of a scrape target has in the hour; the target's fullest series counts. */
+    void validSamples(String replica, int count) {
+        validByReplica.merge(replica, count, Math::max);
+    }
+
+    Map<String, Integer> validByReplica() {
+        return validByReplica;
     }
 
     boolean hasCostSample() {
@@ -64,10 +79,6 @@ final class RowHour {
 
     String currency() {
         return currency;
-    }
-
-    double coverage() {
-        return coverage;
     }
 
     private Double meanOrNull(Quantity q) {

@@ -10,12 +10,10 @@ import java.util.Objects;
  * @param namespace      null for cluster-level and health series
  * @param currency       null when the series has no currency label (health series)
  * @param replica        the series' other labels as one text ("" when it has none): which scrape target it comes from
- * @param intervalHintMs the scrape interval one sample stands for, when it is known from more samples than
- *                       these (the aggregated read measured it over the whole window); 0 to measure it here
  * @param timestamps     epoch milliseconds, ascending
  */
 public record Series(ExporterMetric metric, String tenant, String cluster, String namespace, String currency,
-                     String replica, long intervalHintMs, long[] timestamps, double[] values) {
+                     String replica, long[] timestamps, double[] values) {
 
     public Series {
         Objects.requireNonNull(metric, "metric");
@@ -30,19 +28,16 @@ public record Series(ExporterMetric metric, String tenant, String cluster, Strin
         }
     }
 
-    /** A series of the only replica, its interval measured from its samples. */
+    /** A series of the only replica. */
     public Series(ExporterMetric metric, String tenant, String cluster, String namespace, String currency,
                   long[] timestamps, double[] values) {
-        this(metric, tenant, cluster, namespace, currency, "", 0, timestamps, values);
+        this(metric, tenant, cluster, namespace, currency, "", timestamps, values);
     }
 
     public SeriesRef ref() {
         return new SeriesRef(metric, tenant, cluster, namespace, currency, replica);
     }
 
-    public Series withIntervalHint(long intervalMs) {
-        return new Series(metric, tenant, cluster, namespace, currency, replica, intervalMs, timestamps, values);
-    }
 
     public int size() {
         return timestamps.length;

@@ -49,6 +49,11 @@ public record Window(Instant start, Instant end) {
         return chunks;
     }
 
+    /** The start of the UTC hour a timestamp falls in (rule 1), in epoch milliseconds. */
+    public static long hourOf(long epochMs) {
+        return Math.floorDiv(epochMs, HOUR_MS) * HOUR_MS;
+    }
+
     public static Instant floorHour(Instant t) {
         return Instant.ofEpochSecond(Math.floorDiv(t.getEpochSecond(), 3600) * 3600);
     }

@@ -5,7 +5,7 @@ import com.cloudtuner.kubecost.clickhouse.ClickHouseException;
 import com.cloudtuner.kubecost.clickhouse.ClickHouseGateway;
 import com.cloudtuner.kubecost.cost.AuditedSeries;
 import com.cloudtuner.kubecost.cost.ClusterHour;
-import com.cloudtuner.kubecost.cost.CostDataException;
+import com.cloudtuner.kubecost.cost.ClusterHourKey;
 import com.cloudtuner.kubecost.cost.CostResult;
 import com.cloudtuner.kubecost.cost.CostRow;
 import com.cloudtuner.kubecost.cost.ExporterMetric;
@@ -15,7 +15,6 @@ import com.cloudtuner.kubecost.exporter.ExporterReader;
 import com.cloudtuner.kubecost.thanos.ThanosClient;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 
 /**
  * {@code explain}: reads the raw samples around one hour of one cluster, lets the cost calculator
@@ -40,19 +39,15 @@ final class Explain {
     /** Throws {@link com.cloudtuner.kubecost.thanos.ThanosQueryException} when Thanos fails: there is nothing to explain then. */
     Explanation run(Command.Explain e) {
         Window hour = new Window(e.hour(), e.hour().plus(Duration.ofHours(1)));
-        // an hour either side: the samples next to the hour's edges, and each series' scrape interval
-        // measured over more than the hour itself, as a run's longer window measures it
+        // an hour either side: the samples next to the hour's edges; the reference series over the day
+        // before the hour too, for the scrapes coverage expects (as every run reads them)
         Window read = new Window(hour.start().minus(Duration.ofHours(1)), hour.end().plus(Duration.ofHours(1)));
         ExporterReader reader = new ExporterReader(thanos, prefix, healthLookback);
-        ExporterReader.RawRead raw = reader.readRaw(List.of(e.tenant()), List.of(e.cluster()), read, Map.of());
-        CostResult result = CostResult.EMPTY;
-        String computeError = null;
-        try {
-            result = calculator.compute(hour.start(), hour.end(), raw.series());
-        } catch (CostDataException ex) {
-            computeError = ex.getMessage(); // a backfill of this hour fails the same way
-        }
-        List<AuditedSeries> audit = calculator.audit(hour.start(), hour.end(), raw.series());
+        ExporterReader.RawRead raw = reader.readRaw(List.of(e.tenant()), List.of(e.cluster()), read, true);
+        CostResult result = calculator.compute(hour, raw.series(), raw.history());
+        // a cluster-hour whose data contradict themselves: a backfill of this hour refuses it the same way
+        String computeError = result.refused().get(new ClusterHourKey(e.tenant(), e.cluster(), hour.startMs()));
+        List<AuditedSeries> audit = calculator.audit(hour, raw.series());
         ClusterHour cluster = result.clusterHours().stream().filter(c -> c.cluster().equals(e.cluster())).findFirst().orElse(null);
         boolean remainder = e.namespace().equals(CostRow.UNALLOCATED) && cluster != null;
         List<AuditedSeries> relevant = audit.stream().filter(a -> remainder
@@ -69,7 +64,9 @@ final class Explain {
         } catch (ClickHouseException ex) {
             storageError = ex.getMessage();
         }
+        List<HourlyCostCalculator.CoverageTerm> coverage = calculator.coverageTerms(hour, raw.series(), raw.history(), e.tenant(),
+                e.cluster(), remainder ? null : e.namespace());
         return new Explanation(e, hour, prefix, calculator.rules(), relevant, fresh, remainder ? cluster : null,
-                remainder ? namespaces : List.of(), computeError, stored, storageError);
+                remainder ? namespaces : List.of(), computeError, stored, storageError, coverage);
     }
 }

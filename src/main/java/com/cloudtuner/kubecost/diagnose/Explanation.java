@@ -6,8 +6,8 @@ import com.cloudtuner.kubecost.cost.ClusterHour;
 import com.cloudtuner.kubecost.cost.CostRow;
 import com.cloudtuner.kubecost.cost.CostRules;
 import com.cloudtuner.kubecost.cost.Costs;
-import com.cloudtuner.kubecost.cost.Coverage;
 import com.cloudtuner.kubecost.cost.Efficiencies;
+import com.cloudtuner.kubecost.cost.HourlyCostCalculator.CoverageTerm;
 import com.cloudtuner.kubecost.cost.MetricMode;
 import com.cloudtuner.kubecost.cost.Quantity;
 import com.cloudtuner.kubecost.cost.SampleVerdict;
@@ -29,7 +29,7 @@ import tools.jackson.databind.node.ObjectNode;
  */
 final class Explanation {
 
-    enum Verdict { MATCHES, STALE, MISSING, NOT_COMPUTED, NOTHING, CANNOT_COMPUTE }
+    enum Verdict { MATCHES, STALE, MISSING, NOT_COMPUTED, NOTHING, REFUSED }
 
     private static final List<Quantity> COLUMNS = List.of(Quantity.COST, Quantity.CPU_COST, Quantity.RAM_COST, Quantity.PV_COST,
             Quantity.NETWORK_COST, Quantity.LB_COST, Quantity.CPU_EFFICIENCY, Quantity.RAM_EFFICIENCY, Quantity.TOTAL_EFFICIENCY);
@@ -45,14 +45,17 @@ final class Explanation {
     private final String computeError;
     private final StoredRow stored;
     private final String storageError;
+    private final List<CoverageTerm> coverage;
 
     /**
      * @param series     the series the row is computed from (the cluster's, for a remainder), audited
      * @param cluster    for {@code __unallocated__}: the cluster's own figures; null otherwise
      * @param namespaces for {@code __unallocated__}: the cluster's namespace rows subtracted
+     * @param coverage   how rule 3 counted the row's coverage, per scrape target
      */
     Explanation(Command.Explain request, Window hour, String prefix, CostRules rules, List<AuditedSeries> series, CostRow fresh,
-                ClusterHour cluster, List<CostRow> namespaces, String computeError, StoredRow stored, String storageError) {
+                ClusterHour cluster, List<CostRow> namespaces, String computeError, StoredRow stored, String storageError,
+                List<CoverageTerm> coverage) {
         this.request = request;
         this.hour = hour;
         this.prefix = prefix;
@@ -64,6 +67,7 @@ final class Explanation {
         this.computeError = computeError;
         this.stored = stored;
         this.storageError = storageError;
+        this.coverage = List.copyOf(coverage);
     }
 
     /** 1 when the stored row could not be read (ClickHouse failed); explaining itself never fails otherwise. */
@@ -73,7 +77,7 @@ final class Explanation {
 
     Verdict verdict() {
         if (computeError != null) {
-            return Verdict.CANNOT_COMPUTE;
+            return Verdict.REFUSED;
         }
         if (fresh == null) {
             return stored == null ? Verdict.NOTHING : Verdict.NOT_COMPUTED;
@@ -118,7 +122,7 @@ final class Explanation {
             printCoverage(out);
         }
         out.println("fresh computation: " + (fresh == null ? (computeError == null ? "no row (no counted cost sample in the hour, rule 4)"
-                : "none: " + computeError) : describe(fresh.currency(), fresh.costs(), fresh.efficiencies(), fresh.coverage())));
+                : "none, the cluster-hour is refused: " + computeError) : describe(fresh.currency(), fresh.costs(), fresh.efficiencies(), fresh.coverage())));
         out.println("stored in k8s_expenses_current: " + (storageError != null ? "unknown, ClickHouse failed: " + storageError
                 : stored == null ? "no row" : describe(stored.currency(), stored.costs(), stored.efficiencies(), stored.coverage())
                 + " (version " + stored.version() + ", computed_at " + stored.computedAt() + ")"));
@@ -136,7 +140,7 @@ final class Explanation {
             case NOT_COMPUTED -> "stored, but Thanos has no counted sample for it now (retention, downsampling or the series are"
                     + " gone); a backfill keeps it (backfill --erase-missing would remove it)";
             case NOTHING -> "no row stored and none to compute: no counted cost sample in this hour";
-            case CANNOT_COMPUTE -> "the hour cannot be computed (" + computeError + "); a backfill of it fails the same way";
+            case REFUSED -> "the cluster-hour is refused (" + computeError + "): runs leave it unwritten and report it";
         };
     }
 
@@ -144,9 +148,7 @@ final class Explanation {
         Series s = a.series();
         boolean cost = s.metric().quantity().isCost();
         out.println("  " + s.metric().metricName(prefix) + (s.replica().isEmpty() ? "" : "{" + s.replica() + "}")
-                + (s.currency() == null ? "" : " currency " + s.currency())
-                + (cost ? ": each counted sample backs " + Texts.duration(Duration.ofMillis(a.intervalMs()))
-                + " (its scrape interval, the median gap between its samples)" : ""));
+                + (s.currency() == null ? "" : " currency " + s.currency()));
         for (SampleRun run : runs(a)) {
             String when = run.first == run.last ? Texts.clock(run.first) : Texts.clock(run.first) + " .. " + Texts.clock(run.last);
             out.printf("    %-20s %4d x %-12s %s%n", when, run.count, Texts.number(run.value), reason(run));
@@ -220,29 +222,14 @@ final class Explanation {
     }
 
     private void printCoverage(PrintStream out) {
-        List<long[]> runs = backedRuns();
-        long backed = runs.stream().mapToLong(r -> r[1] - r[0]).sum();
-        out.println("coverage = " + Texts.number(fresh.coverage()) + " (rule 3): each counted cost sample backs its series' scrape"
-                + " interval from its timestamp, overlaps count once: " + Texts.number(backed / 1000.0) + " s of 3600 s"
-                + (backed > Window.HOUR_MS ? ", capped at 1" : ""));
-        out.println("  backed: " + Texts.list(runs.stream().map(r -> Texts.clock(r[0]) + "-" + Texts.clock(r[1])).toList(), 12));
-    }
-
-    /** The time the counted cost samples back, as rule 3 unites it. */
-    private List<long[]> backedRuns() {
-        List<long[]> intervals = new ArrayList<>();
-        for (AuditedSeries a : series) {
-            if (!a.series().metric().quantity().isCost()) {
-                continue;
-            }
-            for (int i = 0; i < a.series().size(); i++) {
-                if (a.verdicts()[i] == SampleVerdict.COUNTED) {
-                    long t = a.series().timestamps()[i];
-                    intervals.add(new long[] {t, t + a.intervalMs()});
-                }
-            }
+        out.println("coverage = " + Texts.number(fresh.coverage()) + " (rule 3): per scrape target, the counted samples of the"
+                + " row's fullest cost series over the scrapes the target expects in the hour, the best target, capped at 1:");
+        for (CoverageTerm t : coverage) {
+            out.println("  " + (t.replica().isEmpty() ? "the target" : "target {" + t.replica() + "}") + ": " + t.countedSamples()
+                    + " counted of " + t.expectedScrapes() + " expected (the larger of " + t.dayMedian() + ", the median of its"
+                    + " hourly scrape counts over the day ending with this hour, and " + t.busiestSeries()
+                    + ", the samples of its busiest cost series in the hour)");
         }
-        return Coverage.union(intervals);
     }
 
     private static String describe(String currency, Costs c, Efficiencies e, double coverage) {
@@ -329,9 +316,6 @@ final class Explanation {
             Series s = a.series();
             ObjectNode n = list.addObject().put("metric", s.metric().metricName(prefix)).put("replica", s.replica())
                     .put("currency", s.currency());
-            if (s.metric().quantity().isCost()) {
-                n.put("backs_seconds", a.intervalMs() / 1000.0);
-            }
             ArrayNode samples = n.putArray("samples");
             int[] range = shown(a);
             for (int i = range[0]; i <= range[1] && i < s.size(); i++) {
@@ -360,12 +344,9 @@ final class Explanation {
             u.set("cluster", row(null, cluster.currency(), cluster.costs(), cluster.efficiencies(), cluster.coverage()));
         }
         if (fresh != null) {
-            List<long[]> runs = backedRuns();
-            ObjectNode c = doc.putObject("coverage").put("value", fresh.coverage())
-                    .put("backed_seconds", runs.stream().mapToLong(r -> r[1] - r[0]).sum() / 1000.0);
-            ArrayNode backed = c.putArray("backed");
-            runs.forEach(r -> backed.addObject().put("from", Instant.ofEpochMilli(r[0]).toString())
-                    .put("to", Instant.ofEpochMilli(r[1]).toString()));
+            ArrayNode targets = doc.putObject("coverage").put("value", fresh.coverage()).putArray("targets");
+            coverage.forEach(t -> targets.addObject().put("replica", t.replica()).put("counted", t.countedSamples())
+                    .put("expected", t.expectedScrapes()).put("day_median", t.dayMedian()).put("busiest_series", t.busiestSeries()));
         }
         doc.set("fresh", fresh == null ? null
                 : row(fresh.namespace(), fresh.currency(), fresh.costs(), fresh.efficiencies(), fresh.coverage()));

@@ -20,6 +20,10 @@ final class GapReport {
         MISSING("missing", true),
         /** The view's rows of the cluster-hour differ from a fresh computation (or a namespace is missing or extra). */
         DIFFERS("differs", true),
+        /** A write stopped between k8s_expenses and k8s_cluster_expenses: the cluster row does not mark the rows complete. */
+        INCOMPLETE("incomplete-write", true),
+        /** The data contradict themselves (two currencies in the hour): no run writes the cluster-hour. */
+        REFUSED("refused", false),
         /** Stored and fresh agree, but a row's coverage is below the threshold: Thanos holds part of the hour only. */
         LOW_COVERAGE("low-coverage", false),
         /** Missing or different, but at or after the tenant's watermark: the next hourly run writes them. */
@@ -82,9 +86,9 @@ final class GapReport {
         return List.copyOf(failures);
     }
 
-    /** 0 nothing to backfill; 1 hours to backfill, or some could not be checked. */
+    /** 0 nothing to backfill; 1 hours to backfill, refused hours (no run writes them), or some could not be checked. */
     int exitCode() {
-        return failures.isEmpty() && ranges.stream().noneMatch(r -> r.kind().toBackfill) ? 0 : 1;
+        return failures.isEmpty() && ranges.stream().noneMatch(r -> r.kind().toBackfill || r.kind() == Kind.REFUSED) ? 0 : 1;
     }
 
     void printText(PrintStream out, PrintStream err) {
@@ -92,15 +96,17 @@ final class GapReport {
         long toBackfill = sorted.stream().filter(r -> r.kind().toBackfill).count();
         long hoursToBackfill = sorted.stream().filter(r -> r.kind().toBackfill).mapToLong(r -> r.hours().hours()).sum();
         long low = sorted.stream().filter(r -> r.kind() == Kind.LOW_COVERAGE).count();
+        long refused = sorted.stream().filter(r -> r.kind() == Kind.REFUSED).mapToLong(r -> r.hours().hours()).sum();
         out.println("gaps " + window + ": " + tenants.size() + " tenant" + (tenants.size() == 1 ? "" : "s") + ", "
                 + clusterHoursWithData + " cluster-hours with exporter data; " + (toBackfill == 0 ? "nothing to backfill"
                 : toBackfill + " range" + (toBackfill == 1 ? "" : "s") + " to backfill (" + hoursToBackfill + " cluster-hours)")
                 + (low == 0 ? "" : ", " + low + " range" + (low == 1 ? "" : "s") + " of coverage below " + Texts.number(minCoverage))
+                + (refused == 0 ? "" : ", " + refused + " cluster-hour" + (refused == 1 ? "" : "s") + " refused (contradictory data)")
                 + (failures.isEmpty() ? "" : "; " + failures.size() + " could not be checked (stderr)"));
         for (Range r : sorted) {
             out.println(r.kind().label + " tenant " + r.tenant() + " cluster " + r.cluster() + " " + r.hours() + " (" + r.hours().hours()
                     + " h): " + r.detail());
-            if (r.kind() != Kind.PENDING) {
+            if (r.kind() != Kind.PENDING && r.kind() != Kind.REFUSED) {
                 out.println("  " + r.command());
             }
         }
@@ -130,7 +136,7 @@ final class GapReport {
         for (Range r : ranges()) {
             list.addObject().put("tenant", r.tenant()).put("cluster", r.cluster()).put("kind", r.kind().label)
                     .put("from", r.hours().start().toString()).put("to", r.hours().end().toString()).put("hours", r.hours().hours())
-                    .put("detail", r.detail()).put("backfill", r.kind() == Kind.PENDING ? null : r.command());
+                    .put("detail", r.detail()).put("backfill", r.kind() == Kind.PENDING || r.kind() == Kind.REFUSED ? null : r.command());
         }
         ArrayNode f = doc.putArray("failures");
         failures.forEach(f::add);

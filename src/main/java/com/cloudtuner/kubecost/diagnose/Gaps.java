@@ -2,6 +2,7 @@ package com.cloudtuner.kubecost.diagnose;
 
 import com.cloudtuner.kubecost.cli.Command;
 import com.cloudtuner.kubecost.clickhouse.ClickHouseGateway;
+import com.cloudtuner.kubecost.clickhouse.ExpensesStore;
 import com.cloudtuner.kubecost.clickhouse.Watermarks;
 import com.cloudtuner.kubecost.config.WorkerProperties;
 import com.cloudtuner.kubecost.cost.CostRow;
@@ -62,6 +63,7 @@ final class Gaps {
             return report;
         }
         Map<String, Instant> watermarks = new Watermarks(ch, Clock.systemUTC()).all();
+        ExpensesStore store = new ExpensesStore(ch, Clock.systemUTC(), 1);
         FreshRows fresh = new FreshRows(new ExporterReader(thanos, prefix, worker.exporter().healthLookback()), calculator);
         Map<String, Integer> series = census.namespaceSeries(window);
         Accumulator found = new Accumulator();
@@ -81,11 +83,27 @@ final class Gaps {
                 List<String> comparable = batch.stream().filter(t -> !computed.tenantErrors().containsKey(t)).toList();
                 if (!comparable.isEmpty()) {
                     compare(computed.rows().rows(), StoredRows.of(ch, comparable, chunk), watermarks, command.minCoverage(), found, report);
+                    computed.rows().refused().forEach((k, why) -> found.add(key(k), GapReport.Kind.REFUSED,
+                            "the data contradict themselves (" + why + "): no run writes this hour until the exporter's data agree"));
+                    for (com.cloudtuner.kubecost.cost.ClusterHourKey k : store.incompleteWrites(comparable, chunk)) {
+                        found.add(key(k), pendingOr(GapReport.Kind.INCOMPLETE, key(k), watermarks), "a write stopped between"
+                                + " k8s_expenses and k8s_cluster_expenses: the cluster row does not mark the hour's rows complete");
+                    }
                 }
             }
         }
         found.ranges(report);
         return report;
+    }
+
+    private static ClusterHourKey key(com.cloudtuner.kubecost.cost.ClusterHourKey k) {
+        return new ClusterHourKey(k.tenant(), k.cluster(), Instant.ofEpochMilli(k.hourMs()));
+    }
+
+    /** A kind to backfill at or after the tenant's watermark is the next hourly run's. */
+    private static GapReport.Kind pendingOr(GapReport.Kind kind, ClusterHourKey key, Map<String, Instant> watermarks) {
+        Instant mark = watermarks.get(key.tenant());
+        return kind.toBackfill && mark != null && !key.hour().isBefore(mark) ? GapReport.Kind.PENDING : kind;
     }
 
     private static void compare(List<CostRow> freshRows, List<StoredRow> storedRows, Map<String, Instant> watermarks,

@@ -140,6 +140,28 @@ final class StorageHealth {
         }
     }
 
+    /**
+     * A run that left cluster-hours unwritten because their data contradict themselves: a problem
+     * until a later run of the tenant over those hours wrote every hour.
+     */
+    private static void refused(JsonNode run, List<JsonNode> later, CheckReport report) {
+        String tenant = run.get("cloud_account_id").asString();
+        long ws = ClickHouseGateway.longValue(run.get("ws"));
+        long we = ClickHouseGateway.longValue(run.get("we"));
+        boolean madeGood = later.stream().anyMatch(l -> l.get("status").asString().equals("succeeded")
+                && l.get("cloud_account_id").asString().equals(tenant)
+                && ClickHouseGateway.longValue(l.get("ws")) <= ws && ClickHouseGateway.longValue(l.get("we")) >= we);
+        if (madeGood) {
+            return;
+        }
+        List<String> hours = run.get("error").asString().lines().filter(l -> l.startsWith("refused ")).map(l -> l.substring(8)).toList();
+        report.add(Finding.problem("refused_hours", "tenant " + tenant, run.get("mode").asString() + " run "
+                + run.get("run_id").asString() + " left " + hours.size() + " cluster-hour" + (hours.size() == 1 ? "" : "s")
+                + " unwritten, their data contradict themselves: " + Texts.list(hours, 3), "make the exporter report one currency"
+                + " per cluster (and its namespaces) in an hour; once Thanos holds consistent data: "
+                + Texts.backfill(new Window(Instant.ofEpochSecond(ws), Instant.ofEpochSecond(we)), tenant)));
+    }
+
     /** Failed runs of the last day; one a later successful run covered is only a note. */
     private static void failedRuns(ClickHouseGateway ch, Collection<String> scope, Instant now, CheckReport report) {
         long to = now.getEpochSecond();
@@ -155,6 +177,10 @@ final class StorageHealth {
         int failed = 0;
         for (int i = 0; i < runs.size(); i++) {
             JsonNode r = runs.get(i);
+            if (r.get("status").asString().equals("partial")) {
+                refused(r, runs.subList(i + 1, runs.size()), report);
+                continue;
+            }
             if (!r.get("status").asString().equals("failed")) {
                 continue;
             }

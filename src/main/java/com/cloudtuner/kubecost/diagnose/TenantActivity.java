@@ -39,7 +39,7 @@ final class TenantActivity {
         List<Series> totals = new ArrayList<>();
         if (sums.unsettled()) {
             // samples too sparse for the hourly sums (as the job then does): the raw samples tell the same
-            for (Series s : reader.readRaw(batch, List.of(), day, Map.of()).series()) {
+            for (Series s : reader.readRaw(batch, List.of(), day, false).series()) {
                 if (s.metric() == ExporterMetric.EXPORTER_SCRAPE_SUCCESS) {
                     health.add(s);
                     continue;

@@ -1,6 +1,8 @@
 package com.cloudtuner.kubecost.exporter;
 
+import com.cloudtuner.kubecost.cost.ClusterHourKey;
 import com.cloudtuner.kubecost.cost.ExporterMetric;
+import com.cloudtuner.kubecost.cost.ScrapeHistory;
 import com.cloudtuner.kubecost.cost.Series;
 import com.cloudtuner.kubecost.cost.SeriesHours;
 import com.cloudtuner.kubecost.cost.SeriesRef;
@@ -8,11 +10,10 @@ import com.cloudtuner.kubecost.cost.Window;
 import com.cloudtuner.kubecost.thanos.PromQl;
 import com.cloudtuner.kubecost.thanos.PromSeries;
 import com.cloudtuner.kubecost.thanos.ThanosClient;
-import com.cloudtuner.kubecost.thanos.ThanosQueryException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.BitSet;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -22,24 +23,33 @@ import java.util.Map;
 /**
  * Reads the exporter's series for a batch of tenants and a window, in two ways:
  * <ul>
- *   <li>{@link #readSums}: the health series raw (one request), and per cost and efficiency metric
- *       the hourly sum and count of every series (one {@code query_range} stepping one hour), so an
- *       answer carries two numbers per series-hour however often the exporter is scraped;</li>
+ *   <li>{@link #readSums}: the health series raw, then per cost and efficiency metric the hourly
+ *       sum (and, for costs, the minimum below zero) and the count of every series (one
+ *       {@code query_range} each, stepping one hour), then the server's census of series per
+ *       cluster-hour and the health series counted again; the answers are cross-checked
+ *       ({@link AnswerAgreement}, {@link Census}) and every cluster-hour they disagree about is
+ *       named to be read raw;</li>
  *   <li>{@link #readRaw}: every raw sample, one request per metric (an instant query of a range
  *       selector, never points re-evaluated on a step grid, which would carry a value into a gap).</li>
  * </ul>
- * Requests per window: 1 + 10 × 3 + 6 × 2 = 43 for sums (the health series, then sum, count and
- * minimum of the 10 cost metrics, sum and count of the 6 efficiency metrics), {@value #ALL_METRICS} raw.
+ * Both also give the {@link ScrapeHistory} coverage is measured by: the reference series' counts
+ * over the day before each hour. Requests per window: 1 + 10 × 3 + 6 × 2 + 2 + 2 = 47 for sums,
+ * {@value #ALL_METRICS} raw.
  */
 public final class ExporterReader {
 
     static final int ALL_METRICS = 17;
     /**
-     * The functions read for a cost series: the minimum, where it is below zero, tells the hours
-     * with negative samples (the ledger counts them one by one, so those hours are read raw).
+     * A cost series' functions. The count comes last, so that a sample arriving after the sum shows in
+     * it; the first metric of each kind of row is counted before its sum too, so that samples of a
+     * whole row arriving after that count show either in a count of another metric of the row or in
+     * the second count ({@link AnswerAgreement}).
      */
-    private static final List<String> COST_FUNCTIONS = List.of("sum", "count", "min");
+    private static final List<String> COST_FUNCTIONS = List.of("sum", "min", "count");
     private static final List<String> EFFICIENCY_FUNCTIONS = List.of("sum", "count");
+    /** The metrics read first for a namespace row and for a cluster row. */
+    private static final List<ExporterMetric> COUNTED_TWICE = List.of(ExporterMetric.CLUSTER_TOTAL_COST,
+            ExporterMetric.NAMESPACE_TOTAL_COST);
     private static final long HOUR_MS = Window.HOUR_MS;
 
     private final ThanosClient thanos;
@@ -59,57 +69,71 @@ public final class ExporterReader {
         return probe.known();
     }
 
-    /** Raw samples; {@code malformed} counts series without the labels a row needs. */
-    public record RawRead(List<Series> series, int malformed, long samples) {
+    /**
+     * Raw samples; {@code malformed} counts series without the labels a row needs, {@code history}
+     * is what the reference series show (over the window's horizon when it was read).
+     */
+    public record RawRead(List<Series> series, int malformed, long samples, ScrapeHistory history, SeriesPresence presence) {
     }
 
     /**
-     * Hourly sums of the cost and efficiency series, and the raw health series (window and look-back).
-     * {@code unsettled} when the server's range semantics could not be probed on any sample of the
-     * window (none, or only series' first samples and samples on the hour): sums would then be read
-     * without knowing which hour a sample on an hour boundary falls in, so the window must be read raw.
+     * Hourly sums of the cost and efficiency series, the raw health series (window and look-back),
+     * the scrape history, and the cluster-hours the answers disagree about ({@code suspect}, with
+     * why). {@code unsettled} when the server's range semantics could not be probed on any sample
+     * of the window (none, or only series' first samples and samples on the hour): sums would then
+     * be read without knowing which hour a sample on an hour boundary falls in, so the window must
+     * be read raw.
      */
-    public record SumsRead(List<SeriesHours> series, List<Series> health, int malformed, long points, boolean unsettled) {
+    public record SumsRead(List<SeriesHours> series, List<Series> health, ScrapeHistory history,
+                           Map<ClusterHourKey, String> suspect, Census census, int malformed, long points, boolean unsettled) {
 
-        static SumsRead unsettledWindow() {
-            return new SumsRead(List.of(), List.of(), 0, 0, true);
+        static SumsRead unsettledWindow(Window window) {
+            return new SumsRead(List.of(), List.of(), ScrapeHistory.builder(window).build(), Map.of(), Census.none(), 0, 0, true);
+        }
+
+        /** Cluster-hours of the raw re-read whose series are fewer than the server counted: lost on the way. */
+        public Map<ClusterHourKey, String> shortOf(RawRead raw) {
+            return census.shortfalls(raw.presence());
         }
     }
 
     /**
      * Every sample of the tenants' series in the window (the health series also in the look-back
-     * before it), restricted to {@code clusters} unless that is empty; {@code intervals} are
-     * passed on to the series they name.
+     * before it), restricted to {@code clusters} unless that is empty. With {@code withHistory} the
+     * reference series are read over the window's horizon too, for the scrape history.
      */
-    public RawRead readRaw(Collection<String> tenants, Collection<String> clusters, Window window,
-                           Map<SeriesRef, Long> intervals) {
-        return readRaw(List.of(ExporterMetric.values()), tenants, clusters, window, intervals);
+    public RawRead readRaw(Collection<String> tenants, Collection<String> clusters, Window window, boolean withHistory) {
+        return readRaw(List.of(ExporterMetric.values()), tenants, clusters, window, withHistory);
     }
 
-    /** Like {@link #readRaw(Collection, Collection, Window, Map)}, for one metric of the tenants' series only. */
+    /** Like {@link #readRaw(Collection, Collection, Window, boolean)}, for one metric of the tenants' series only. */
     public RawRead readRaw(ExporterMetric metric, Collection<String> tenants, Window window) {
-        return readRaw(List.of(metric), tenants, List.of(), window, Map.of());
+        return readRaw(List.of(metric), tenants, List.of(), window, false);
     }
 
     private RawRead readRaw(List<ExporterMetric> metrics, Collection<String> tenants, Collection<String> clusters, Window window,
-                            Map<SeriesRef, Long> intervals) {
+                            boolean withHistory) {
         ExporterLabels labels = new ExporterLabels();
         List<Series> series = new ArrayList<>();
+        SeriesPresence presence = new SeriesPresence();
         int malformed = 0;
         long samples = 0;
         for (ExporterMetric metric : metrics) {
-            for (PromSeries s : thanos.rawSamples(selector(metric, tenants, clusters), fromFor(metric, window), window.end())) {
+            Instant from = withHistory && ScrapeHistory.isReference(metric) ? ScrapeHistory.horizonOf(window).start()
+                    : fromFor(metric, window);
+            for (PromSeries s : thanos.rawSamples(selector(metric, tenants, clusters), from, window.end())) {
+                presence.addSamples(metric, s.labels(), s.timestamps(), window);
                 SeriesRef ref = labels.ref(metric, s.labels());
                 if (ref == null) {
                     malformed++;
                     continue;
                 }
                 series.add(new Series(metric, ref.tenant(), ref.cluster(), ref.namespace(), ref.currency(), ref.replica(),
-                        intervals.getOrDefault(ref, 0L), s.timestamps(), s.values()));
+                        s.timestamps(), s.values()));
                 samples += s.size();
             }
         }
-        return new RawRead(series, malformed, samples);
+        return new RawRead(series, malformed, samples, ScrapeHistory.fromSamples(window, series), presence);
     }
 
     public SumsRead readSums(Collection<String> tenants, Window window) {
@@ -120,7 +144,7 @@ public final class ExporterReader {
         if (semantics == null) {
             semantics = probeOnCostSamples(tenants, window);
             if (semantics == null) {
-                return SumsRead.unsettledWindow(); // no sample to probe on: a raw read is exact either way
+                return SumsRead.unsettledWindow(window); // no sample to probe on: a raw read is exact either way
             }
         }
         List<Series> health = new ArrayList<>();
@@ -132,32 +156,141 @@ public final class ExporterReader {
                 continue;
             }
             health.add(new Series(ExporterMetric.EXPORTER_SCRAPE_SUCCESS, ref.tenant(), ref.cluster(), null, null,
-                    ref.replica(), 0, s.timestamps(), s.values()));
+                    ref.replica(), s.timestamps(), s.values()));
         }
-        List<SeriesHours> series = new ArrayList<>();
-        long points = 0;
-        for (ExporterMetric metric : ExporterMetric.values()) {
-            if (metric.scope() == ExporterMetric.Scope.HEALTH) {
-                continue;
+        Reading reading = new Reading(window, labels, semantics.hourRange());
+        for (ExporterMetric metric : readOrder()) {
+            reading.metric(metric, tenants);
+        }
+        Census census = reading.census(tenants);
+        Map<ScrapeHistory.Target, Map<Long, Integer>> recount = reading.healthRecount(tenants);
+        Map<ClusterHourKey, String> suspect = new LinkedHashMap<>(reading.suspect);
+        AnswerAgreement.rowsDisagreeing(window, reading.series).forEach(suspect::putIfAbsent);
+        AnswerAgreement.healthChanged(window, health, recount).forEach(suspect::putIfAbsent);
+        census.disagreements(reading.presence).forEach(suspect::putIfAbsent);
+        return new SumsRead(reading.series, health, reading.history.build(), suspect, census, malformed + reading.malformed,
+                reading.points, false);
+    }
+
+    /** One aggregated read in progress: what its answers gave so far. */
+    private final class Reading {
+        final Window window;
+        final Window horizon;
+        final ExporterLabels labels;
+        final String hourRange;
+        final List<SeriesHours> series = new ArrayList<>();
+        final SeriesPresence presence = new SeriesPresence();
+        final ScrapeHistory.Builder history;
+        final Map<ClusterHourKey, String> suspect = new LinkedHashMap<>();
+        int malformed;
+        long points;
+
+        Reading(Window window, ExporterLabels labels, String hourRange) {
+            this.window = window;
+            this.horizon = ScrapeHistory.horizonOf(window);
+            this.labels = labels;
+            this.hourRange = hourRange;
+            this.history = ScrapeHistory.builder(window);
+        }
+
+        void metric(ExporterMetric metric, Collection<String> tenants) {
+            String sel = selector(metric, tenants, List.of()) + "[" + hourRange + "]";
+            HourlyAnswers answers = new HourlyAnswers(metric, window, labels);
+            if (COUNTED_TWICE.contains(metric)) {
+                answers.firstCounts(hourly("count_over_time(" + sel + ")", window));
             }
-            String sel = selector(metric, tenants, List.of()) + "[" + semantics.hourRange() + "]";
-            Pairing pairing = new Pairing(metric, window, labels);
             // one query per function: an "or" of labelled functions costs Prometheus ten times as much
             for (String function : metric.quantity().isCost() ? COST_FUNCTIONS : EFFICIENCY_FUNCTIONS) {
                 // of the minimums only those below zero: the answer is empty unless there are credits
                 String expr = function + "_over_time(" + sel + ")" + (function.equals("min") ? " < 0" : "");
-                List<PromSeries> answer = thanos.queryRange(expr,
-                        window.start().plusMillis(HOUR_MS - 1), window.end().minusMillis(1), Duration.ofHours(1));
-                for (PromSeries s : answer) {
-                    if (!pairing.add(function, s)) {
-                        malformed++;
-                    }
-                    points += s.size();
+                boolean referenceCount = function.equals("count") && ScrapeHistory.isReference(metric);
+                List<PromSeries> answer = hourly(expr, referenceCount ? horizon : window);
+                switch (function) {
+                    case "sum" -> answers.sums(answer);
+                    case "min" -> answers.minimums(answer);
+                    default -> answers.counts(referenceCount ? inWindow(metric, answer) : answer, presence);
                 }
             }
-            series.addAll(pairing.complete(metric.metricName(prefix)));
+            series.addAll(answers.complete(suspect));
+            malformed += answers.malformed();
         }
-        return new SumsRead(series, health, malformed, points, false);
+
+        /** The reference counts of the whole horizon go to the history; the window's to the sums. */
+        private List<PromSeries> inWindow(ExporterMetric metric, List<PromSeries> answer) {
+            List<PromSeries> out = new ArrayList<>(answer.size());
+            for (PromSeries s : answer) {
+                SeriesRef ref = labels.ref(metric, s.labels());
+                int first = 0;
+                for (int i = 0; i < s.size(); i++) {
+                    long hour = s.timestamps()[i] + 1 - HOUR_MS;
+                    if (ref != null) {
+                        history.add(ScrapeHistory.Target.of(ref), hour, (int) s.values()[i]);
+                    }
+                    if (hour < window.startMs()) {
+                        first = i + 1;
+                    }
+                }
+                out.add(first == 0 ? s : new PromSeries(s.labels(), Arrays.copyOfRange(s.timestamps(), first, s.size()),
+                        Arrays.copyOfRange(s.values(), first, s.size())));
+            }
+            return out;
+        }
+
+        Census census(Collection<String> tenants) {
+            Map<SeriesPresence.Key, Integer> counted = new HashMap<>();
+            for (PromSeries s : hourly(Census.query(m -> selector(m, tenants, List.of()), hourRange), window)) {
+                ExporterMetric metric = ExporterMetric.valueOf(s.labels().get(Census.FAMILY_LABEL));
+                for (int i = 0; i < s.size(); i++) {
+                    ClusterHourKey key = new ClusterHourKey(s.labels().get(ExporterLabels.TENANT),
+                            s.labels().getOrDefault(ExporterLabels.CLUSTER, ""), s.timestamps()[i] + 1 - HOUR_MS);
+                    counted.put(new SeriesPresence.Key(metric, key), (int) s.values()[i]);
+                }
+            }
+            return new Census(counted);
+        }
+
+        /** The health series counted again, last: per target and hour of the window; the horizon's go to the history. */
+        Map<ScrapeHistory.Target, Map<Long, Integer>> healthRecount(Collection<String> tenants) {
+            Map<ScrapeHistory.Target, Map<Long, Integer>> recount = new HashMap<>();
+            String expr = "count_over_time(" + selector(ExporterMetric.EXPORTER_SCRAPE_SUCCESS, tenants, List.of())
+                    + "[" + hourRange + "])";
+            for (PromSeries s : hourly(expr, horizon)) {
+                SeriesRef ref = labels.ref(ExporterMetric.EXPORTER_SCRAPE_SUCCESS, s.labels());
+                if (ref == null) {
+                    continue;
+                }
+                ScrapeHistory.Target target = ScrapeHistory.Target.of(ref);
+                for (int i = 0; i < s.size(); i++) {
+                    long hour = s.timestamps()[i] + 1 - HOUR_MS;
+                    history.add(target, hour, (int) s.values()[i]);
+                    if (hour >= window.startMs()) {
+                        recount.computeIfAbsent(target, k -> new HashMap<>()).merge(hour, (int) s.values()[i], Integer::sum);
+                    }
+                }
+            }
+            return recount;
+        }
+
+        /** A query_range over the hours of {@code hours}, each point at its hour's last millisecond. */
+        private List<PromSeries> hourly(String expr, Window hours) {
+            List<PromSeries> answer = thanos.queryRange(expr, hours.start().plusMillis(HOUR_MS - 1), hours.end().minusMillis(1),
+                    Duration.ofHours(1));
+            for (PromSeries s : answer) {
+                points += s.size();
+            }
+            return answer;
+        }
+    }
+
+    /** The cost and efficiency metrics, each kind of row starting with its total cost. */
+    private static List<ExporterMetric> readOrder() {
+        List<ExporterMetric> order = new ArrayList<>(COUNTED_TWICE);
+        for (ExporterMetric m : ExporterMetric.values()) {
+            if (m.scope() != ExporterMetric.Scope.HEALTH && !order.contains(m)) {
+                order.add(m);
+            }
+        }
+        return order;
     }
 
     /** Without a health sample to probe on, the first cost metric with a sample gives one. */
@@ -184,88 +317,5 @@ public final class ExporterReader {
             matchers.add(PromQl.anyOf(ExporterLabels.CLUSTER, clusters));
         }
         return PromQl.selector(metric.metricName(prefix), matchers);
-    }
-
-    /** Joins each series' sum and count points into hourly arrays over the window. */
-    private static final class Pairing {
-        private final ExporterMetric metric;
-        private final Window window;
-        private final ExporterLabels labels;
-        private final Map<SeriesRef, double[]> sums = new HashMap<>();
-        private final Map<SeriesRef, BitSet> sumHours = new HashMap<>();
-        private final Map<SeriesRef, int[]> counts = new LinkedHashMap<>();
-        private final Map<SeriesRef, double[]> mins = new HashMap<>();
-
-        Pairing(ExporterMetric metric, Window window, ExporterLabels labels) {
-            this.metric = metric;
-            this.window = window;
-            this.labels = labels;
-        }
-
-        /** False when the series lacks a label a row needs (counted once, on its counts). */
-        boolean add(String kind, PromSeries s) {
-            SeriesRef ref = labels.ref(metric, s.labels());
-            if (ref == null) {
-                return kind.equals("count");
-            }
-            int hours = window.hours();
-            if (kind.equals("min")) {
-                double[] values = mins.computeIfAbsent(ref, k -> new double[hours]);
-                for (int i = 0; i < s.size(); i++) {
-                    values[hourIndex(s.timestamps()[i])] = s.values()[i];
-                }
-            } else if (kind.equals("sum")) {
-                double[] values = sums.computeIfAbsent(ref, k -> new double[hours]);
-                BitSet present = sumHours.computeIfAbsent(ref, k -> new BitSet(hours));
-                for (int i = 0; i < s.size(); i++) {
-                    int h = hourIndex(s.timestamps()[i]);
-                    values[h] = s.values()[i];
-                    present.set(h);
-                }
-            } else {
-                int[] values = counts.computeIfAbsent(ref, k -> new int[hours]);
-                for (int i = 0; i < s.size(); i++) {
-                    double c = s.values()[i];
-                    if (!(c >= 1 && c == Math.rint(c) && c < Integer.MAX_VALUE)) {
-                        throw new ThanosQueryException(metric.metricName("") + " " + s.labels() + ": a sample count of " + c
-                                + " is not a positive whole number", false);
-                    }
-                    values[hourIndex(s.timestamps()[i])] = (int) c;
-                }
-            }
-            return true;
-        }
-
-        private int hourIndex(long pointMs) {
-            return (int) ((pointMs + 1 - HOUR_MS - window.startMs()) / HOUR_MS);
-        }
-
-        /**
-         * The series, each with a sum for the hours it has a count for. A count without a sum is an
-         * hour whose sum is NaN: VictoriaMetrics leaves NaN points out of its answers (+Inf and -Inf
-         * in one hour), and a NaN sum sends the hour to a raw read. A sum without a count is a defect.
-         */
-        List<SeriesHours> complete(String expr) {
-            if (!counts.keySet().containsAll(sums.keySet())) {
-                throw new ThanosQueryException(expr + ": the answers have sums of series they have no counts for", false);
-            }
-            List<SeriesHours> out = new ArrayList<>(counts.size());
-            counts.forEach((ref, c) -> {
-                double[] s = sums.getOrDefault(ref, new double[c.length]);
-                BitSet present = sumHours.getOrDefault(ref, new BitSet());
-                for (int i = 0; i < c.length; i++) {
-                    if (c[i] == 0 && present.get(i)) {
-                        throw new ThanosQueryException(expr + ": " + ref + " has a sum but no count for hour "
-                                + Instant.ofEpochMilli(window.startMs() + i * HOUR_MS), false);
-                    }
-                    if (c[i] > 0 && !present.get(i)) {
-                        s[i] = Double.NaN;
-                    }
-                }
-                out.add(new SeriesHours(ref, window.startMs(), s, c, metric.quantity().isCost()
-                        ? mins.getOrDefault(ref, new double[c.length]) : null));
-            });
-            return out;
-        }
     }
 }

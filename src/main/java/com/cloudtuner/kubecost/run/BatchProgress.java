@@ -2,6 +2,7 @@ package com.cloudtuner.kubecost.run;
 
 import com.cloudtuner.kubecost.clickhouse.WriteResult;
 import com.cloudtuner.kubecost.cost.SampleCounts;
+import com.cloudtuner.kubecost.cost.Window;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -19,6 +20,8 @@ final class BatchProgress {
     private final Map<String, WriteResult> written = new LinkedHashMap<>();
     private final Map<String, List<String>> errors = new LinkedHashMap<>();
     private final Map<String, SampleCounts> samples = new LinkedHashMap<>();
+    private final Map<String, List<String>> refused = new LinkedHashMap<>();
+    private final Map<String, List<Window>> failedWindows = new LinkedHashMap<>();
 
     BatchProgress(TenantBatch batch) {
         this.batch = batch;
@@ -30,25 +33,42 @@ final class BatchProgress {
             written.put(tenant, WriteResult.NOTHING);
             samples.put(tenant, SampleCounts.NONE);
             errors.put(tenant, new ArrayList<>());
+            refused.put(tenant, new ArrayList<>());
+            failedWindows.put(tenant, new ArrayList<>());
         }
     }
 
     void unitWritten(UnitResult result) {
         int chunk = result.unit().chunkIndex();
-        result.tenantErrors().forEach((tenant, reason) -> errors.get(tenant).add(result.unit().chunk() + ": " + reason));
+        result.tenantErrors().forEach((tenant, reason) -> {
+            errors.get(tenant).add(result.unit().chunk() + ": " + reason);
+            failedWindows.get(tenant).add(result.unit().chunk());
+        });
         result.written().forEach((tenant, w) -> {
             chunkWritten.get(tenant).set(chunk, true);
             written.merge(tenant, w, WriteResult::plus);
             samples.merge(tenant, result.sampleCounts(tenant), SampleCounts::plus);
+            result.rows().refusedOf(tenant).forEach((k, why) -> refused.get(tenant).add(k + ": " + why));
         });
         pending--;
     }
 
-    void unitFailed(WorkUnit unit, String reason) {
+    /** @param applied per tenant, what a write that failed halfway left stored */
+    void unitFailed(WorkUnit unit, String reason, Map<String, WriteResult> applied) {
         for (String tenant : batch.tenants()) {
             errors.get(tenant).add(unit.chunk() + ": " + reason);
+            failedWindows.get(tenant).add(unit.chunk());
+            written.merge(tenant, applied.getOrDefault(tenant, WriteResult.NOTHING), WriteResult::plus);
         }
         pending--;
+    }
+
+    List<String> refused(String tenant) {
+        return refused.get(tenant);
+    }
+
+    List<Window> failedWindows(String tenant) {
+        return failedWindows.get(tenant);
     }
 
     boolean complete() {

@@ -111,7 +111,7 @@ public final class CostJob {
         Step process = new StepBuilder("process", jobRepository)
                 .<WorkUnit, UnitResult>chunk(parallelism)
                 .reader(() -> state.units.hasNext() ? state.units.next() : null)
-                .processor(new UnitProcessor(reader, calculator, mode))
+                .processor(new UnitProcessor(reader, calculator, mode, runId))
                 .writer(new UnitWriter(store, request.eraseMissing(), request.dryRun() ? dryRunOut : null))
                 .taskExecutor(executor)
                 .faultTolerant()

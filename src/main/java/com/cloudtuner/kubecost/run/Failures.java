@@ -1,7 +1,6 @@
 package com.cloudtuner.kubecost.run;
 
 import com.cloudtuner.kubecost.clickhouse.ClickHouseException;
-import com.cloudtuner.kubecost.cost.CostDataException;
 import com.cloudtuner.kubecost.thanos.ThanosQueryException;
 
 /** Which failures of a work unit are the servers' or the data's (one line says it all) and which are bugs. */
@@ -11,7 +10,7 @@ final class Failures {
     }
 
     static boolean expected(Throwable t) {
-        return t instanceof ThanosQueryException || t instanceof ClickHouseException || t instanceof CostDataException
+        return t instanceof ThanosQueryException || t instanceof ClickHouseException || t instanceof UnitTooLarge
                 || t instanceof IllegalArgumentException;
     }
 

@@ -19,7 +19,7 @@ public final class FreshRows {
     private final UnitProcessor processor;
 
     public FreshRows(ExporterReader reader, HourlyCostCalculator calculator) {
-        this.processor = new UnitProcessor(reader, calculator, ReadMode.AGGREGATED);
+        this.processor = new UnitProcessor(reader, calculator, ReadMode.AGGREGATED, "gaps");
     }
 
     /**

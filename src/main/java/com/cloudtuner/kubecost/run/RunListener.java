@@ -49,13 +49,13 @@ final class RunListener implements ItemProcessListener<WorkUnit, UnitResult>, It
     @Override
     public void onSkipInProcess(WorkUnit unit, Throwable t) {
         unexpected(t);
-        trackerOfTheRun.get().failed(unit, t);
+        trackerOfTheRun.get().failed(unit, t, java.util.Map.of());
     }
 
     @Override
     public void onSkipInWrite(UnitResult unit, Throwable t) {
         unexpected(t);
-        trackerOfTheRun.get().failed(unit.unit(), t);
+        trackerOfTheRun.get().failed(unit.unit(), t, unit.appliedBeforeFailures());
     }
 
     @Override

@@ -32,6 +32,7 @@ public record RunReport(String runId, RunRequest request, List<TenantOutcome> ou
         return outcomes.stream().mapToLong(o -> o.plan().window().hours()).sum();
     }
 
+    /** Tenants not completely written: failed windows, or refused cluster-hours. */
     public long failedTenants() {
         return outcomes.stream().filter(o -> !o.succeeded()).count();
     }
@@ -75,9 +76,36 @@ public record RunReport(String runId, RunRequest request, List<TenantOutcome> ou
             for (String e : o.errors()) {
                 err.println("kubecost-worker: tenant " + o.plan().tenant() + " failed: " + e);
             }
+            for (String r : o.refused()) {
+                err.println("kubecost-worker: tenant " + o.plan().tenant() + " cluster-hour refused, left unwritten: " + r);
+            }
+            if (!o.failedWindows().isEmpty()) {
+                err.println("kubecost-worker: tenant " + o.plan().tenant() + ": recompute the failed hours with: "
+                        + String.join(" ; ", repairCommands(o)));
+            }
         }
         out.flush();
         err.flush();
+    }
+
+    /** One backfill per run of contiguous failed windows of the tenant. */
+    static List<String> repairCommands(TenantOutcome o) {
+        List<String> commands = new java.util.ArrayList<>();
+        Window run = null;
+        for (Window w : o.failedWindows()) {
+            if (run != null && run.end().equals(w.start())) {
+                run = new Window(run.start(), w.end());
+            } else {
+                if (run != null) {
+                    commands.add(backfillCommand(run, o.plan().tenant()));
+                }
+                run = w;
+            }
+        }
+        if (run != null) {
+            commands.add(backfillCommand(run, o.plan().tenant()));
+        }
+        return commands;
     }
 
     /** The command that fills a tenant's hours the hourly run left behind. */

@@ -63,12 +63,17 @@ final class RunTracker {
                 batch.complete() ? unit.batch().plans().size() : 0);
         UnitResult.ReadStats s = result.stats();
         log.info("run={} batch={} window={} tenants={} series={} points={} malformed_series={} raw_cluster_hours={}"
-                        + " rows={} changed={} tombstoned={} failed_tenants={} ms={}{}",
+                        + " disagreeing_cluster_hours={} rows={} changed={} tombstoned={} refused_cluster_hours={}"
+                        + " failed_tenants={} ms={}{}",
                 runId, unit.batch().id(), unit.chunk(), unit.batch().plans().size(), s.series(), s.points(),
-                s.malformedSeries(), s.fallbackClusterHours(), total.rows(), total.changed(), total.tombstoned(),
-                result.tenantErrors().size(), s.millis(), request.dryRun() ? " (dry run)" : "");
+                s.malformedSeries(), s.fallbackClusterHours(), s.suspectClusterHours(), total.rows(), total.changed(),
+                total.tombstoned(), result.rows().refused().size(), result.tenantErrors().size(), s.millis(),
+                request.dryRun() ? " (dry run)" : "");
         result.tenantErrors().forEach((tenant, reason) ->
                 log.error("run={} tenant={} window={} FAILED, nothing written for it: {}", runId, tenant, unit.chunk(), reason));
+        result.rows().refused().forEach((key, why) ->
+                log.error("run={} tenant={} window={} cluster={} hour={} REFUSED, left unwritten: {}", runId, key.tenant(),
+                        unit.chunk(), key.cluster(), java.time.Instant.ofEpochMilli(key.hourMs()), why));
         for (String tenant : result.written().keySet()) {
             SampleCounts samples = result.sampleCounts(tenant);
             if (samples.any()) {
@@ -78,14 +83,17 @@ final class RunTracker {
         }
     }
 
-    synchronized void failed(WorkUnit unit, Throwable cause) {
+    /** @param applied per tenant, what writes that failed halfway left stored (empty for a failed read) */
+    synchronized void failed(WorkUnit unit, Throwable cause, Map<String, WriteResult> applied) {
         String reason = cause.getMessage() == null ? cause.toString() : cause.getMessage();
         BatchProgress batch = batches.get(unit.batch().id());
-        batch.unitFailed(unit, reason);
+        batch.unitFailed(unit, reason, applied);
         progress.unitEnded((long) unit.chunk().hours() * unit.batch().plans().size(), 0,
                 batch.complete() ? unit.batch().plans().size() : 0);
-        log.error("run={} batch={} window={} tenants={} FAILED, nothing written for it: {}", runId, unit.batch().id(),
-                unit.chunk(), unit.batch().tenants().size(), reason);
+        WriteResult stored = applied.values().stream().reduce(WriteResult.NOTHING, WriteResult::plus);
+        log.error("run={} batch={} window={} tenants={} FAILED, {}: {}", runId, unit.batch().id(), unit.chunk(),
+                unit.batch().tenants().size(), stored.changed() + stored.tombstoned() == 0 ? "nothing written for it"
+                        : "changed=" + stored.changed() + " tombstoned=" + stored.tombstoned() + " stored before it failed", reason);
     }
 
     /** Closes every batch whose units have all ended and that is not closed yet. */
@@ -100,6 +108,12 @@ final class RunTracker {
 
     synchronized List<TenantOutcome> outcomes() {
         return List.copyOf(outcomes);
+    }
+
+    /** How the tenant ended, as far as its status goes. */
+    private static TenantOutcome outcome(BatchProgress p, String tenant) {
+        return new TenantOutcome(null, WriteResult.NOTHING, null, p.errors(tenant), p.failedWindows(tenant), p.refused(tenant),
+                null, null);
     }
 
     private void close(BatchProgress p) {
@@ -123,10 +137,11 @@ final class RunTracker {
         if (!request.dryRun()) {
             List<RunLedger.Entry> entries = new ArrayList<>();
             for (TenantPlan plan : p.batch.plans()) {
-                List<String> errors = p.errors(plan.tenant());
+                List<String> lines = new ArrayList<>(p.errors(plan.tenant()));
+                lines.addAll(p.refused(plan.tenant()).stream().map(r -> "refused " + r).toList());
                 entries.add(new RunLedger.Entry(runId, request.mode().label(), plan.tenant(), plan.window().start(),
-                        plan.window().end(), errors.isEmpty() ? "succeeded" : "failed", p.written(plan.tenant()),
-                        p.samples(plan.tenant()), started, finished, String.join("\n", errors)));
+                        plan.window().end(), outcome(p, plan.tenant()).status(), p.written(plan.tenant()),
+                        p.samples(plan.tenant()), p.refused(plan.tenant()).size(), started, finished, String.join("\n", lines)));
             }
             try {
                 ledger.record(entries);
@@ -136,7 +151,7 @@ final class RunTracker {
         }
         for (TenantPlan plan : p.batch.plans()) {
             TenantOutcome o = new TenantOutcome(plan, p.written(plan.tenant()), until.get(plan.tenant()),
-                    p.errors(plan.tenant()), started, finished);
+                    p.errors(plan.tenant()), p.failedWindows(plan.tenant()), p.refused(plan.tenant()), started, finished);
             outcomes.add(o);
             WriteResult w = o.written();
             log.info("run={} tenant={} window={} {}: rows={} changed={} tombstoned={}{}", runId, plan.tenant(), plan.window(),

@@ -3,16 +3,15 @@ package com.cloudtuner.kubecost.run;
 import com.cloudtuner.kubecost.config.WorkerProperties.ReadMode;
 import com.cloudtuner.kubecost.cost.AggregatedCosts;
 import com.cloudtuner.kubecost.cost.ClusterHourKey;
-import com.cloudtuner.kubecost.cost.CostDataException;
 import com.cloudtuner.kubecost.cost.CostResult;
 import com.cloudtuner.kubecost.cost.HourlyCostCalculator;
 import com.cloudtuner.kubecost.cost.Series;
 import com.cloudtuner.kubecost.cost.SeriesHours;
-import com.cloudtuner.kubecost.cost.SeriesRef;
 import com.cloudtuner.kubecost.cost.Window;
 import com.cloudtuner.kubecost.exporter.ExporterReader;
 import com.cloudtuner.kubecost.thanos.ThanosQueryException;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -20,84 +19,49 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.batch.infrastructure.item.ItemProcessor;
 
 /**
- * Reads a work unit's series and computes its rows, tenant by tenant (one tenant's contradictory
- * data fails that tenant, not its batch). A failed read throws: Spring Batch skips the unit and
- * the run records its tenants as failed for that window.
+ * Reads a work unit's series and computes its rows, tenant by tenant. Cluster-hours whose answers
+ * disagree are read again raw; a tenant whose raw answers still lack series the server counts is
+ * failed for the unit (nothing written for it), never computed from what arrived. A failed read
+ * throws: Spring Batch skips the unit and the run records its tenants as failed for that window.
  */
 final class UnitProcessor implements ItemProcessor<WorkUnit, UnitResult> {
+
+    private static final Logger log = LoggerFactory.getLogger(UnitProcessor.class);
 
     private final ExporterReader reader;
     private final HourlyCostCalculator calculator;
     private final ReadMode mode;
+    private final String runId;
 
-    UnitProcessor(ExporterReader reader, HourlyCostCalculator calculator, ReadMode mode) {
+    UnitProcessor(ExporterReader reader, HourlyCostCalculator calculator, ReadMode mode, String runId) {
         this.reader = reader;
         this.calculator = calculator;
         this.mode = mode;
+        this.runId = runId;
     }
 
     @Override
     public UnitResult process(WorkUnit unit) {
         long t0 = System.nanoTime();
         List<String> tenants = unit.batch().tenants();
-        Computation c = new Computation();
-        ThanosQueryException failure = computeIsolating(tenants, unit.chunk(), c, new int[] {isolationBudget(tenants.size())});
+        Computation c = new Computation(unit, isolationBudget(tenants.size()));
+        ThanosQueryException failure;
+        try {
+            failure = c.isolating(tenants);
+        } catch (OutOfMemoryError e) {
+            throw UnitTooLarge.of(unit, c.series, e);
+        }
         if (failure != null && c.results.isEmpty() && c.errors.keySet().containsAll(tenants)) {
             throw failure; // nothing could be read: the unit failed as a whole
         }
         long millis = (System.nanoTime() - t0) / 1_000_000;
         return new UnitResult(unit, CostResult.merged(c.results.values()), c.errors,
-                new UnitResult.ReadStats(c.series, c.points, c.malformed, c.fallbackClusterHours, millis));
-    }
-
-    /** Per tenant its rows or why they could not be computed, and what was read for them. */
-    private static final class Computation {
-        final Map<String, CostResult> results = new LinkedHashMap<>();
-        final Map<String, String> errors = new LinkedHashMap<>();
-        int series;
-        long points;
-        int malformed;
-        int fallbackClusterHours;
-
-        void compute(String tenant, java.util.function.Supplier<CostResult> rules) {
-            try {
-                results.put(tenant, rules.get());
-                errors.remove(tenant);
-            } catch (CostDataException e) {
-                results.remove(tenant);
-                errors.put(tenant, e.getMessage());
-            }
-        }
-    }
-
-    /**
-     * Reads and computes the tenants; when the server refuses to answer for all of them, halves
-     * the set and tries each half, so that one tenant whose query fails (say, too many samples)
-     * does not fail the others. At most {@code budget} extra reads; no halving when no answer came
-     * at all (a network fault fails every tenant alike). Returns the last failure, or null.
-     */
-    private ThanosQueryException computeIsolating(List<String> tenants, Window chunk, Computation c, int[] budget) {
-        try {
-            if (mode == ReadMode.RAW) {
-                fromRawSamples(tenants, chunk, c);
-            } else {
-                fromHourlySums(tenants, chunk, c);
-            }
-            return null;
-        } catch (ThanosQueryException e) {
-            if (tenants.size() == 1 || e.unanswered() || budget[0] < 2) {
-                tenants.forEach(t -> c.errors.put(t, e.getMessage()));
-                return e;
-            }
-            budget[0] -= 2;
-            int half = tenants.size() / 2;
-            ThanosQueryException first = computeIsolating(tenants.subList(0, half), chunk, c, budget);
-            ThanosQueryException second = computeIsolating(tenants.subList(half, tenants.size()), chunk, c, budget);
-            return second != null ? second : first;
-        }
+                new UnitResult.ReadStats(c.series, c.points, c.malformed, c.fallbackClusterHours, c.suspectClusterHours, millis));
     }
 
     /** Enough halvings to single out one failing tenant of {@code tenants}: two reads per level. */
@@ -105,75 +69,150 @@ final class UnitProcessor implements ItemProcessor<WorkUnit, UnitResult> {
         return 2 * (32 - Integer.numberOfLeadingZeros(Math.max(1, tenants - 1)));
     }
 
-    private void fromRawSamples(List<String> tenants, Window chunk, Computation c) {
-        ExporterReader.RawRead read = reader.readRaw(tenants, List.of(), chunk, Map.of());
-        Map<String, List<Series>> byTenant = byTenant(read.series(), Series::tenant);
-        for (String tenant : tenants) {
-            c.compute(tenant, () -> calculator.compute(chunk.start(), chunk.end(), byTenant.getOrDefault(tenant, List.of())));
-        }
-        c.series += read.series().size();
-        c.points += read.samples();
-        c.malformed += read.malformed();
-    }
+    /** One unit's reading and computing: per tenant its rows or why they could not be computed. */
+    private final class Computation {
+        final WorkUnit unit;
+        final Window chunk;
+        final Map<String, CostResult> results = new LinkedHashMap<>();
+        final Map<String, String> errors = new LinkedHashMap<>();
+        int extraReads;
+        int series;
+        long points;
+        int malformed;
+        int fallbackClusterHours;
+        int suspectClusterHours;
 
-    private void fromHourlySums(List<String> tenants, Window chunk, Computation c) {
-        ExporterReader.SumsRead read = reader.readSums(tenants, chunk);
-        if (read.unsettled()) {
-            fromRawSamples(tenants, chunk, c); // samples too sparse to tell the server's range semantics
-            return;
+        Computation(WorkUnit unit, int extraReads) {
+            this.unit = unit;
+            this.chunk = unit.chunk();
+            this.extraReads = extraReads;
         }
-        Map<String, List<SeriesHours>> sums = byTenant(read.series(), s -> s.ref().tenant());
-        Map<String, List<Series>> health = byTenant(read.health(), Series::tenant);
-        Map<String, AggregatedCosts> aggregated = new LinkedHashMap<>();
-        for (String tenant : tenants) {
+
+        /**
+         * Reads and computes the tenants; when the server refuses to answer for all of them, halves
+         * the set and tries each half, so that one tenant whose query fails (say, too many samples)
+         * does not fail the others. No halving when no answer came at all (a network fault fails
+         * every tenant alike). Returns the last failure, or null.
+         */
+        ThanosQueryException isolating(List<String> tenants) {
             try {
-                aggregated.put(tenant, calculator.computeFromSums(chunk, sums.getOrDefault(tenant, List.of()),
-                        health.getOrDefault(tenant, List.of())));
-            } catch (CostDataException e) {
-                c.errors.put(tenant, e.getMessage());
+                if (mode == ReadMode.RAW) {
+                    fromRawSamples(tenants);
+                } else {
+                    fromHourlySums(tenants);
+                }
+                return null;
+            } catch (ThanosQueryException e) {
+                boolean halve = tenants.size() > 1 && !e.unanswered() && extraReads >= 2;
+                log.warn("run={} batch={} window={} tenants={} read failed{}: {}", runId, unit.batch().id(), chunk, tenants.size(),
+                        halve ? " (halving the tenants to find the failing one)" : "", e.getMessage());
+                if (!halve) {
+                    String reason = tenants.size() == 1 ? e.getMessage()
+                            : "the read of its batch (" + tenants.size() + " tenants) failed: " + e.getMessage();
+                    tenants.forEach(t -> errors.put(t, reason));
+                    return e;
+                }
+                extraReads -= 2;
+                int half = tenants.size() / 2;
+                ThanosQueryException first = isolating(tenants.subList(0, half));
+                ThanosQueryException second = isolating(tenants.subList(half, tenants.size()));
+                return second != null ? second : first;
             }
         }
-        Map<String, List<Series>> raw = readRawWhereNeeded(aggregated.values());
-        for (Map.Entry<String, AggregatedCosts> e : aggregated.entrySet()) {
-            AggregatedCosts costs = e.getValue();
-            c.fallbackClusterHours += costs.needsRaw().size();
-            Window span = span(costs.needsRaw());
-            c.compute(e.getKey(), () -> span == null ? costs.rows()
-                    : costs.completedWith(calculator.compute(span.start(), span.end(), raw.getOrDefault(e.getKey(), List.of()))));
+
+        private void fromRawSamples(List<String> tenants) {
+            ExporterReader.RawRead read = reader.readRaw(tenants, List.of(), chunk, true);
+            Map<String, List<Series>> byTenant = byTenant(read.series(), Series::tenant);
+            for (String tenant : tenants) {
+                results.put(tenant, calculator.compute(chunk, byTenant.getOrDefault(tenant, List.of()), read.history()));
+                errors.remove(tenant);
+            }
+            series += read.series().size();
+            points += read.samples();
+            malformed += read.malformed();
         }
-        c.series += read.series().size() + read.health().size();
-        c.points += read.points();
-        c.malformed += read.malformed();
+
+        private void fromHourlySums(List<String> tenants) {
+            ExporterReader.SumsRead read = reader.readSums(tenants, chunk);
+            if (read.unsettled()) {
+                fromRawSamples(tenants); // samples too sparse to tell the server's range semantics
+                return;
+            }
+            Map<String, List<SeriesHours>> sums = byTenant(read.series(), s -> s.ref().tenant());
+            Map<String, List<Series>> health = byTenant(read.health(), Series::tenant);
+            Map<String, AggregatedCosts> aggregated = new LinkedHashMap<>();
+            for (String tenant : tenants) {
+                Set<ClusterHourKey> suspect = new TreeSet<>();
+                read.suspect().keySet().stream().filter(k -> k.tenant().equals(tenant)).forEach(suspect::add);
+                aggregated.put(tenant, calculator.computeFromSums(chunk, sums.getOrDefault(tenant, List.of()),
+                        health.getOrDefault(tenant, List.of()), read.history(), suspect));
+            }
+            if (!read.suspect().isEmpty()) {
+                suspectClusterHours += read.suspect().size();
+                log.warn("run={} batch={} window={} answers disagree about {} cluster-hours, read raw: first {}: {}", runId,
+                        unit.batch().id(), chunk, read.suspect().size(), read.suspect().keySet().iterator().next(),
+                        read.suspect().values().iterator().next());
+            }
+            ExporterReader.RawRead raw = readRawWhereNeeded(aggregated.values());
+            Map<ClusterHourKey, String> lost = raw == null ? Map.of() : read.shortOf(raw);
+            Map<String, List<Series>> rawByTenant = raw == null ? Map.of() : byTenant(raw.series(), Series::tenant);
+            for (Map.Entry<String, AggregatedCosts> e : aggregated.entrySet()) {
+                String tenant = e.getKey();
+                AggregatedCosts costs = e.getValue();
+                fallbackClusterHours += costs.needsRaw().size();
+                String missing = firstLost(tenant, costs.needsRaw(), lost);
+                if (missing != null) {
+                    results.remove(tenant);
+                    errors.put(tenant, "Thanos answered without series it counts, even when read raw: " + missing);
+                    continue;
+                }
+                Window span = span(costs.needsRaw());
+                results.put(tenant, span == null ? costs.rows() : costs.completedWith(
+                        calculator.compute(span, rawByTenant.getOrDefault(tenant, List.of()), costs.history())));
+                errors.remove(tenant);
+            }
+            series += read.series().size() + read.health().size();
+            points += read.points();
+            malformed += read.malformed();
+        }
+
+        /**
+         * One raw read for every cluster-hour of the unit that the sums could not settle: the tenants
+         * and clusters concerned, over the hours from the first such hour to the last; null when none.
+         */
+        private ExporterReader.RawRead readRawWhereNeeded(Collection<AggregatedCosts> aggregated) {
+            Set<String> tenants = new TreeSet<>();
+            Set<String> clusters = new TreeSet<>();
+            List<ClusterHourKey> all = new ArrayList<>();
+            for (AggregatedCosts costs : aggregated) {
+                for (ClusterHourKey k : costs.needsRaw()) {
+                    tenants.add(k.tenant());
+                    clusters.add(k.cluster());
+                    all.add(k);
+                }
+            }
+            if (all.isEmpty()) {
+                return null;
+            }
+            ExporterReader.RawRead raw = reader.readRaw(tenants, clusters, span(all), false);
+            series += raw.series().size();
+            points += raw.samples();
+            return raw;
+        }
     }
 
-    /**
-     * One raw read for every cluster-hour of the unit that the sums could not settle: the tenants
-     * and clusters concerned, over the hours from the first such hour to the last. The intervals the
-     * sums established go with it, so coverage is what a raw read of the whole window gives.
-     */
-    private Map<String, List<Series>> readRawWhereNeeded(Iterable<AggregatedCosts> aggregated) {
-        Set<String> tenants = new TreeSet<>();
-        Set<String> clusters = new TreeSet<>();
-        List<ClusterHourKey> all = new ArrayList<>();
-        Map<SeriesRef, Long> intervals = new HashMap<>();
-        for (AggregatedCosts costs : aggregated) {
-            for (ClusterHourKey k : costs.needsRaw()) {
-                tenants.add(k.tenant());
-                clusters.add(k.cluster());
-                all.add(k);
-            }
-            if (!costs.needsRaw().isEmpty()) {
-                intervals.putAll(costs.intervals());
+    /** The first of the tenant's raw-read cluster-hours whose series are fewer than the server counted. */
+    private static String firstLost(String tenant, Set<ClusterHourKey> readRaw, Map<ClusterHourKey, String> lost) {
+        for (Map.Entry<ClusterHourKey, String> e : lost.entrySet()) {
+            if (e.getKey().tenant().equals(tenant) && readRaw.contains(e.getKey())) {
+                return e.getKey() + ": " + e.getValue();
             }
         }
-        if (all.isEmpty()) {
-            return Map.of();
-        }
-        return byTenant(reader.readRaw(tenants, clusters, span(all), intervals).series(), Series::tenant);
+        return null;
     }
 
     /** From the first hour to the end of the last; null for none. */
-    private static Window span(java.util.Collection<ClusterHourKey> hours) {
+    private static Window span(Collection<ClusterHourKey> hours) {
         if (hours.isEmpty()) {
             return null;
         }

@@ -22,9 +22,15 @@ public final class UnitResult {
     private final Map<String, String> tenantErrors;
     private final ReadStats stats;
     private volatile Map<String, WriteResult> written;
+    private final Map<String, WriteResult> appliedBeforeFailures = new java.util.concurrent.ConcurrentHashMap<>();
 
-    /** How much a unit read. */
-    public record ReadStats(int series, long points, int malformedSeries, int fallbackClusterHours, long millis) {
+    /**
+     * How much a unit read.
+     *
+     * @param suspectClusterHours cluster-hours whose answers disagreed, read again raw
+     */
+    public record ReadStats(int series, long points, int malformedSeries, int fallbackClusterHours, int suspectClusterHours,
+                            long millis) {
     }
 
     public UnitResult(WorkUnit unit, CostResult rows, Map<String, String> tenantErrors, ReadStats stats) {
@@ -65,7 +71,20 @@ public final class UnitResult {
         return written;
     }
 
+    /** What the write did, together with what earlier attempts that failed halfway had already applied. */
     void markWritten(Map<String, WriteResult> perTenant) {
-        this.written = Map.copyOf(perTenant);
+        Map<String, WriteResult> total = new java.util.LinkedHashMap<>(perTenant);
+        appliedBeforeFailures.forEach((tenant, w) -> total.merge(tenant, w, WriteResult::plus));
+        this.written = Map.copyOf(total);
+    }
+
+    /** An attempt failed after applying this much (the next attempt plans against what it left). */
+    void appliedBeforeFailure(Map<String, WriteResult> applied) {
+        applied.forEach((tenant, w) -> appliedBeforeFailures.merge(tenant, w, WriteResult::plus));
+    }
+
+    /** Per tenant, what attempts that failed halfway applied: the unit's record when it fails for good. */
+    Map<String, WriteResult> appliedBeforeFailures() {
+        return Map.copyOf(appliedBeforeFailures);
     }
 }

@@ -1,6 +1,7 @@
 package com.cloudtuner.kubecost.run;
 
 import com.cloudtuner.kubecost.clickhouse.ExpensesStore;
+import com.cloudtuner.kubecost.clickhouse.PartialWrite;
 import com.cloudtuner.kubecost.clickhouse.WriteResult;
 import com.cloudtuner.kubecost.cost.CostRow;
 import java.io.PrintStream;
@@ -32,9 +33,15 @@ final class UnitWriter implements ItemWriter<UnitResult> {
     @Override
     public void write(Chunk<? extends UnitResult> units) {
         for (UnitResult unit : units) {
-            if (unit.written() == null) {
+            if (unit.written() != null) {
+                continue;
+            }
+            try {
                 unit.markWritten(dryRunOut != null ? print(unit) : store.write(unit.writableTenants(), unit.unit().chunk(),
                         unit.rows(), eraseMissing));
+            } catch (PartialWrite e) {
+                unit.appliedBeforeFailure(e.applied());
+                throw e;
             }
         }
     }

@@ -116,6 +116,79 @@ class WritePlanTest {
                 WritePlan.Stored.NOTHING, false, NOW)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("not a finite value");
     }
 
+    // ---- the cluster row as the commit mark of its cluster-hour, refused cluster-hours, insert order
+
+    @Test
+    void aClusterHourWhoseNamespaceRowsChangeGetsItsUnchangedClusterRowAgainAtTheWritesVersion() {
+        // c@H0: namespace x changes, the cluster row is the same; c@H1: nothing changes
+        WritePlan.Stored stored = new WritePlan.Stored(
+                List.of(stored(row("a", "c", "x", H0, 1), false, 5), stored(row("a", "c", "x", H1, 1), false, 5)),
+                List.of(stored(cluster("a", "c", H0), false, 5), stored(cluster("a", "c", H1), false, 5)));
+        CostResult fresh = new CostResult(List.of(row("a", "c", "x", H0, 2), row("a", "c", "x", H1, 1)),
+                List.of(cluster("a", "c", H0), cluster("a", "c", H1)));
+
+        WritePlan plan = WritePlan.of(List.of("a"), WINDOW, fresh, stored, false, NOW);
+
+        assertThat(plan.expenses()).extracting(ExpenseRecord::hourSec).containsExactly(H0.getEpochSecond());
+        assertThat(plan.clusters()).extracting(ExpenseRecord::hourSec, ExpenseRecord::deleted, ExpenseRecord::version)
+                .containsExactly(tuple(H0.getEpochSecond(), false, NOW_MICROS));
+        assertThat(plan.perTenant().get("a")).isEqualTo(new WriteResult(2, 1, 0)); // the mark is not a changed row
+    }
+
+    @Test
+    void aClusterRowOlderThanItsClusterHoursNewestRowIsMarkedAgainThoughNothingChanged() {
+        // a write stored x at version 8 and stopped before the cluster row (still at 5): nothing differs now
+        WritePlan.Stored stored = new WritePlan.Stored(List.of(stored(row("a", "c", "x", H0, 1), false, 8)),
+                List.of(stored(cluster("a", "c", H0), false, 5)));
+        CostResult fresh = new CostResult(List.of(row("a", "c", "x", H0, 1)), List.of(cluster("a", "c", H0)));
+
+        WritePlan plan = WritePlan.of(List.of("a"), WINDOW, fresh, stored, false, NOW);
+
+        assertThat(WritePlan.uncommitted(stored)).containsExactly(new ExpenseRecord.Key("a", "c", null, H0.getEpochSecond()));
+        assertThat(plan.expenses()).isEmpty();
+        assertThat(plan.clusters()).extracting(ExpenseRecord::version).containsExactly(NOW_MICROS);
+        assertThat(WritePlan.uncommitted(new WritePlan.Stored(stored.expenses(), plan.clusters()))).isEmpty();
+    }
+
+    @Test
+    void aMarkedTombstoneStaysATombstone() {
+        // the cluster's own series are gone since an earlier write (its row a tombstone); a namespace changes
+        WritePlan.Stored stored = new WritePlan.Stored(List.of(stored(row("a", "c", "x", H0, 1), false, 5)),
+                List.of(stored(cluster("a", "c", H0), true, 5)));
+        WritePlan plan = WritePlan.of(List.of("a"), WINDOW, result(row("a", "c", "x", H0, 3)), stored, false, NOW);
+        assertThat(plan.clusters()).extracting(ExpenseRecord::deleted, ExpenseRecord::version)
+                .containsExactly(tuple(true, NOW_MICROS));
+    }
+
+    @Test
+    void aRefusedClusterHourKeepsItsStoredRowsEvenWhenErasing() {
+        WritePlan.Stored stored = new WritePlan.Stored(List.of(stored(row("a", "c", "x", H0, 1), false, 5),
+                stored(row("a", "c", "x", H1, 1), false, 5)), List.of(stored(cluster("a", "c", H0), false, 5)));
+        CostResult fresh = new CostResult(List.of(), List.of(), java.util.Map.of(),
+                java.util.Map.of(new com.cloudtuner.kubecost.cost.ClusterHourKey("a", "c", H0.toEpochMilli()), "two currencies"));
+
+        WritePlan plan = WritePlan.of(List.of("a"), WINDOW, fresh, stored, true, NOW);
+
+        assertThat(plan.expenses()).extracting(ExpenseRecord::hourSec, ExpenseRecord::deleted)
+                .containsExactly(tuple(H1.getEpochSecond(), true)); // H0 refused: kept; H1: erased
+        assertThat(plan.clusters()).isEmpty();
+    }
+
+    @Test
+    void insertsComeClusterHourByClusterHourAndAreSplitOnlyBetweenThem() {
+        CostResult fresh = result(row("a", "c", "z", H0, 1), row("a", "c", "y", H1, 1), row("a", "c", "x", H0, 1),
+                row("a", "c", "x", H1, 1), row("a", "c", "w", H0, 1));
+        WritePlan plan = WritePlan.of(List.of("a"), WINDOW, fresh, WritePlan.Stored.NOTHING, false, NOW);
+        assertThat(plan.expenses()).extracting(ExpenseRecord::hourSec, r -> r.key().namespace()).containsExactly(
+                tuple(H0.getEpochSecond(), "w"), tuple(H0.getEpochSecond(), "x"), tuple(H0.getEpochSecond(), "z"),
+                tuple(H1.getEpochSecond(), "x"), tuple(H1.getEpochSecond(), "y"));
+        // at most 2 rows an insert: H0's three go whole, then H1's two
+        assertThat(ExpensesStore.byClusterHours(plan.expenses(), 2)).extracting(List::size).containsExactly(3, 2);
+        // at most 4: H0's three, then H1's two (three and two would not fit in four together)
+        assertThat(ExpensesStore.byClusterHours(plan.expenses(), 4)).extracting(List::size).containsExactly(3, 2);
+        assertThat(ExpensesStore.byClusterHours(plan.expenses(), 5)).extracting(List::size).containsExactly(5);
+    }
+
     // ---- helpers
 
     private static CostRow row(String tenant, String cluster, String namespace, Instant hour, double cost) {

@@ -72,28 +72,27 @@ class AggregatedCostsTest {
     }
 
     @Test
-    void aSeriesWhoseScrapeIntervalTheCountsCannotProveIsLeftForTheRawRead() {
-        // two samples 40 minutes apart: the raw computation stands each for 40 minutes, the counts cannot know
+    void aSparseSeriesIsMeasuredAgainstItsTargetsScrapesFromTheCountsAlone() {
+        // two samples 40 minutes apart in hour 1, on a target whose other namespace is scraped every minute
         List<Series> costs = List.of(
                 series(ExporterMetric.NAMESPACE_TOTAL_COST, "a", "", 7_000, MIN, t -> true, t -> 1.0),
                 new Series(ExporterMetric.NAMESPACE_TOTAL_COST, "t", "c", "sparse", "USD",
                         new long[] {H + HOUR + 10 * MIN, H + HOUR + 50 * MIN}, new double[] {3, 3}));
         AggregatedCosts aggregated = fromSums(costs, List.of());
-        assertThat(aggregated.needsRaw()).containsExactly(key(1));
-        CostResult raw = calculator.compute(WINDOW.start(), WINDOW.end(), costs);
-        CostResult completed = aggregated.completedWith(raw);
-        assertSameRows(completed, raw);
-        assertThat(completed.rows().stream().filter(r -> r.namespace().equals("sparse")).findFirst().orElseThrow().coverage())
-                .isEqualTo(1.0); // 10..50 and 50..90 minutes: capped at the hour
+        assertThat(aggregated.needsRaw()).isEmpty();
+        assertSameRows(aggregated.rows(), calculator.compute(WINDOW.start(), WINDOW.end(), costs));
+        assertThat(aggregated.rows().rows().stream().filter(r -> r.namespace().equals("sparse")).findFirst().orElseThrow()
+                .coverage()).isCloseTo(2 / 60.0, within(1e-12));
     }
 
     @Test
-    void aSingleSampleStandsForTheDefaultIntervalAsInTheRawComputation() {
+    void aSingleSampleOfATargetWithoutOtherSeriesCoversItsHour() {
+        // nothing else shows how often the target is scraped: its busiest series, this one, sets it
         List<Series> costs = List.of(new Series(ExporterMetric.NAMESPACE_TOTAL_COST, "t", "c", "once", "USD",
                 new long[] {H + HOUR + 59 * MIN}, new double[] {4}));
         AggregatedCosts aggregated = fromSums(costs, List.of());
         assertThat(aggregated.needsRaw()).isEmpty();
-        assertThat(aggregated.rows().rows()).singleElement().satisfies(r -> assertThat(r.coverage()).isCloseTo(1 / 60.0, within(1e-12)));
+        assertThat(aggregated.rows().rows()).singleElement().satisfies(r -> assertThat(r.coverage()).isEqualTo(1.0));
     }
 
     @Test
@@ -112,28 +111,19 @@ class AggregatedCostsTest {
     }
 
     @Test
-    void replicasWhoseOverlapTheCountsCannotTellAreLeftForTheRawRead() {
+    void replicasMissingTheSameMinutesGiveTheBetterReplicasShare() {
         LongPredicate bothMissHour1 = t -> !(hourOf(t) == 1 && minuteOf(t) >= 20 && minuteOf(t) < 40);
         List<Series> costs = List.of(
                 series(ExporterMetric.NAMESPACE_TOTAL_COST, "a", "prometheus_replica=0", 5_000, MIN, bothMissHour1, t -> 4.0),
-                series(ExporterMetric.NAMESPACE_TOTAL_COST, "a", "prometheus_replica=1", 35_000, MIN, bothMissHour1, t -> 4.0));
+                series(ExporterMetric.NAMESPACE_TOTAL_COST, "a", "prometheus_replica=1", 35_000, MIN,
+                        t -> bothMissHour1.test(t) && !(hourOf(t) == 1 && minuteOf(t) < 5), t -> 4.0));
         List<Series> health = replicaHealth();
         AggregatedCosts aggregated = fromSums(costs, health);
-        assertThat(aggregated.needsRaw()).containsExactly(key(1)); // 40 minutes each: 40 to 80 minutes together
+        assertThat(aggregated.needsRaw()).isEmpty();
         CostResult raw = calculator.compute(WINDOW.start(), WINDOW.end(), concat(costs, health));
-        assertSameRows(aggregated.completedWith(raw), raw);
-        // minutes 0..19 and 40..59 from 0:05 and from 0:35, each standing for a minute: 2 x 20.5 minutes
-        assertThat(raw.rows().get(1).coverage()).isCloseTo(41 / 60.0, within(1e-12));
-    }
-
-    @Test
-    void aReplicaMostlyMissingCannotHaveItsIntervalProvenAndGoesRaw() {
-        // replica 1 has no complete hour: its median gap is not the counts' to settle
-        List<Series> costs = List.of(
-                series(ExporterMetric.NAMESPACE_TOTAL_COST, "a", "prometheus_replica=0", 5_000, MIN, t -> true, t -> 4.0),
-                series(ExporterMetric.NAMESPACE_TOTAL_COST, "a", "prometheus_replica=1", 35_000, MIN,
-                        t -> hourOf(t) != 1 && minuteOf(t) < 30, t -> 6.0));
-        assertThat(fromSums(costs, replicaHealth()).needsRaw()).containsExactlyInAnyOrder(key(0), key(2));
+        assertSameRows(aggregated.rows(), raw);
+        // replica 0: 40 of its 60 scrapes; replica 1: 35 of 60; the better one counts
+        assertThat(raw.rows().get(1).coverage()).isCloseTo(40 / 60.0, within(1e-12));
     }
 
     private static List<Series> replicaHealth() {
@@ -149,23 +139,12 @@ class AggregatedCostsTest {
         for (Series s : costs) {
             sums.add(sumsOf(s));
         }
-        return calculator.computeFromSums(WINDOW, sums, health);
+        return calculator.computeFromSums(WINDOW, sums, health, ScrapeHistory.fromSamples(WINDOW, concat(costs, health)),
+                java.util.Set.of());
     }
 
-    /** Sum and count of the series' samples in each hour of the window: what the store answers. */
     private static SeriesHours sumsOf(Series s) {
-        int hours = WINDOW.hours();
-        double[] sums = new double[hours];
-        int[] counts = new int[hours];
-        for (int i = 0; i < s.size(); i++) {
-            long t = s.timestamps()[i];
-            if (t >= WINDOW.startMs() && t < WINDOW.endMs()) {
-                int h = (int) ((t - WINDOW.startMs()) / HOUR);
-                sums[h] += s.values()[i];
-                counts[h]++;
-            }
-        }
-        return new SeriesHours(s.ref(), WINDOW.startMs(), sums, counts);
+        return TestSeries.hourlySums(s, WINDOW);
     }
 
     private static void assertSameRows(CostResult got, CostResult want) {
@@ -176,7 +155,7 @@ class AggregatedCostsTest {
             assertThat(List.of(g.tenant(), g.cluster(), g.namespace(), g.hour())).isEqualTo(List.of(w.tenant(), w.cluster(), w.namespace(), w.hour()));
             assertThat(g.costs().total()).as(w.toString()).isCloseTo(w.costs().total(), within(1e-12));
             assertThat(g.costs().cpu()).isCloseTo(w.costs().cpu(), within(1e-12));
-            assertThat(g.coverage()).as(w.toString()).isCloseTo(w.coverage(), within(0.01));
+            assertThat(g.coverage()).as(w.toString()).isEqualTo(w.coverage());
             if (w.efficiencies().cpu() == null) {
                 assertThat(g.efficiencies().cpu()).isNull();
             } else {

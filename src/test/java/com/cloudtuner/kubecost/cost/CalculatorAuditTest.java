@@ -36,13 +36,4 @@ class CalculatorAuditTest {
         CostResult rows = calculator.compute(Instant.ofEpochMilli(H), Instant.ofEpochMilli(H + HOUR), List.of(cost, health));
         assertThat(rows.rows()).singleElement().satisfies(r -> assertThat(r.costs().total()).isEqualTo(2.0));
     }
-
-    @Test
-    void coverageIsTheUnionOfWhatTheSamplesBack() {
-        // [0, 10) and [5, 20) overlap; [20, 30) touches the second; [40, 50) stands alone: 40 of 60 minutes
-        List<long[]> runs = Coverage.union(new java.util.ArrayList<>(List.of(new long[] {40 * MIN, 50 * MIN},
-                new long[] {0, 10 * MIN}, new long[] {5 * MIN, 20 * MIN}, new long[] {20 * MIN, 30 * MIN})));
-        assertThat(runs).containsExactly(new long[] {0, 30 * MIN}, new long[] {40 * MIN, 50 * MIN});
-        assertThat(Coverage.shareOfHour(runs)).isEqualTo(40 / 60.0);
-    }
 }

@@ -85,7 +85,8 @@ class HourlyCostCalculatorTest {
         CostRow row = single(compute(H, H + HOUR, cost, health), "a");
         // The 0 at H-2m speaks for minutes 0..3 (at most 5 minutes old); minutes 4..9 have no recent health
         // sample and count; the 0 at minute 30 speaks for minutes 30..35; 36..59 count: 6 + 24 valid samples.
-        assertThat(row.coverage()).isCloseTo(30 / 60.0, within(1e-12));
+        // The target shows 40 scrapes in the hour (its cost series; health has 1 sample an hour): 30 of 40.
+        assertThat(row.coverage()).isCloseTo(30 / 40.0, within(1e-12));
         assertThat(row.costs().total()).isEqualTo(1.0);
     }
 
@@ -131,10 +132,21 @@ class HourlyCostCalculatorTest {
     }
 
     @Test
-    void coverageIsTheShareOfTheHourBackedBySamples() {
-        // 20 of 60 one-minute scrapes missing
+    void coverageIsTheShareOfTheTargetsScrapesThatCarriedTheRow() {
+        // the exporter answered 60 one-minute scrapes (its health series); the namespace is in 40 of them
         Series cost = nsEveryMinute("a", H + 17_000, 60, t -> minuteOf(t) < 30 || minuteOf(t) >= 50, t -> 1);
-        assertThat(single(compute(H, H + HOUR, cost), "a").coverage()).isCloseTo(40 / 60.0, within(1e-9));
+        Series health = everyMinute(ExporterMetric.EXPORTER_SCRAPE_SUCCESS, null, H + 17_000, 60, t -> true, t -> 1);
+        assertThat(single(compute(H, H + HOUR, cost, health), "a").coverage()).isCloseTo(40 / 60.0, within(1e-12));
+    }
+
+    @Test
+    void withoutReferenceSeriesTheBusiestSeriesOfTheTargetSetsTheScrapes() {
+        // no health or cluster series: namespace b's 60 samples show the target's scrapes, a has 40 of them
+        Series a = nsEveryMinute("a", H, 60, t -> minuteOf(t) < 40, t -> 1);
+        Series b = nsEveryMinute("b", H, 60, t -> true, t -> 1);
+        CostResult r = compute(H, H + HOUR, a, b);
+        assertThat(single(r, "a").coverage()).isCloseTo(40 / 60.0, within(1e-12));
+        assertThat(single(r, "b").coverage()).isEqualTo(1.0);
     }
 
     @Test
@@ -189,7 +201,8 @@ class HourlyCostCalculatorTest {
         LongPredicate gap = t -> minuteOf(t) < 40;
         Series a = nsEveryMinute("a", H, 60, gap, t -> 1);
         Series b = nsEveryMinute("a", H, 60, gap, t -> 1);
-        assertThat(single(compute(H, H + HOUR, a, b), "a").coverage()).isCloseTo(40 / 60.0, within(1e-12));
+        Series health = everyMinute(ExporterMetric.EXPORTER_SCRAPE_SUCCESS, null, H, 60, t -> true, t -> 1);
+        assertThat(single(compute(H, H + HOUR, a, b, health), "a").coverage()).isCloseTo(40 / 60.0, within(1e-12));
     }
 
     // ---- rule 6: __unallocated__
@@ -241,10 +254,35 @@ class HourlyCostCalculatorTest {
     }
 
     @Test
-    void differentCurrenciesInOneClusterHourFailTheWindow() {
+    void aNamespaceInAnotherCurrencyThanItsClusterRefusesOnlyThatClusterHour() {
+        // hour 0: the cluster reports EUR, namespace a USD; hour 1: both USD
         Series cluster = new Series(ExporterMetric.CLUSTER_TOTAL_COST, "t", "c", null, "EUR", new long[] {H}, new double[] {1});
-        assertThatThrownBy(() -> compute(H, H + HOUR, cluster, nsEveryMinute("a", H, 1, t -> true, t -> 1)))
-                .isInstanceOf(CostDataException.class).hasMessageContaining("EUR").hasMessageContaining("USD");
+        Series clusterLater = new Series(ExporterMetric.CLUSTER_TOTAL_COST, "t", "c", null, "USD", new long[] {H + HOUR},
+                new double[] {5});
+        CostResult r = compute(H, H + 2 * HOUR, cluster, clusterLater, nsEveryMinute("a", H, 120, t -> true, t -> 1));
+        assertThat(r.refused()).containsOnlyKeys(new ClusterHourKey("t", "c", H));
+        assertThat(r.rows()).extracting(row -> row.hour().toEpochMilli(), CostRow::namespace)
+                .containsExactlyInAnyOrder(tuple(H + HOUR, "a"), tuple(H + HOUR, CostRow.UNALLOCATED));
+        assertThat(r.clusterHours()).extracting(c -> c.hour().toEpochMilli()).containsExactly(H + HOUR);
+    }
+
+    @Test
+    void aCurrencyChangeInsideAnHourRefusesThatClusterHourAndNoOther() {
+        // cluster c's namespace reports USD until 12:30 and EUR from then on; cluster d stays in USD
+        long change = H + 2 * HOUR + 30 * MIN;
+        Series before = nsEveryMinute("a", H, 180, t -> t < change, t -> 1);
+        Series after = recast(nsEveryMinute("a", H, 180, t -> t >= change, t -> 1), "c", "EUR");
+        Series other = recast(nsEveryMinute("a", H, 180, t -> true, t -> 1), "d", "USD");
+        CostResult r = compute(H, H + 3 * HOUR, before, after, other);
+        assertThat(r.refused()).containsOnlyKeys(new ClusterHourKey("t", "c", H + 2 * HOUR));
+        assertThat(r.refused().values()).singleElement().asString().contains("USD").contains("EUR");
+        assertThat(r.rows()).extracting(CostRow::cluster, row -> row.hour().toEpochMilli())
+                .containsExactlyInAnyOrder(tuple("c", H), tuple("c", H + HOUR), tuple("d", H), tuple("d", H + HOUR),
+                        tuple("d", H + 2 * HOUR));
+    }
+
+    private static Series recast(Series s, String cluster, String currency) {
+        return new Series(s.metric(), s.tenant(), cluster, s.namespace(), currency, s.timestamps(), s.values());
     }
 
     // ---- rule 7: totals over the exporter's window
@@ -252,7 +290,7 @@ class HourlyCostCalculatorTest {
     @Test
     void totalModeDividesBySamplesWindowHours() {
         HourlyCostCalculator totals = new HourlyCostCalculator(
-                new CostRules(MetricMode.TOTAL, Duration.ofHours(24), Duration.ofMinutes(5), Duration.ofSeconds(60)));
+                new CostRules(MetricMode.TOTAL, Duration.ofHours(24), Duration.ofMinutes(5)));
         Series cost = nsEveryMinute("a", H, 60, t -> true, t -> 48.0); // $48 per 24 h = $2 per hour
         Series eff = everyMinute(ExporterMetric.NAMESPACE_CPU_EFFICIENCY, "a", H, 60, t -> true, t -> 0.5);
         CostRow row = single(totals.compute(Instant.ofEpochMilli(H), Instant.ofEpochMilli(H + HOUR), List.of(cost, eff)), "a");

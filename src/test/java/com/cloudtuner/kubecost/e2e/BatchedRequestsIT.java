@@ -31,8 +31,9 @@ class BatchedRequestsIT {
     private static final List<String> TENANTS = List.of("t1", "t2", "t3", "t4", "t5", "t6", "t7");
     private static final String[] BACKFILL = {"backfill", "--from=2025-10-13T00:00:00Z", "--to=2025-10-14T06:00:00Z"};
     // per unit: the health series raw, then sum, count and minimum of the 10 cost families and
-    // sum and count of the 6 efficiency families, one query_range each
-    private static final int RANGE_QUERIES_PER_UNIT = 10 * 3 + 6 * 2;
+    // sum and count of the 6 efficiency families, one query_range each; the two total cost families
+    // counted once more before their sums, the census of series and the health series counted again
+    private static final int RANGE_QUERIES_PER_UNIT = 10 * 3 + 6 * 2 + 2 + 1 + 1;
 
     private static PrometheusServer prometheus;
 

@@ -31,7 +31,10 @@ import java.util.function.LongToDoubleFunction;
  *   <li>{@code nohealth}: no scrape_success series; a 2-hour gap; a namespace with one sample in
  *       the range; one with two samples 40 minutes apart; a 90 s scrape cluster;</li>
  *   <li>{@code team.a} and {@code teamxa}, {@code acme} and {@code acme-eu}: ids a regex could mix up;</li>
- *   <li>{@code money}: a cluster in EUR whose namespace reports USD in hour 9: both reads fail it.</li>
+ *   <li>{@code money}: a cluster in EUR whose namespace reports USD in hour 9: both reads refuse that hour;</li>
+ *   <li>{@code jitter}: scrapes 60 s apart give or take 5 s (cluster c1) and 20 s (c2); {@code delayed}: two
+ *       scrapes of hour 4 40 s late, one of them into hour 5; {@code hourly}: one scrape an hour; {@code faster}:
+ *       a 60 s scrape, 30 s from hour 10 on. Coverage must not depend on the read mode or the window.</li>
  * </ul>
  */
 final class FaultScenario {
@@ -40,8 +43,8 @@ final class FaultScenario {
     static final int HOURS = 30;
     static final long D0 = START.toEpochMilli();
     static final long END = D0 + HOURS * HOUR;
-    static final List<String> TENANTS = List.of("acme", "acme-eu", "boundary", "fast", "ha", "money", "nohealth",
-            "restart", "team.a", "teamxa");
+    static final List<String> TENANTS = List.of("acme", "acme-eu", "boundary", "delayed", "fast", "faster", "ha", "hourly",
+            "jitter", "money", "nohealth", "restart", "team.a", "teamxa");
     static final String FAILING_TENANT = "money";
 
     private FaultScenario() {
@@ -123,7 +126,48 @@ final class FaultScenario {
                 D0 + 9_000, END, MINUTE, always(), t -> 3);
         e.gauge(ExporterMetric.NAMESPACE_TOTAL_COST, labels("money", "c1", "web"), D0 + 9 * HOUR + 9_000, D0 + 10 * HOUR,
                 MINUTE, always(), t -> 1);
+        // scrape timing: jitter, delays, an hourly scrape, an interval change
+        scrapes(e, "jitter", "c1", jittered(5_000, random), random);
+        scrapes(e, "jitter", "c2", jittered(20_000, random), random);
+        scrapes(e, "delayed", "c1", delayed(), random);
+        scrapes(e, "hourly", "c1", every(D0 + 17 * MINUTE, HOUR, END), random);
+        long[] slow = every(D0 + 2_000, MINUTE, D0 + 10 * HOUR);
+        long[] fast = every(D0 + 10 * HOUR + 2_000, 30_000, END);
+        long[] both = java.util.stream.LongStream.concat(java.util.Arrays.stream(slow), java.util.Arrays.stream(fast)).toArray();
+        scrapes(e, "faster", "c1", both, random);
         return e;
+    }
+
+    /** One target's scrapes at the given times: health, cluster total and two namespaces' total and cpu cost. */
+    private static void scrapes(Exporter e, String tenant, String cluster, long[] times, Random random) {
+        double[] rates = randomRates(random, 2);
+        for (long t : times) {
+            e.dataset().series(ExporterMetric.EXPORTER_SCRAPE_SUCCESS.metricName(Exporter.PREFIX),
+                    Map.of("tenant_id", tenant, "cluster", cluster)).add(t, 1);
+            e.dataset().series(ExporterMetric.CLUSTER_TOTAL_COST.metricName(Exporter.PREFIX), labels(tenant, cluster, null))
+                    .add(t, 5 + hour(t) % 3);
+            for (int n = 0; n < 2; n++) {
+                for (ExporterMetric m : List.of(ExporterMetric.NAMESPACE_TOTAL_COST, ExporterMetric.NAMESPACE_CPU_COST)) {
+                    e.dataset().series(m.metricName(Exporter.PREFIX), labels(tenant, cluster, "ns" + n))
+                            .add(t, rates[n] * (m == ExporterMetric.NAMESPACE_TOTAL_COST ? 1 : 0.5));
+                }
+            }
+        }
+    }
+
+    private static long[] every(long from, long step, long to) {
+        return java.util.stream.LongStream.iterate(from, t -> t < to, t -> t + step).toArray();
+    }
+
+    private static long[] jittered(long jitter, Random random) {
+        return java.util.stream.LongStream.iterate(D0 + MINUTE, t -> t < END - MINUTE, t -> t + MINUTE)
+                .map(t -> t + (long) ((random.nextDouble() * 2 - 1) * jitter)).toArray();
+    }
+
+    /** A 60 s scrape at :30 whose samples at 04:20:30 and 04:59:30 come 40 s late (the second one in hour 5). */
+    private static long[] delayed() {
+        return java.util.Arrays.stream(every(D0 + 30_000, MINUTE, END))
+                .map(t -> hour(t) == 4 && (minute(t) == 20 || minute(t) == 59) ? t + 40_000 : t).toArray();
     }
 
     /** A cluster with its cost and efficiency series and {@code namespaces} namespaces, random rates changing every hour. */

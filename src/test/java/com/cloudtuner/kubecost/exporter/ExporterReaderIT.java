@@ -90,7 +90,7 @@ class ExporterReaderIT {
             assertThat(e.getValue().counts()).as(store.engine() + " " + e.getKey()).containsExactly(60, 60, 60);
             assertThat(e.getValue().sums()).containsExactly(60 * rate, 60 * rate, 60 * rate);
         }
-        ExporterReader.RawRead raw = reader.readRaw(List.of("teamxa", "acme-eu"), List.of(), WINDOW, Map.of());
+        ExporterReader.RawRead raw = reader.readRaw(List.of("teamxa", "acme-eu"), List.of(), WINDOW, false);
         assertThat(raw.series()).extracting(s -> s.tenant()).containsOnly("teamxa", "acme-eu");
     }
 }

@@ -72,7 +72,7 @@ class PushgatewayIT {
                 .containsEntry("kubecost_worker_watermark_lag_seconds{" + group + ",tenant=\"globex\"}", 0.0)
                 // discovery, census, two probes, one work unit: health + sum, count and min of 10 cost
                 // families + sum and count of 6 efficiency families
-                .containsEntry("kubecost_worker_thanos_requests{" + group + "}", 1 + 1 + 2 + 1 + 10 * 3 + 6 * 2.0)
+                .containsEntry("kubecost_worker_thanos_requests{" + group + "}", 1 + 1 + 2 + 1 + 10 * 3 + 6 * 2 + 2 + 2.0)
                 .containsEntry("kubecost_worker_thanos_errors{" + group + "}", 0.0)
                 .containsEntry("kubecost_worker_thanos_retries{" + group + "}", 0.0)
                 .containsEntry("kubecost_worker_tenant_failed{" + group + ",tenant=\"acme\"}", 0.0)

@@ -40,6 +40,14 @@ public final class FaultProxy implements AutoCloseable {
     private volatile Predicate<String> rewriting = request -> false;
     private volatile String rewrittenBody;
     private volatile long delayMs;
+    private volatile Predicate<String> transforming = request -> false;
+    private volatile java.util.function.UnaryOperator<String> transform = java.util.function.UnaryOperator.identity();
+    private final List<Trigger> triggers = new ArrayList<>();
+
+    /** What happens to the n-th request a predicate matches. */
+    private record Trigger(Predicate<String> request, int n, int[] seen, Runnable afterForwarding, MockResponse answer,
+                           boolean loseAnswer) {
+    }
 
     public FaultProxy(String target) {
         this(target, null, false);
@@ -92,6 +100,34 @@ public final class FaultProxy implements AutoCloseable {
         rewriting = r -> r.contains(text);
     }
 
+    /**
+     * Forward requests matching {@code request} and hand the server's answer body through {@code body}
+     * before passing it on (an upstream that alters what it relays, say drops a series).
+     */
+    public void transformAnswers(Predicate<String> request, java.util.function.UnaryOperator<String> body) {
+        transform = body;
+        transforming = request;
+    }
+
+    /** After forwarding the {@code n}-th request matching {@code request}, and before answering it, run {@code action}. */
+    public synchronized void afterForwardingNth(Predicate<String> request, int n, Runnable action) {
+        triggers.add(new Trigger(request, n, new int[1], action, null, false));
+    }
+
+    /**
+     * Answer the {@code n}-th request matching {@code request}, and every later one, with this status
+     * and body instead of forwarding it (a server that keeps refusing, say a statement too large).
+     */
+    public synchronized void answerFromNth(Predicate<String> request, int n, int status, String body) {
+        triggers.add(new Trigger(request, n, new int[1], null,
+                new MockResponse.Builder().code(status).setHeader("Content-Type", "text/plain").body(body).build(), false));
+    }
+
+    /** Forward the {@code n}-th request matching {@code request}, then answer 502 instead of the server's answer: applied, answer lost. */
+    public synchronized void loseAnswerOfNth(Predicate<String> request, int n) {
+        triggers.add(new Trigger(request, n, new int[1], null, null, true));
+    }
+
     /** Hold every request this long before forwarding it (a far-away server). */
     public void delayEachRequest(Duration delay) {
         delayMs = delay.toMillis();
@@ -119,6 +155,17 @@ public final class FaultProxy implements AutoCloseable {
                 Thread.currentThread().interrupt();
             }
         }
+        Trigger fired = null;
+        synchronized (this) {
+            for (Trigger t : triggers) {
+                if (t.request().test(text) && (++t.seen()[0] == t.n() || t.answer() != null && t.seen()[0] > t.n())) {
+                    fired = t;
+                }
+            }
+        }
+        if (fired != null && fired.answer() != null) {
+            return fired.answer();
+        }
         if (rewriting.test(text)) {
             return new MockResponse.Builder().code(200).setHeader("Content-Type", "application/json").body(rewrittenBody).build();
         }
@@ -145,7 +192,17 @@ public final class FaultProxy implements AutoCloseable {
                     answer.addHeader(h.getFirst(), h.getSecond());
                 }
             });
-            return answer.body(new okio.Buffer().write(response.body().bytes())).build();
+            byte[] bytes = response.body().bytes();
+            if (fired != null && fired.afterForwarding() != null) {
+                fired.afterForwarding().run();
+            }
+            if (fired != null && fired.loseAnswer()) {
+                return new MockResponse.Builder().code(502).body("the answer was lost on the way").build();
+            }
+            if (transforming.test(text)) {
+                bytes = transform.apply(new String(bytes, StandardCharsets.UTF_8)).getBytes(StandardCharsets.UTF_8);
+            }
+            return answer.body(new okio.Buffer().write(bytes)).build();
         } catch (IOException e) {
             return new MockResponse.Builder().code(502).body(e.toString()).build();
         }

@@ -1,0 +1,147 @@
+package com.cloudtuner.kubecost.cost;
+
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * Rule 3's yardstick: how many scrapes one hour of a scrape target normally brings. A target is
+ * what one Prometheus scrapes (tenant, cluster and the replica text: an HA pair is two targets);
+ * its scrapes are counted on its reference series, {@code exporter_scrape_success} and the
+ * cluster's total cost (every scrape of the exporter carries both; the larger count of an hour
+ * counts). The expected scrapes of hour h are the median of the target's non-zero hourly counts
+ * over the day ending with h ({@value #HORIZON_HOURS} hours, h included), or the sample count of
+ * the target's busiest cost series in h itself when that is larger (a faster scrape, or reference
+ * series that stopped while the costs went on). The horizon is fixed before the hour, never the
+ * window a run happens to read, so every run over the same samples, in either read mode, finds
+ * the same number.
+ */
+public final class ScrapeHistory {
+
+    public static final int HORIZON_HOURS = 24;
+
+    /** What one Prometheus scrapes: the samples of one target share their timestamps. */
+    public record Target(String tenant, String cluster, String replica) {
+
+        public static Target of(SeriesRef ref) {
+            return new Target(ref.tenant(), ref.cluster(), ref.replica());
+        }
+    }
+
+    private final long firstHourMs;
+    private final int hours;
+    private final Map<Target, int[]> counts;
+
+    private ScrapeHistory(long firstHourMs, int hours, Map<Target, int[]> counts) {
+        this.firstHourMs = firstHourMs;
+        this.hours = hours;
+        this.counts = counts;
+    }
+
+    /** The hours whose counts a computation of {@code window} needs: the window and the horizon before it. */
+    public static Window horizonOf(Window window) {
+        return Window.ofMillis(window.startMs() - (HORIZON_HOURS - 1) * Window.HOUR_MS, window.endMs());
+    }
+
+    /** Whether a series' samples count a target's scrapes. */
+    public static boolean isReference(ExporterMetric metric) {
+        return metric == ExporterMetric.EXPORTER_SCRAPE_SUCCESS || metric == ExporterMetric.CLUSTER_TOTAL_COST;
+    }
+
+    public static Builder builder(Window window) {
+        return new Builder(horizonOf(window));
+    }
+
+    /** The history raw samples show: every sample of the reference series in the window's horizon. */
+    public static ScrapeHistory fromSamples(Window window, Collection<Series> series) {
+        Builder b = builder(window);
+        for (Series s : series) {
+            if (!isReference(s.metric())) {
+                continue;
+            }
+            Target target = Target.of(s.ref());
+            long hour = Long.MIN_VALUE;
+            int n = 0;
+            for (long t : s.timestamps()) {
+                long h = Window.hourOf(t);
+                if (h != hour) {
+                    b.add(target, hour, n);
+                    hour = h;
+                    n = 0;
+                }
+                n++;
+            }
+            b.add(target, hour, n);
+        }
+        return b.build();
+    }
+
+    /**
+     * The scrapes expected in the hour: the median of the target's non-zero counts over the
+     * horizon ending with it, or {@code busiestSeries} (the hour's own largest sample count among
+     * the target's cost series) when that is larger.
+     */
+    public int expected(Target target, long hourMs, int busiestSeries) {
+        return Math.max(referenceMedian(target, hourMs), busiestSeries);
+    }
+
+    /** The median of the target's non-zero reference counts in the horizon ending with the hour; 0 without any. */
+    public int referenceMedian(Target target, long hourMs) {
+        int[] c = counts.get(target);
+        if (c == null) {
+            return 0;
+        }
+        int last = index(hourMs);
+        if (last < 0 || last >= hours) {
+            throw new IllegalArgumentException("hour " + hourMs + " outside the history");
+        }
+        int[] seen = new int[HORIZON_HOURS];
+        int n = 0;
+        for (int i = Math.max(0, last - HORIZON_HOURS + 1); i <= last; i++) {
+            if (c[i] > 0) {
+                seen[n++] = c[i];
+            }
+        }
+        if (n == 0) {
+            return 0;
+        }
+        Arrays.sort(seen, 0, n);
+        return seen[(n - 1) / 2];
+    }
+
+    /** The reference count of one hour (0 outside the history). */
+    public int count(Target target, long hourMs) {
+        int[] c = counts.get(target);
+        int i = index(hourMs);
+        return c == null || i < 0 || i >= hours ? 0 : c[i];
+    }
+
+    private int index(long hourMs) {
+        return (int) Math.floorDiv(hourMs - firstHourMs, Window.HOUR_MS);
+    }
+
+    /** Counts per target and hour; a target's count of an hour is the largest any of its reference series gives. */
+    public static final class Builder {
+        private final Window horizon;
+        private final Map<Target, int[]> counts = new HashMap<>();
+
+        private Builder(Window horizon) {
+            this.horizon = horizon;
+        }
+
+        public Builder add(Target target, long hourMs, int count) {
+            if (count <= 0 || hourMs < horizon.startMs() || hourMs >= horizon.endMs()) {
+                return this;
+            }
+            int[] c = counts.computeIfAbsent(target, k -> new int[horizon.hours()]);
+            int i = (int) ((hourMs - horizon.startMs()) / Window.HOUR_MS);
+            c[i] = Math.max(c[i], count);
+            return this;
+        }
+
+        public ScrapeHistory build() {
+            return new ScrapeHistory(horizon.startMs(), horizon.hours(), Map.copyOf(counts));
+        }
+    }
+}
