@@ -3,13 +3,8 @@ package com.cloudtuner.kubecost.cli;
 import com.cloudtuner.kubecost.cost.Window;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.LocalDate;
-import java.time.LocalDateTime;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -22,6 +17,10 @@ import java.util.regex.Pattern;
 /**
  * Parses {@code [COMMAND] [--option[=value]]...}. Options whose name contains a dot are
  * configuration properties and go to Spring unchanged ({@code --thanos.url=...}).
+ *
+ * <p>An error names options and argument positions, never an argument's text or an option's
+ * value: a value given in the wrong place ({@code --thanos.bearer-token TOKEN}, a stray word of
+ * a password split by the shell) may be a secret the redaction does not know.
  */
 public final class CommandLine {
 
@@ -69,7 +68,8 @@ public final class CommandLine {
                                                  so many seconds (default: a prod cluster of 5
                                                  namespaces and a staging one of 3, every 60 s)
 
-            An option whose name has a dot sets a configuration property, e.g. --thanos.url=http://thanos:9090.
+            An option whose name has a dot sets a configuration property, always with '=': --thanos.url=http://thanos:9090.
+            Instants (--now, --from, --to, --hour) lie between 2000-01-01 and a day after now.
             Exit codes: 0 done; 1 a tenant or the run failed (each failure named on stderr);
             2 invalid arguments or configuration. check, explain and gaps: see above.
             """;
@@ -105,11 +105,12 @@ public final class CommandLine {
             }
             if (!arg.startsWith("--")) {
                 if (command != null) {
-                    throw new UsageException("unexpected argument '" + arg + "' (options look like --name=value)");
+                    throw new UsageException("unexpected argument " + (i + 1) + " (not shown; options look like --name=value)");
                 }
                 command = arg;
                 if (!OPTIONS.containsKey(command)) {
-                    throw new UsageException("unknown command '" + arg + "'; commands: hourly, backfill, migrate, check, explain, gaps, simulate");
+                    throw new UsageException("unknown command in argument " + (i + 1)
+                            + " (not shown); commands: hourly, backfill, migrate, check, explain, gaps, simulate");
                 }
                 continue;
             }
@@ -117,6 +118,11 @@ public final class CommandLine {
             int eq = body.indexOf('=');
             String name = eq < 0 ? body : body.substring(0, eq);
             if (name.contains(".")) {
+                if (eq < 0 && i + 1 < args.length && !args[i + 1].startsWith("--")) {
+                    // the next argument is the value, most likely a secret: refused rather than taken for a command
+                    throw new UsageException("--" + name + " is a property: give its value after '=' (--" + name
+                            + "=VALUE), not as the next argument (not shown)");
+                }
                 propertyArgs.add(arg);
                 continue;
             }
@@ -145,12 +151,12 @@ public final class CommandLine {
             }
         }
         return new Parsed(switch (cmd) {
-            case "hourly" -> new Command.Hourly(options.containsKey("now") ? instant("now", one(options, "now")) : null,
+            case "hourly" -> new Command.Hourly(options.containsKey("now") ? instant("now", options, clock) : null,
                     tenants(options));
             case "backfill" -> backfill(options, clock);
             case "migrate" -> new Command.Migrate();
-            case "simulate" -> simulate(options);
-            case "check" -> check(options);
+            case "simulate" -> simulate(options, clock);
+            case "check" -> check(options, clock);
             case "explain" -> explain(options, clock);
             case "gaps" -> gaps(options, clock);
             default -> new Command.Help();
@@ -167,8 +173,8 @@ public final class CommandLine {
         if (!options.containsKey("from") || !options.containsKey("to")) {
             throw new UsageException(command + " needs --from and --to, e.g. " + command + " --from=2025-10-13 --to=2025-10-16");
         }
-        Instant from = Window.floorHour(instant("from", one(options, "from")));
-        Instant to = Window.ceilHour(instant("to", one(options, "to")));
+        Instant from = Window.floorHour(instant("from", options, clock));
+        Instant to = Window.ceilHour(instant("to", options, clock));
         Instant lastComplete = Window.floorHour(clock.instant());
         if (to.isAfter(lastComplete)) {
             to = lastComplete;
@@ -180,8 +186,8 @@ public final class CommandLine {
         return new Window(from, to);
     }
 
-    private static Command check(Map<String, List<String>> options) {
-        Instant now = options.containsKey("now") ? instant("now", one(options, "now")) : null;
+    private static Command check(Map<String, List<String>> options, Clock clock) {
+        Instant now = options.containsKey("now") ? instant("now", options, clock) : null;
         Duration staleAfter = duration("stale-after", options.getOrDefault("stale-after", List.of("30m")).get(0));
         Duration maxLag = duration("max-lag", options.getOrDefault("max-lag", List.of("2h")).get(0));
         return new Command.Check(now, tenants(options), staleAfter, maxLag, flag(options, "json"));
@@ -197,7 +203,7 @@ public final class CommandLine {
         if (options.get("tenant").size() > 1) {
             throw new UsageException("explain takes one --tenant");
         }
-        Instant hour = Window.floorHour(instant("hour", one(options, "hour")));
+        Instant hour = Window.floorHour(instant("hour", options, clock));
         if (hour.isAfter(Window.floorHour(clock.instant()))) {
             throw new UsageException("--hour " + hour + " has not begun yet");
         }
@@ -214,7 +220,7 @@ public final class CommandLine {
             minCoverage = Double.NaN;
         }
         if (!(minCoverage >= 0 && minCoverage <= 1)) {
-            throw new UsageException("--min-coverage must be a number from 0 to 1, got '" + text + "'");
+            throw new UsageException("--min-coverage must be a number from 0 to 1");
         }
         return new Command.Gaps(hours("gaps", options, clock), tenants(options), minCoverage, flag(options, "json"));
     }
@@ -223,7 +229,7 @@ public final class CommandLine {
     private static Duration duration(String name, String value) {
         Matcher m = DURATION.matcher(value);
         if (!m.matches() || Long.parseLong(m.group(1)) == 0) {
-            throw new UsageException("--" + name + " must be a positive duration like 90s, 30m, 2h or 1d, got '" + value + "'");
+            throw new UsageException("--" + name + " must be a positive duration like 90s, 30m, 2h or 1d");
         }
         long n = Long.parseLong(m.group(1));
         return switch (m.group(2)) {
@@ -234,7 +240,8 @@ public final class CommandLine {
         };
     }
 
-    private static Command simulate(Map<String, List<String>> options) {
+    /** Its --from is held to the range of every other instant: data the worker would refuse to compute is of no use. */
+    private static Command simulate(Map<String, List<String>> options, Clock clock) {
         if (!options.containsKey("out") || !options.containsKey("from")) {
             throw new UsageException("simulate needs --out=FILE and --from=DATE|INSTANT");
         }
@@ -270,7 +277,7 @@ public final class CommandLine {
             }
             shape = new Command.Shape(clusters, namespaces, scrape);
         }
-        return new Command.Simulate(Path.of(one(options, "out")), Window.floorHour(instant("from", one(options, "from"))),
+        return new Command.Simulate(Path.of(one(options, "out")), Window.floorHour(instant("from", options, clock)),
                 hours, tenants, seed, shape);
     }
 
@@ -303,25 +310,11 @@ public final class CommandLine {
         try {
             return Integer.parseInt(value);
         } catch (NumberFormatException e) {
-            throw new UsageException("--" + name + " must be a whole number, got '" + value + "'");
+            throw new UsageException("--" + name + " must be a whole number");
         }
     }
 
-    /** A date (00:00 UTC that day) or an ISO-8601 instant; a date-time without offset is UTC. */
-    static Instant instant(String name, String value) {
-        try {
-            if (value.length() == 10) {
-                return LocalDate.parse(value).atStartOfDay(ZoneOffset.UTC).toInstant();
-            }
-            if (value.endsWith("Z") || value.endsWith("z")) {
-                return Instant.parse(value.toUpperCase());
-            }
-            if (value.matches(".*[+-]\\d\\d:?\\d\\d$") && value.indexOf('T') > 0) {
-                return OffsetDateTime.parse(value).toInstant();
-            }
-            return LocalDateTime.parse(value).toInstant(ZoneOffset.UTC);
-        } catch (DateTimeException e) {
-            throw new UsageException("--" + name + "='" + value + "' is neither a date (2025-10-13) nor an ISO-8601 instant (2025-10-13T05:00:00Z)");
-        }
+    private static Instant instant(String name, Map<String, List<String>> options, Clock clock) {
+        return InstantOption.parse(name, one(options, name), clock);
     }
 }

@@ -2,6 +2,7 @@ package com.cloudtuner.kubecost.secrets;
 
 import java.net.URI;
 import java.net.URLEncoder;
+import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -22,10 +23,11 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * The configured secrets (bearer token, passwords, header values, URL user information) and the
- * forms they take on the way out: as configured, base64 (a basic-auth header), URL-encoded,
- * escaped in JSON. Values shorter than {@value #MIN_LENGTH} characters are not hidden: hiding
- * every "ab" would make output unreadable, and such a secret protects nothing anyway.
+ * The configured secrets (bearer token, passwords, header values and each of their parts, URL user
+ * information) and the forms they take on the way out: as configured, base64 (a basic-auth header,
+ * a whole header line), URL-encoded, escaped in JSON; {@link Redactor} finds them in any letter
+ * case. Values shorter than {@value #MIN_LENGTH} characters are not hidden: hiding every "ab" would
+ * make output unreadable, and such a secret protects nothing anyway.
  */
 public final class Secrets {
 
@@ -63,10 +65,14 @@ public final class Secrets {
         for (String name : systemProperties.stringPropertyNames()) {
             s.setting(name, systemProperties.getProperty(name), given);
         }
-        for (String arg : args) {
+        for (int i = 0; i < args.size(); i++) {
+            String arg = args.get(i);
             int eq = arg.indexOf('=');
             if (arg.startsWith("--") && eq > 2) {
                 s.setting(arg.substring(2, eq), arg.substring(eq + 1), given);
+            } else if (arg.startsWith("--") && eq < 0 && i + 1 < args.size() && !args.get(i + 1).startsWith("--")) {
+                // --name VALUE: the command line refuses it, and whatever prints VALUE must still hide it
+                s.setting(arg.substring(2), args.get(i + 1), given);
             }
         }
         given.getOrDefault("thanosbearertoken", List.of()).forEach(s::token);
@@ -157,6 +163,9 @@ public final class Secrets {
     /** A bearer token, or any single secret value. */
     public Secrets token(String token) {
         add(token);
+        if (token != null && token.length() >= MIN_LENGTH) {
+            headerLine("Authorization", "Bearer " + token);
+        }
         return this;
     }
 
@@ -165,24 +174,52 @@ public final class Secrets {
         add(password);
         if (password != null && !password.isEmpty()) {
             String basic = (user == null ? "" : user) + ":" + password;
-            forms.add(Base64.getEncoder().encodeToString(basic.getBytes(StandardCharsets.UTF_8)));
             // OkHttp's Credentials.basic encodes ISO-8859-1: a password beyond ASCII makes another header
-            if (StandardCharsets.ISO_8859_1.newEncoder().canEncode(basic)) {
-                forms.add(Base64.getEncoder().encodeToString(basic.getBytes(StandardCharsets.ISO_8859_1)));
+            for (Charset charset : List.of(StandardCharsets.UTF_8, StandardCharsets.ISO_8859_1)) {
+                if (charset == StandardCharsets.UTF_8 || charset.newEncoder().canEncode(basic)) {
+                    String encoded = Base64.getEncoder().encodeToString(basic.getBytes(charset));
+                    forms.add(encoded);
+                    headerLine("Authorization", "Basic " + encoded);
+                }
             }
         }
         return this;
     }
 
-    /** Header values of {@code Name: value} entries, separated by commas. */
+    /**
+     * Header values of {@code Name: value} entries, separated by commas. Each part of a value is a
+     * secret of its own, since an upstream may echo one cookie and not the header: each
+     * {@code name=value} pair of {@code a=b; c=d} and each value. The line as sent is one too, for
+     * its base64 form.
+     */
     public Secrets headers(String headers) {
-        if (headers != null) {
-            for (String h : headers.split(",")) {
-                int colon = h.indexOf(':');
-                add(colon < 0 ? h.trim() : h.substring(colon + 1).trim());
+        if (headers == null) {
+            return this;
+        }
+        for (String h : headers.split(",")) {
+            int colon = h.indexOf(':');
+            String value = (colon < 0 ? h : h.substring(colon + 1)).trim();
+            add(value);
+            for (String pair : value.split(";")) {
+                add(pair.trim());
+                int eq = pair.indexOf('=');
+                if (eq >= 0) {
+                    String v = pair.substring(eq + 1).trim();
+                    add(v);
+                    if (v.length() > 2 && v.startsWith("\"") && v.endsWith("\"")) {
+                        add(v.substring(1, v.length() - 1)); // a quoted cookie value
+                    }
+                }
+            }
+            if (colon > 0 && value.length() >= MIN_LENGTH) {
+                headerLine(h.substring(0, colon).trim(), value);
             }
         }
         return this;
+    }
+
+    private void headerLine(String name, String value) {
+        forms.addAll(EncodedHeaderLine.forms(name, value));
     }
 
     /**

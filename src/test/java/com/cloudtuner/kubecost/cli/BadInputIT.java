@@ -15,9 +15,11 @@ class BadInputIT {
 
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', textBlock = """
-            an unknown command          | frobnicate                                                           |                                  | unknown command 'frobnicate'
+            an unknown command          | frobnicate                                                           |                                  | unknown command in argument 1
             an unknown option           | backfill --from=2025-10-01 --to=2025-10-02 --force                  |                                  | unknown option --force
-            a date that is not a date   | backfill --from=yesterday --to=2025-10-02                           |                                  | --from='yesterday' is neither a date
+            a date that is not a date   | backfill --from=yesterday --to=2025-10-02                           |                                  | --from must be a date
+            an instant ClickHouse cannot hold | hourly --now=9999-12-31T23:59:59Z                             |                                  | --now must be from 2000-01-01T00:00:00Z to
+            a date before 2000          | backfill --from=1960-01-01 --to=2025-10-02                          |                                  | --from must be from 2000-01-01T00:00:00Z to
             from not before to          | backfill --from=2025-10-02 --to=2025-10-01                          |                                  | is not before --to
             a range over the limit      | backfill --from=2024-01-01 --to=2025-06-01                          |                                  | more than worker.max-backfill (400 days)
             a range over a set limit    | backfill --from=2025-01-01 --to=2025-03-01 --worker.max-backfill=30d |                                  | more than worker.max-backfill (30 days)
@@ -34,5 +36,17 @@ class BadInputIT {
         assertThat(r.err().lines().toList()).as(what + "\n" + r).singleElement()
                 .satisfies(line -> assertThat(line).startsWith("kubecost-worker: ").contains(says));
         assertThat(r.out()).as(what).isEmpty();
+    }
+
+    /** {@code --name VALUE}: the value, most likely the secret, is never printed; the option is named. */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"thanos.bearer-token", "clickhouse.password"})
+    void aPropertyWhoseValueFollowsAfterASpaceIsRefusedWithoutPrintingTheValue(String property) {
+        String secret = "Sp4ce-Separated-Secret";
+        JarProcess.Result r = JarProcess.run(Map.of(), "backfill", "--" + property, secret, "--from=2025-10-01", "--to=2025-10-02");
+        assertThat(r.exitCode()).as(r.toString()).isEqualTo(2);
+        assertThat(r.err().lines().toList()).as(r.toString()).singleElement()
+                .satisfies(line -> assertThat(line).startsWith("kubecost-worker: --" + property + " "));
+        assertThat(r.all()).doesNotContain(secret).doesNotContain(secret.toLowerCase());
     }
 }

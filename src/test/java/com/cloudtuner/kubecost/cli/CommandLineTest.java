@@ -33,7 +33,7 @@ class CommandLineTest {
             "2025-10-13, 2025-10-16, 2025-10-13T00:00:00Z, 2025-10-16T00:00:00Z",
             "2025-10-13T05:30:00Z, 2025-10-13T07:10:00Z, 2025-10-13T05:00:00Z, 2025-10-13T08:00:00Z",
             "2025-10-13T05:00:00+02:00, 2025-10-13T06:00, 2025-10-13T03:00:00Z, 2025-10-13T06:00:00Z",
-            "2025-10-19, 2099-01-01, 2025-10-19T00:00:00Z, 2025-10-20T12:00:00Z",
+            "2025-10-19, 2025-10-21T12:00:00Z, 2025-10-19T00:00:00Z, 2025-10-20T12:00:00Z",
     })
     void backfillRangesAreWholeHoursAndEndAtTheLastCompleteHour(String from, String to, String start, String end) {
         Command c = parse("backfill", "--from=" + from, "--to=" + to).command();
@@ -59,15 +59,15 @@ class CommandLineTest {
     @CsvSource(delimiter = '|', value = {
             "backfill --to=2025-10-14 | backfill needs --from and --to",
             "backfill --from=2025-10-14 --to=2025-10-13 | is not before",
-            "backfill --from=2025-10-21 --to=2025-10-22 | clamped to the last complete hour",
-            "backfill --from=yesterday --to=2025-10-13 | neither a date",
+            "backfill --from=2025-10-21 --to=2025-10-21T06:00:00Z | clamped to the last complete hour",
+            "backfill --from=yesterday --to=2025-10-13 | --from must be a date",
             "backfill --from=2025-10-13 --to=2025-10-14 --frm=1 | unknown option --frm",
             "backfill --from=2025-10-13 --from=2025-10-12 --to=2025-10-14 | given more than once",
             "backfill --from=2025-10-13 --to=2025-10-14 --dry-run=yes | takes no value",
             "hourly --dry-run | unknown option --dry-run for hourly",
-            "hourly --now=soon | neither a date",
-            "backfil | unknown command 'backfil'",
-            "backfill extra | unexpected argument 'extra'",
+            "hourly --now=soon | --now must be a date",
+            "backfil | unknown command in argument 1",
+            "backfill extra | unexpected argument 2",
             "backfill --from | --from needs a value",
     })
     void invalidCommandLinesSayWhatIsWrong(String args, String message) {
@@ -90,7 +90,7 @@ class CommandLineTest {
 
     @Test
     void gapsRangesAreThoseOfABackfill() {
-        assertThat(parse("gaps", "--from=2025-10-13T05:30:00Z", "--to=2099-01-01", "--tenant=a", "--min-coverage=0.5").command())
+        assertThat(parse("gaps", "--from=2025-10-13T05:30:00Z", "--to=2025-10-21", "--tenant=a", "--min-coverage=0.5").command())
                 .isEqualTo(new Command.Gaps(new Window(Instant.parse("2025-10-13T05:00:00Z"), Instant.parse("2025-10-20T12:00:00Z")),
                         List.of("a"), 0.5, false));
         assertThat(((Command.Gaps) parse("gaps", "--from=2025-10-13", "--to=2025-10-14").command()).minCoverage()).isEqualTo(0.9);
@@ -110,6 +110,38 @@ class CommandLineTest {
     })
     void invalidToolCommandLinesSayWhatIsWrong(String args, String message) {
         assertThatThrownBy(() -> parse(args.trim().split(" "))).isInstanceOf(UsageException.class).hasMessageContaining(message);
+    }
+
+    private static final String SECRET = "S3cret-Value-17";
+
+    /** The value after the space is most likely the secret itself; the error names the option. */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', textBlock = """
+            backfill --thanos.bearer-token S3cret-Value-17 --from=2025-10-13 --to=2025-10-14 | thanos.bearer-token
+            --clickhouse.password S3cret-Value-17 backfill --from=2025-10-13 --to=2025-10-14 | clickhouse.password
+            hourly --thanos.headers Cookie:S3cret-Value-17                                   | thanos.headers
+            """)
+    void aPropertyWhoseValueFollowsAfterASpaceIsRefusedNamingTheOptionNotTheValue(String args, String property) {
+        assertThatThrownBy(() -> parse(args.trim().split(" "))).isInstanceOf(UsageException.class)
+                .message().contains("--" + property + " ", "--" + property + "=VALUE").doesNotContain(SECRET);
+    }
+
+    /** Whatever the mistake, an argument error never repeats an argument's text or an option's value. */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', textBlock = """
+            a word where the command belongs          | S3cret-Value-17
+            a stray word                              | backfill S3cret-Value-17
+            a property without its dashes             | hourly thanos.password=S3cret-Value-17
+            a secret the shell split in two           | hourly --thanos.bearer-token=abc S3cret-Value-17
+            a JVM option after the jar                | -Dthanos.password=S3cret-Value-17
+            an instant that is none                   | hourly --now=S3cret-Value-17
+            a duration that is none                   | check --stale-after=S3cret-Value-17
+            a number that is none                     | gaps --from=2025-10-13 --to=2025-10-14 --min-coverage=S3cret-Value-17
+            a whole number that is none               | simulate --out=x.om --from=2025-10-13 --hours=S3cret-Value-17
+            """)
+    void noArgumentErrorPrintsAnArgumentsText(String what, String args) {
+        assertThatThrownBy(() -> parse(args.trim().split(" "))).isInstanceOf(UsageException.class)
+                .message().doesNotContain(SECRET);
     }
 
     @Test

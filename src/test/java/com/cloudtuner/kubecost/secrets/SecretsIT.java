@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Stream;
 import mockwebserver3.Dispatcher;
@@ -35,6 +36,9 @@ class SecretsIT {
     private static final String THANOS_PASSWORD = "Thanos-Pa55-secret";
     private static final String URL_PASSWORD = "Url-Pa55-secret";
     private static final String CONFIG_PASSWORD = "Hunter2Secret";
+    private static final String MIXED_CASE_TOKEN = "Tok3n-4B8E-Mixed";
+    private static final String SESSION = "S3ss10n-v4lue-secret";
+    private static final String CSRF = "Csrf-v4lue-secret";
 
     @StartStop
     public final MockWebServer echo = new MockWebServer();
@@ -69,6 +73,60 @@ class SecretsIT {
         String ledger = db.query("SELECT error FROM k8s_expenses_runs WHERE cloud_account_id = 'acme'").get(0).get("error").asString();
         assertThat(ledger).contains("gateway error").contains(Redactor.MASK);
         assertNoSecret(ledger, TOKEN, HEADER_VALUE);
+    }
+
+    /**
+     * An upstream that, refusing a request, echoes each of its cookies (the pair, then the value
+     * alone), the Authorization header lower-cased and the Cookie header line in base64.
+     */
+    private void echoThePartsOfEachRequest() {
+        echo.setDispatcher(new Dispatcher() {
+            @Override
+            public MockResponse dispatch(RecordedRequest request) {
+                String cookie = request.getHeaders().get("Cookie");
+                StringBuilder body = new StringBuilder("denied;");
+                for (String pair : cookie.split(";")) {
+                    String p = pair.trim();
+                    body.append(" cookie ").append(p).append(" value ").append(p.substring(p.indexOf('=') + 1)).append(';');
+                }
+                body.append(" auth ").append(request.getHeaders().get("Authorization").toLowerCase(Locale.ROOT))
+                        .append("; line ").append(base64("Cookie: " + cookie));
+                return new MockResponse.Builder().code(502).setHeader("Content-Type", "text/plain").body(body.toString()).build();
+            }
+        });
+    }
+
+    /**
+     * Both error columns of the ledger: a tenant's window fails in k8s_expenses_runs (a backfill of
+     * one tenant), the run fails in k8s_worker_runs (an hourly run that cannot discover its tenants).
+     */
+    @Test
+    void cookiePairsTheTokenInAnotherCaseAndTheEncodedHeaderLineNeverReachStderrOrEitherLedger(TestDatabase db) {
+        echoThePartsOfEachRequest();
+        Map<String, String> env = clickhouseEnv(db);
+        env.put("THANOS_URL", echo.url("/").toString());
+        env.put("THANOS_BEARER_TOKEN", MIXED_CASE_TOKEN);
+        env.put("THANOS_HEADERS", "Cookie: session=" + SESSION + "; csrf=" + CSRF);
+        env.put("THANOS_RETRIES", "0");
+        String[] leaks = {SESSION, CSRF, MIXED_CASE_TOKEN.toLowerCase(Locale.ROOT),
+                base64("Cookie: session=" + SESSION + "; csrf=" + CSRF)};
+        // what the echo is once each secret in it is masked: every part reached the output, hidden
+        String maskedEcho = "denied; cookie *** value ***; cookie *** value ***; auth bearer ***; line ***";
+
+        JarProcess.Result backfill = JarProcess.run(env, "backfill", "--from=2025-10-13", "--to=2025-10-13T02:00:00Z", "--tenant=cookie-eater");
+        assertThat(backfill.exitCode()).as(backfill.toString()).isEqualTo(1);
+        assertThat(backfill.err()).contains(maskedEcho).doesNotContain(leaks);
+        String tenantError = db.query("SELECT error FROM k8s_expenses_runs WHERE cloud_account_id = 'cookie-eater'").get(0)
+                .get("error").asString();
+        assertThat(tenantError).contains(maskedEcho).doesNotContain(leaks);
+
+        JarProcess.Result hourly = JarProcess.run(env, "hourly");
+        assertThat(hourly.exitCode()).as(hourly.toString()).isEqualTo(1);
+        assertThat(hourly.err()).contains(maskedEcho).doesNotContain(leaks);
+        List<String> runErrors = db.query("SELECT error FROM k8s_worker_runs WHERE mode = 'hourly' AND status = 'failed'").stream()
+                .map(row -> row.get("error").asString()).toList();
+        assertThat(runErrors).singleElement().asString().contains(maskedEcho).doesNotContain(leaks);
+        assertThat(backfill.out() + hourly.out()).doesNotContain(leaks);
     }
 
     @Test
@@ -177,6 +235,10 @@ class SecretsIT {
             env.put(kv[0].toUpperCase().replace('.', '_').replace('-', '_'), kv[1]);
         }
         return env;
+    }
+
+    private static String base64(String s) {
+        return Base64.getEncoder().encodeToString(s.getBytes(StandardCharsets.UTF_8));
     }
 
     private static void assertNoSecret(String text, String... secrets) {

@@ -143,6 +143,14 @@ class SecretsTest {
                 .startsWith("invalid configuration: " + property + " is wrong");
     }
 
+    /** The command line refuses {@code --name VALUE} for a property, and VALUE is hidden all the same. */
+    @ParameterizedTest
+    @CsvSource({"thanos.bearer-token", "clickhouse.password", "thanos.password"})
+    void aPropertyWhoseValueFollowsAfterASpaceIsASecretToo(String property) {
+        Secrets secrets = Secrets.fromEnvironment(Map.of(), new Properties(), List.of("backfill", "--" + property, SECRET, "--tenant", "acme"));
+        assertThat(secrets.forms()).contains(SECRET).doesNotContain("acme");
+    }
+
     @Test
     void theUrlPasswordIsHiddenInTheBasicAuthHeaderItMakesToo() {
         Secrets secrets = given(Where.SYSTEM_PROPERTY, "thanos.url", "http://bob:" + SECRET + "@bad_host/");
