@@ -29,7 +29,6 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -116,8 +115,8 @@ final class CommandExecutor {
                     report.invalidTenants().size(), report.hours(),
                     report.outcomes().stream().mapToLong(o -> o.written().rows()).sum(),
                     report.outcomes().stream().mapToLong(o -> o.written().changed()).sum(),
-                    report.outcomes().stream().mapToLong(o -> o.written().tombstoned()).sum(), report.watermarkLag(),
-                    report.outcomes().stream().collect(Collectors.toMap(o -> o.plan().tenant(), o -> !o.succeeded(), Boolean::logicalOr)),
+                    report.outcomes().stream().mapToLong(o -> o.written().tombstoned()).sum(), report.tenants().watermarkLag(),
+                    report.tenants().failed(),
                     thanosClient.requestCount(), thanosClient.retryCount(), thanosClient.errorCount(),
                     gateway.statementCount(), gateway.insertCount()));
         }

@@ -5,7 +5,10 @@ import com.cloudtuner.kubecost.secrets.Redactor;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
@@ -85,5 +88,16 @@ public final class RunLedger {
             body.writeBytes((row + "\n").getBytes(StandardCharsets.UTF_8));
         }
         ch.insertJsonEachRow(TABLE, body.toByteArray());
+    }
+
+    /** Per tenant with a row of {@code mode} started at or after {@code since}: whether its latest row failed. */
+    public Map<String, Boolean> latestFailed(String mode, Instant since) {
+        Map<String, Boolean> failed = new HashMap<>();
+        for (JsonNode row : ch.select("SELECT cloud_account_id, argMax(status, finished_at) = 'failed' AS failed FROM " + TABLE
+                + " WHERE mode = " + ClickHouseGateway.quote(mode) + " AND started_at >= toDateTime(" + since.getEpochSecond() + ")"
+                + " GROUP BY cloud_account_id")) {
+            failed.put(row.get("cloud_account_id").asString(), ClickHouseGateway.longValue(row.get("failed")) == 1);
+        }
+        return failed;
     }
 }

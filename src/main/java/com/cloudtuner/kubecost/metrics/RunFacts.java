@@ -8,8 +8,9 @@ import java.util.Map;
  * What a run did, for its metrics.
  *
  * @param hours         tenant-hours the run computed (each tenant's window)
- * @param watermarkLag  per tenant, how far its watermark is behind the end of the last complete hour
- * @param tenantFailed  per tenant the run processed, whether it failed
+ * @param watermarkLag  per current tenant of the mode (not only the run's), how far its watermark is behind the end of
+ *                      the last complete hour; empty when unknown
+ * @param tenantFailed  per current tenant of the mode, whether its latest run failed; empty when unknown
  */
 public record RunFacts(String mode, Duration duration, boolean succeeded, Instant finishedAt, int tenantsSucceeded,
                        int tenantsFailed, int tenantsSkipped, long hours, long rowsWritten, long rowsChanged,

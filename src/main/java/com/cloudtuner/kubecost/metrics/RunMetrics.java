@@ -22,8 +22,10 @@ import org.slf4j.LoggerFactory;
  * A run's metrics, in the Micrometer registry Spring Batch's own observations also go to, and
  * pushed to a Prometheus Pushgateway when the run ends, grouped by {@code job} and {@code mode}.
  * The push adds to its group (POST): a run that failed does not carry
- * {@code kubecost_worker_last_success_timestamp_seconds}, so the last success's stays. A push that
- * fails is logged once and never fails the run.
+ * {@code kubecost_worker_last_success_timestamp_seconds}, so the last success's stays. Since the push
+ * replaces every metric name it carries, the per-tenant series cover every current tenant of the
+ * mode, not only the run's ({@link com.cloudtuner.kubecost.run.TenantStates}): a run over some
+ * tenants never removes another's failure or lag. A push that fails is logged once and never fails the run.
  */
 public final class RunMetrics {
 
@@ -81,11 +83,11 @@ public final class RunMetrics {
         Gauge.builder("kubecost.worker.rows", f, RunFacts::rowsChanged).strongReference(true).tag("kind", "changed").register(registry);
         Gauge.builder("kubecost.worker.rows", f, RunFacts::rowsTombstoned).strongReference(true).tag("kind", "tombstoned").register(registry);
         f.watermarkLag().forEach((tenant, lag) -> Gauge.builder("kubecost.worker.watermark.lag.seconds", lag, d -> d.toMillis() / 1000.0).strongReference(true)
-                .tag("tenant", tenant).description("how far the tenant's watermark is behind the end of the last complete hour")
+                .tag("tenant", tenant).description("how far the tenant's watermark is behind the end of the last complete hour as of the run")
                 .register(registry));
         // per tenant, so that an alert can tell one tenant failing run after run from different ones failing once
         f.tenantFailed().forEach((tenant, failed) -> Gauge.builder("kubecost.worker.tenant.failed", failed, x -> x ? 1 : 0)
-                .strongReference(true).tag("tenant", tenant).description("1 when the tenant failed in the run, 0 when it succeeded")
+                .strongReference(true).tag("tenant", tenant).description("1 when the tenant's latest run failed, 0 when it succeeded")
                 .register(registry));
         gauge(registry, "kubecost.worker.thanos.requests", "requests sent to Thanos, retries included", f, RunFacts::thanosRequests);
         gauge(registry, "kubecost.worker.thanos.retries", "requests to Thanos sent again", f, RunFacts::thanosRetries);

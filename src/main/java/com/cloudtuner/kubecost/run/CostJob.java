@@ -17,6 +17,9 @@ import java.time.Instant;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.UUID;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
@@ -62,10 +65,12 @@ public final class CostJob {
     private final Duration writeRetryBackoff;
     private final ObservationRegistry observations;
     private final Clock clock;
+    private final Duration forgetTenantsAfter;
 
     CostJob(JobRepository jobRepository, JobOperator jobOperator, RunPlanner planner, ExporterReader reader,
             HourlyCostCalculator calculator, ExpensesStore store, RunLedger ledger, Watermarks watermarks, ReadMode mode,
-            int parallelism, int writeRetries, Duration writeRetryBackoff, ObservationRegistry observations, Clock clock) {
+            int parallelism, int writeRetries, Duration writeRetryBackoff, ObservationRegistry observations, Clock clock,
+            Duration forgetTenantsAfter) {
         this.jobRepository = jobRepository;
         this.jobOperator = jobOperator;
         this.planner = planner;
@@ -80,6 +85,7 @@ public final class CostJob {
         this.writeRetryBackoff = writeRetryBackoff;
         this.observations = observations;
         this.clock = clock;
+        this.forgetTenantsAfter = forgetTenantsAfter;
     }
 
     /** What the run decided and how it ended; filled in as the steps go. */
@@ -146,7 +152,7 @@ public final class CostJob {
         List<TenantOutcome> outcomes = state.tracker == null ? List.of() : state.tracker.outcomes();
         RunReport report = new RunReport(runId, request, outcomes, state.plan.invalidTenants(), state.plan.plans(), failure,
                 Duration.ofNanos(System.nanoTime() - t0),
-                request.dryRun() ? Map.of() : watermarkLag(runId, state.plan, request.now() != null ? request.now() : clock.instant()));
+                tenantStates(runId, request, state.plan, outcomes, request.now() != null ? request.now() : clock.instant()));
         Window span = span(state.plan, request);
         recordRun(request, new RunLedger.Run(runId, request.mode().label(), report.exitCode() == 0 ? "succeeded" : "failed",
                 span.start(), span.end(), outcomes.size(), (int) report.failedTenants(), startedAt, clock.instant(),
@@ -154,25 +160,38 @@ public final class CostJob {
         return report;
     }
 
-    /** For the run's tenants with a watermark, how far it is behind the end of the last complete hour as of {@code now}. */
-    private Map<String, Duration> watermarkLag(String runId, RunPlan plan, Instant now) {
-        Map<String, Duration> lag = new java.util.TreeMap<>();
-        if (plan.plans().isEmpty()) {
-            return lag;
+    /**
+     * Every current tenant of the run's mode: the ledger's latest outcome of each tenant a run of the
+     * mode processed within {@code forgetTenantsAfter}, this run's for its own (also when the ledger
+     * could not record it), and each one's watermark lag as of {@code now}. A push carries them all, so
+     * a run over some tenants never removes the others' series. Unknown when the ledger or the
+     * watermarks cannot be read: then the series pushed before stay as they are.
+     */
+    private TenantStates tenantStates(String runId, RunRequest request, RunPlan plan, List<TenantOutcome> outcomes, Instant now) {
+        if (request.dryRun()) {
+            return TenantStates.UNKNOWN;
         }
         try {
+            Map<String, Boolean> failed = new TreeMap<>(ledger.latestFailed(request.mode().label(),
+                    clock.instant().minus(forgetTenantsAfter)));
+            failed.putAll(outcomes.stream().collect(Collectors.toMap(o -> o.plan().tenant(), o -> !o.succeeded(), Boolean::logicalOr)));
+            Set<String> tenants = new TreeSet<>(failed.keySet());
+            plan.plans().forEach(p -> tenants.add(p.tenant()));
             Map<String, Instant> marks = watermarks.all();
             Instant complete = planner.completeUntil(now);
-            for (TenantPlan p : plan.plans()) {
-                Instant mark = marks.get(p.tenant());
+            Map<String, Duration> lag = new TreeMap<>();
+            for (String tenant : tenants) {
+                Instant mark = marks.get(tenant);
                 if (mark != null) {
-                    lag.put(p.tenant(), mark.isBefore(complete) ? Duration.between(mark, complete) : Duration.ZERO);
+                    lag.put(tenant, mark.isBefore(complete) ? Duration.between(mark, complete) : Duration.ZERO);
                 }
             }
+            return new TenantStates(failed, lag);
         } catch (RuntimeException e) {
-            log.warn("run={} could not read the watermarks for the run's metrics: {}", runId, e.getMessage());
+            log.warn("run={} could not read the run ledger or the watermarks for the run's metrics: {}; the tenants' series are not pushed",
+                    runId, e.getMessage());
+            return TenantStates.UNKNOWN;
         }
-        return lag;
     }
 
     /** The run's row in k8s_worker_runs; a dry run writes none, and a ledger that cannot be written does not stop the run. */

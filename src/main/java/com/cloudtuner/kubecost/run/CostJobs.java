@@ -34,6 +34,7 @@ public final class CostJobs {
                 batch.maxRawSamples(), worker.exporter().minScrapeInterval().toMillis()));
         ExporterReader reader = new ExporterReader(thanos, prefix, worker.exporter().healthLookback());
         return new CostJob(jobRepository, jobOperator, planner, reader, calculator, store, new RunLedger(ch), watermarks,
-                worker.readMode(), worker.parallelism(), clickhouse.retries(), clickhouse.retryBackoff(), observations, clock);
+                worker.readMode(), worker.parallelism(), clickhouse.retries(), clickhouse.retryBackoff(), observations, clock,
+                worker.maxCatchUp());
     }
 }

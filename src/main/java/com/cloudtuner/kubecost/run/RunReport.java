@@ -5,17 +5,16 @@ import com.cloudtuner.kubecost.thanos.PromQl;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 
 /**
  * How a run ended, for people: a summary table on stdout, failures on stderr.
  *
  * @param failure why the run could not even plan (tenant discovery failed, say); null otherwise
  * @param elapsed how long the run took, planning included
- * @param watermarkLag per tenant of the run, how far its watermark is behind the end of the last complete hour
+ * @param tenants  every current tenant's latest outcome and watermark lag, for the run's metrics
  */
 public record RunReport(String runId, RunRequest request, List<TenantOutcome> outcomes, List<String> invalidTenants,
-                        List<TenantPlan> plans, String failure, Duration elapsed, Map<String, Duration> watermarkLag) {
+                        List<TenantPlan> plans, String failure, Duration elapsed, TenantStates tenants) {
 
     public static final int EXIT_OK = 0;
     public static final int EXIT_FAILED = 1;
@@ -24,7 +23,6 @@ public record RunReport(String runId, RunRequest request, List<TenantOutcome> ou
         outcomes = List.copyOf(outcomes);
         invalidTenants = List.copyOf(invalidTenants);
         plans = List.copyOf(plans);
-        watermarkLag = Map.copyOf(watermarkLag);
     }
 
     /** Tenant-hours the run computed. */

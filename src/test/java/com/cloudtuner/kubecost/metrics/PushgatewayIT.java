@@ -42,6 +42,8 @@ class PushgatewayIT {
         prom.load(DemoScenario.generate(Exporter.PREFIX, List.of("acme", "globex"), D0, 8, 9));
         prometheus = prom;
         pushgateway = PushgatewayServer.start();
+        assertThat(parse(pushgateway.metrics()).keySet()).as("a new Pushgateway holds nobody's metrics")
+                .noneMatch(k -> k.startsWith("kubecost_worker_"));
     }
 
     @AfterAll
@@ -144,6 +146,105 @@ class PushgatewayIT {
         JarProcess.Result r = JarProcess.run(env, "backfill", "--from=2025-10-13T00:00:00Z", "--to=2025-10-13T01:00:00Z");
         assertThat(r.exitCode()).as(r.toString()).isZero();
         assertThat(r.err().lines().filter(l -> l.contains("could not push to the Pushgateway"))).hasSize(1);
+    }
+
+    @Test
+    void aRunOverOtherTenantsLeavesAFailedTenantsFailureAndLagStanding(TestDatabase db) {
+        db.recreate();
+        List<String> args = new ArrayList<>(Worker.serverArgs(db, prometheus.url()));
+        args.add("--pushgateway.url=" + pushgateway.url());
+        args.add("--pushgateway.job=two-runs"); // a group of its own: the other tests push too
+        try (FaultProxy proxy = new FaultProxy(prometheus.url())) {
+            proxy.failRequestsContaining("globex");
+            Worker.Result r = Worker.run(Worker.withOption(args, "thanos.url", proxy.url()), "hourly",
+                    "--now=2025-10-13T05:10:00Z", "--tenant=acme", "--tenant=globex");
+            assertThat(r.exitCode()).as(r.toString()).isEqualTo(1);
+        }
+        // both tenants are new: their watermarks start 3 hours back, at 02:00; acme's moves to 05:00,
+        // the end of the last complete hour, and globex's stays where it started
+        assertThat(tenantSeries("two-runs")).isEqualTo(Map.of(
+                "failed acme", 0.0, "lag acme", 0.0,
+                "failed globex", 1.0, "lag globex", 3 * 3600.0));
+
+        Worker.Result r = Worker.run(args, "hourly", "--now=2025-10-13T06:10:00Z", "--tenant=acme");
+        assertThat(r.exitCode()).as(r.toString()).isZero();
+
+        assertThat(tenantSeries("two-runs")).isEqualTo(Map.of(
+                "failed acme", 0.0, "lag acme", 0.0,
+                "failed globex", 1.0, // its last run failed
+                "lag globex", 4 * 3600.0)); // still at 02:00, now behind 06:00
+        String group = "job=\"two-runs\",mode=\"hourly\"";
+        assertThat(parse(pushgateway.metrics())).as("the run-level series are the second run's own")
+                .containsEntry("kubecost_worker_tenants{" + group + ",outcome=\"succeeded\"}", 1.0)
+                .containsEntry("kubecost_worker_tenants{" + group + ",outcome=\"failed\"}", 0.0)
+                .containsEntry("kubecost_worker_run_succeeded{" + group + "}", 1.0);
+    }
+
+    @Test
+    void aTenantNoRunHasProcessedWithinMaxCatchUpLeavesTheGroup(TestDatabase db) {
+        db.recreate();
+        List<String> args = new ArrayList<>(Worker.serverArgs(db, prometheus.url()));
+        assertThat(Worker.run(args, "migrate").exitCode()).isZero();
+        // two tenants only the ledger knows: gone's last hourly run ended two days ago, quiet's an hour
+        // ago; both failed, both watermarks at 01:00
+        long now = Instant.now().getEpochSecond();
+        long mark = D0.getEpochSecond() + 3600;
+        for (Map.Entry<String, Long> t : Map.of("gone", now - 2 * 86400, "quiet", now - 3600).entrySet()) {
+            db.execute("INSERT INTO k8s_expenses_runs (run_id, mode, cloud_account_id, window_start, window_end, status,"
+                    + " started_at, finished_at, error) VALUES ('r-" + t.getKey() + "', 'hourly', '" + t.getKey() + "', "
+                    + D0.getEpochSecond() + ", " + mark + ", 'failed', " + (t.getValue() - 60) + ", " + t.getValue() + ", 'x')");
+            db.execute("INSERT INTO k8s_expenses_watermarks (cloud_account_id, watermark, run_id, updated_at) VALUES ('"
+                    + t.getKey() + "', " + mark + ", 'r-" + t.getKey() + "', " + t.getValue() + ")");
+        }
+        args.add("--pushgateway.url=" + pushgateway.url());
+        args.add("--pushgateway.job=forget"); // a group of its own: the other tests push too
+
+        Worker.Result r = Worker.run(args, "hourly", "--now=2025-10-13T05:10:00Z", "--tenant=acme");
+        assertThat(r.exitCode()).as(r.toString()).isZero();
+        // within worker.max-catch-up (7 days) both stay, 05:00 - 01:00 behind
+        assertThat(tenantSeries("forget")).isEqualTo(Map.of(
+                "failed acme", 0.0, "lag acme", 0.0,
+                "failed gone", 1.0, "lag gone", 4 * 3600.0,
+                "failed quiet", 1.0, "lag quiet", 4 * 3600.0));
+
+        r = Worker.run(args, "hourly", "--now=2025-10-13T05:10:00Z", "--tenant=acme", "--worker.max-catch-up=1d");
+        assertThat(r.exitCode()).as(r.toString()).isZero();
+        assertThat(tenantSeries("forget")).isEqualTo(Map.of(
+                "failed acme", 0.0, "lag acme", 0.0,
+                "failed quiet", 1.0, "lag quiet", 4 * 3600.0));
+    }
+
+    @Test
+    void aTenantWhoseLedgerRowsCannotBeWrittenIsStillPushedAsFailed(TestDatabase db) {
+        db.recreate();
+        List<String> args = new ArrayList<>(Worker.serverArgs(db, prometheus.url()));
+        assertThat(Worker.run(args, "migrate").exitCode()).isZero();
+        args.add("--pushgateway.url=" + pushgateway.url());
+        args.add("--pushgateway.job=no-ledger"); // a group of its own: the other tests push too
+        try (FaultProxy proxy = new FaultProxy(db.properties().url().toString())) {
+            proxy.failRequestsContaining("INSERT INTO k8s_expenses_runs");
+            Worker.Result r = Worker.run(Worker.withOption(args, "clickhouse.url", proxy.url()), "hourly",
+                    "--now=2025-10-13T05:10:00Z", "--tenant=acme", "--tenant=globex");
+            assertThat(r.exitCode()).as(r.toString()).isEqualTo(1);
+        }
+        // the ledger has no row of the run: its own outcomes count; the watermarks were written (05:00)
+        assertThat(tenantSeries("no-ledger")).isEqualTo(Map.of(
+                "failed acme", 1.0, "lag acme", 0.0,
+                "failed globex", 1.0, "lag globex", 0.0));
+    }
+
+    /** The per-tenant series of group job/hourly, as "failed TENANT" and "lag TENANT" -> value. */
+    private static Map<String, Double> tenantSeries(String job) {
+        Pattern key = Pattern.compile("kubecost_worker_(tenant_failed|watermark_lag_seconds)\\{job=\"" + Pattern.quote(job)
+                + "\",mode=\"hourly\",tenant=\"([^\"]*)\"}");
+        Map<String, Double> series = new HashMap<>();
+        parse(pushgateway.metrics()).forEach((k, v) -> {
+            Matcher m = key.matcher(k);
+            if (m.matches()) {
+                series.put((m.group(1).equals("tenant_failed") ? "failed " : "lag ") + m.group(2), v);
+            }
+        });
+        return series;
     }
 
     /** The key of a rows gauge: labels in alphabetical order, kind between job and mode. */

@@ -7,7 +7,12 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 
-/** The installed {@code prometheus-pushgateway} (Debian package) on a free loopback port. */
+/**
+ * The installed {@code prometheus-pushgateway} (Debian package) on a free loopback port, persisting
+ * to a file in its own temporary directory: without {@code --persistence.file} it would load and
+ * rewrite the package's {@code /var/lib/prometheus/pushgateway.data}, and a test would start with
+ * the metrics of earlier runs.
+ */
 public final class PushgatewayServer implements AutoCloseable {
 
     private final Path dir;
@@ -22,7 +27,8 @@ public final class PushgatewayServer implements AutoCloseable {
             throw new UncheckedIOException(e);
         }
         Path log = dir.resolve("pushgateway.log");
-        process = LocalProcess.start(List.of(binary.toString(), "--web.listen-address=127.0.0.1:" + port), log);
+        process = LocalProcess.start(List.of(binary.toString(), "--web.listen-address=127.0.0.1:" + port,
+                "--persistence.file=" + dir.resolve("pushgateway.data")), log);
         LocalProcess.awaitReady(process, url() + "/-/ready", Duration.ofSeconds(60), log);
     }
 
