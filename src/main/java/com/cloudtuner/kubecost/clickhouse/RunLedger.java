@@ -93,7 +93,7 @@ public final class RunLedger {
     /** Per tenant with a row of {@code mode} started at or after {@code since}: whether its latest row failed. */
     public Map<String, Boolean> latestFailed(String mode, Instant since) {
         Map<String, Boolean> failed = new HashMap<>();
-        for (JsonNode row : ch.select("SELECT cloud_account_id, argMax(status, finished_at) = 'failed' AS failed FROM " + TABLE
+        for (JsonNode row : ch.select("SELECT cloud_account_id, argMax(status, finished_at) != 'succeeded' AS failed FROM " + TABLE
                 + " WHERE mode = " + ClickHouseGateway.quote(mode) + " AND started_at >= toDateTime(" + since.getEpochSecond() + ")"
                 + " GROUP BY cloud_account_id")) {
             failed.put(row.get("cloud_account_id").asString(), ClickHouseGateway.longValue(row.get("failed")) == 1);
