@@ -74,16 +74,20 @@ public record WorkerProperties(
      * @param maxSeries      series of one metric a batch's answer may hold (a tenant's namespaces × clusters)
      * @param maxTenants     tenants per batch
      * @param maxRawSamples  raw samples one raw read may hold; raw reads take fewer hours at a time to keep to it
+     * @param heapPerSeriesHour the heap a work unit is planned to take per namespace series and hour; batches and
+     *                          chunks are cut so that {@code worker.parallelism} units fit in the JVM's heap
      */
     public record Batch(
             @DefaultValue("5000") int maxSeries,
             @DefaultValue("250") int maxTenants,
-            @DefaultValue("4000000") long maxRawSamples) {
+            @DefaultValue("4000000") long maxRawSamples,
+            @DefaultValue("3KB") org.springframework.util.unit.DataSize heapPerSeriesHour) {
 
         public Batch {
             requireAtLeast(maxSeries, 1, "worker.batch.max-series");
             requireAtLeast(maxTenants, 1, "worker.batch.max-tenants");
             requireAtLeast(maxRawSamples, 1, "worker.batch.max-raw-samples");
+            requireAtLeast(heapPerSeriesHour.toBytes(), 1, "worker.batch.heap-per-series-hour");
         }
     }
 

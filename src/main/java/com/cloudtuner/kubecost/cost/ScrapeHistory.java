@@ -10,7 +10,8 @@ import java.util.Map;
  * what one Prometheus scrapes (tenant, cluster and the replica text: an HA pair is two targets);
  * its scrapes are counted on its reference series, {@code exporter_scrape_success} and the
  * cluster's total cost (every scrape of the exporter carries both; the larger count of an hour
- * counts). The expected scrapes of hour h are the median of the target's non-zero hourly counts
+ * counts). The expected scrapes of hour h are the median (of an even number, the upper one) of the
+ * target's non-zero hourly counts
  * over the day ending with h ({@value #HORIZON_HOURS} hours, h included), or the sample count of
  * the target's busiest cost series in h itself when that is larger (a faster scrape, or reference
  * series that stopped while the costs went on). The horizon is fixed before the hour, never the
@@ -86,7 +87,7 @@ public final class ScrapeHistory {
         return Math.max(referenceMedian(target, hourMs), busiestSeries);
     }
 
-    /** The median of the target's non-zero reference counts in the horizon ending with the hour; 0 without any. */
+    /** The (upper) median of the target's non-zero reference counts in the horizon ending with the hour; 0 without any. */
     public int referenceMedian(Target target, long hourMs) {
         int[] c = counts.get(target);
         if (c == null) {
@@ -107,7 +108,8 @@ public final class ScrapeHistory {
             return 0;
         }
         Arrays.sort(seen, 0, n);
-        return seen[(n - 1) / 2];
+        return seen[n / 2]; // of an even count the upper one: hours an outage cut short pull no further down
+
     }
 
     /** The reference count of one hour (0 outside the history). */

@@ -86,8 +86,10 @@ final class Gaps {
                     computed.rows().refused().forEach((k, why) -> found.add(key(k), GapReport.Kind.REFUSED,
                             "the data contradict themselves (" + why + "): no run writes this hour until the exporter's data agree"));
                     for (com.cloudtuner.kubecost.cost.ClusterHourKey k : store.incompleteWrites(comparable, chunk)) {
-                        found.add(key(k), pendingOr(GapReport.Kind.INCOMPLETE, key(k), watermarks), "a write stopped between"
-                                + " k8s_expenses and k8s_cluster_expenses: the cluster row does not mark the hour's rows complete");
+                        if (!found.reported(key(k))) { // a cluster-hour reported otherwise gets its backfill anyway
+                            found.add(key(k), pendingOr(GapReport.Kind.INCOMPLETE, key(k), watermarks), "a write stopped between"
+                                    + " k8s_expenses and k8s_cluster_expenses: the cluster row does not mark the hour's rows complete");
+                        }
                     }
                 }
             }
@@ -168,6 +170,11 @@ final class Gaps {
         }
 
         private final Map<RangeKey, TreeMap<Instant, String>> hours = new HashMap<>();
+
+        boolean reported(ClusterHourKey key) {
+            return hours.entrySet().stream().anyMatch(e -> e.getKey().tenant().equals(key.tenant())
+                    && e.getKey().cluster().equals(key.cluster()) && e.getValue().containsKey(key.hour()));
+        }
 
         void add(ClusterHourKey key, GapReport.Kind kind, String detail) {
             hours.computeIfAbsent(new RangeKey(key.tenant(), key.cluster(), kind), k -> new TreeMap<>()).put(key.hour(), detail);

@@ -31,7 +31,8 @@ public final class CostJobs {
         WorkerProperties.Batch batch = worker.batch();
         RunPlanner planner = new RunPlanner(new TenantCensus(thanos, prefix), tenantIds, policy, watermarks, store,
                 worker.readMode(), new RunPlanner.Limits(batch.maxSeries(), batch.maxTenants(), worker.effectiveChunkHours(),
-                batch.maxRawSamples(), worker.exporter().minScrapeInterval().toMillis()));
+                batch.maxRawSamples(), worker.exporter().minScrapeInterval().toMillis(),
+                HeapBudget.of(Runtime.getRuntime().maxMemory(), worker.parallelism(), batch.heapPerSeriesHour().toBytes())));
         ExporterReader reader = new ExporterReader(thanos, prefix, worker.exporter().healthLookback());
         return new CostJob(jobRepository, jobOperator, planner, reader, calculator, store, new RunLedger(ch), watermarks,
                 worker.readMode(), worker.parallelism(), clickhouse.retries(), clickhouse.retryBackoff(), observations, clock,

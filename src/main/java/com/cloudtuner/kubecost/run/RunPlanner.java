@@ -28,8 +28,8 @@ final class RunPlanner {
     /** Series of all metrics per namespace series of one metric, roughly: what a raw read holds per census unit. */
     private static final int METRICS_PER_NAMESPACE_SERIES = 8;
 
-    /** Batch bounds and chunking. */
-    record Limits(int maxSeries, int maxTenants, int chunkHours, long maxRawSamples, long minScrapeIntervalMs) {
+    /** Batch bounds and chunking, and the heap they must fit in. */
+    record Limits(int maxSeries, int maxTenants, int chunkHours, long maxRawSamples, long minScrapeIntervalMs, HeapBudget heap) {
     }
 
     private final TenantCensus census;
@@ -105,7 +105,8 @@ final class RunPlanner {
         byWindow.forEach((window, plans) -> {
             Map<String, TenantPlan> byTenant = new LinkedHashMap<>();
             plans.forEach(p -> byTenant.put(p.tenant(), p));
-            for (List<String> cut : TenantBatches.cut(new ArrayList<>(byTenant.keySet()), series, limits.maxSeries(), limits.maxTenants())) {
+            int maxSeries = limits.heap().maxSeries(limits.maxSeries(), Math.min(limits.chunkHours(), window.hours()));
+            for (List<String> cut : TenantBatches.cut(new ArrayList<>(byTenant.keySet()), series, maxSeries, limits.maxTenants())) {
                 List<TenantPlan> batchPlans = cut.stream().map(byTenant::get).toList();
                 int weight = cut.stream().mapToInt(t -> Math.max(1, series.getOrDefault(t, 1))).sum();
                 batches.add(new TenantBatch(batches.size() + 1, window, batchPlans, window.chunks(chunkHours(weight))));
@@ -133,10 +134,11 @@ final class RunPlanner {
      * the batch's samples stay within {@code maxRawSamples} at the shortest scrape interval expected.
      */
     private int chunkHours(int namespaceSeries) {
+        int fits = limits.heap().maxHours(limits.chunkHours(), namespaceSeries);
         if (mode == ReadMode.AGGREGATED) {
-            return limits.chunkHours();
+            return fits;
         }
         long samplesPerHour = (long) namespaceSeries * METRICS_PER_NAMESPACE_SERIES * (Window.HOUR_MS / limits.minScrapeIntervalMs());
-        return (int) Math.max(1, Math.min(limits.chunkHours(), limits.maxRawSamples() / Math.max(1, samplesPerHour)));
+        return (int) Math.max(1, Math.min(fits, limits.maxRawSamples() / Math.max(1, samplesPerHour)));
     }
 }

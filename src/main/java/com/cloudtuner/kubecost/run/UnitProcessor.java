@@ -9,6 +9,7 @@ import com.cloudtuner.kubecost.cost.Series;
 import com.cloudtuner.kubecost.cost.SeriesHours;
 import com.cloudtuner.kubecost.cost.Window;
 import com.cloudtuner.kubecost.exporter.ExporterReader;
+import com.cloudtuner.kubecost.thanos.PromQl;
 import com.cloudtuner.kubecost.thanos.ThanosQueryException;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -105,10 +106,11 @@ final class UnitProcessor implements ItemProcessor<WorkUnit, UnitResult> {
             } catch (ThanosQueryException e) {
                 boolean halve = tenants.size() > 1 && !e.unanswered() && extraReads >= 2;
                 log.warn("run={} batch={} window={} tenants={} read failed{}: {}", runId, unit.batch().id(), chunk, tenants.size(),
-                        halve ? " (halving the tenants to find the failing one)" : "", e.getMessage());
+                        halve ? " (halving the tenants to find the failing one)" : "", PromQl.withShortMatchers(e.getMessage()));
                 if (!halve) {
-                    String reason = tenants.size() == 1 ? e.getMessage()
-                            : "the read of its batch (" + tenants.size() + " tenants) failed: " + e.getMessage();
+                    // one tenant: its own query; several: their batch's, which names no other tenant
+                    String reason = tenants.size() == 1 ? e.getMessage() : "the read of its batch of " + tenants.size()
+                            + " tenants failed: " + PromQl.withShortMatchers(e.getMessage());
                     tenants.forEach(t -> errors.put(t, reason));
                     return e;
                 }

@@ -42,6 +42,8 @@ final class UnitWriter implements ItemWriter<UnitResult> {
             } catch (PartialWrite e) {
                 unit.appliedBeforeFailure(e.applied());
                 throw e;
+            } catch (OutOfMemoryError e) {
+                throw UnitTooLarge.of(unit.unit(), unit.stats().series(), e);
             }
         }
     }

@@ -73,6 +73,24 @@ public final class PromQl {
         return label + "=~" + quote(alternatives.toString());
     }
 
+    private static final java.util.regex.Pattern LONG_ALTERNATIVES =
+            java.util.regex.Pattern.compile("([a-zA-Z_][a-zA-Z0-9_]*)=~\"((?:[^\"\\\\]|\\\\.){60,}?)\"");
+
+    /**
+     * The text with every long {@code label=~"a|b|..."} matcher cut to the number of its
+     * alternatives: a batch's selector names hundreds of tenants, which no log line should carry.
+     */
+    public static String withShortMatchers(String text) {
+        java.util.regex.Matcher m = LONG_ALTERNATIVES.matcher(text);
+        StringBuilder out = new StringBuilder();
+        while (m.find()) {
+            int alternatives = m.group(2).split("(?<!\\\\)\\|", -1).length;
+            m.appendReplacement(out, java.util.regex.Matcher.quoteReplacement(m.group(1) + "=~<" + alternatives + " values>"));
+        }
+        m.appendTail(out);
+        return out.toString();
+    }
+
     /** {@code metric{matcher,...}}; each matcher already a complete, quoted {@code label op "value"}. */
     public static String selector(String metric, List<String> matchers) {
         if (!NAME.matcher(metric).matches()) {

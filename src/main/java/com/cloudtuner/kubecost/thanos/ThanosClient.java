@@ -76,7 +76,8 @@ public final class ThanosClient {
             public void beforeRetry(RetryPolicy policy, Retryable<?> retryable, RetryState state) {
                 Throwable last = state.getLastException();
                 retries.incrementAndGet();
-                log.warn("thanos request retry {}: {}", state.getRetryCount(), last == null ? retryable.getName() : last.getMessage());
+                log.warn("thanos request retry {}: {}", state.getRetryCount(),
+                        PromQl.withShortMatchers(last == null ? retryable.getName() : last.getMessage()));
             }
         });
     }

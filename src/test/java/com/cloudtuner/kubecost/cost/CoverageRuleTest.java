@@ -18,7 +18,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * Rule 3's coverage is one number for a row-hour, whatever window a run reads and however it reads
  * it: a day of generated scrapes per case, computed raw over the whole day, raw over each hour
  * alone, and from hourly sums; every way gives every hour the coverage worked out here from the
- * generated timestamps (valid samples over the larger of the median of the target's non-zero hourly
+ * generated timestamps (valid samples over the larger of the (upper) median of the target's non-zero hourly
  * scrape counts over the day ending with the hour, and the hour's busiest series).
  */
 class CoverageRuleTest {
@@ -115,7 +115,7 @@ class CoverageRuleTest {
                 }
             }
             day.sort(Integer::compare);
-            int median = day.isEmpty() ? 0 : day.get((day.size() - 1) / 2);
+            int median = day.isEmpty() ? 0 : day.get(day.size() / 2); // of an even number, the upper one
             out[h] = present[h] == 0 ? Double.NaN : Math.min(1.0, present[h] / (double) Math.max(median, scrapes[h]));
         }
         return out;

@@ -100,18 +100,18 @@ class ExplainIT {
     // web, replica b: 3 at minutes 0..19 of the hour; 10:10..10:12 dropped -> 17 x 3 = 51 over 17
     // pooled (rule 5): (170 + 51) / (56 + 17) = 221 / 73
     private static final double WEB_COST = 221.0 / 73;
-    // a's cost samples back [10:00:07, 10:10:07) and [10:13:07, 11:00:07); b's first ten reach 10:10:37: 630 s + 2820 s
-    private static final double WEB_COVERAGE = 3450.0 / 3600;
+    // coverage, per scrape target: replica a's fullest cost series (cpu: no NaN) counts 57 of 60 samples, and the
+    // target is expected to bring 60 scrapes (its cluster total's 60 a hour, the day's median); replica b has no
+    // reference series, so its own 20 samples of the hour set its scrapes: 17 of 20. The better target: 57 / 60
+    private static final double WEB_COVERAGE = 57.0 / 60;
 
     @Test
     void everySampleOfTheHourIsShownWithWhatTheRulesDidWithIt() {
         Worker.Result r = explain("web");
         assertThat(r.exitCode()).as(r.toString()).isZero();
         List<String> lines = r.outLines();
-        int a = lines.indexOf("  cloudtuner_kubecost_namespace_total_cost{prometheus_replica=a} currency USD: each counted sample backs 1m"
-                + " (its scrape interval, the median gap between its samples)");
-        int b = lines.indexOf("  cloudtuner_kubecost_namespace_total_cost{prometheus_replica=b} currency USD: each counted sample backs 1m"
-                + " (its scrape interval, the median gap between its samples)");
+        int a = lines.indexOf("  cloudtuner_kubecost_namespace_total_cost{prometheus_replica=a} currency USD");
+        int b = lines.indexOf("  cloudtuner_kubecost_namespace_total_cost{prometheus_replica=b} currency USD");
         assertThat(a).as(r.out()).isNotNegative();
         assertThat(b).isGreaterThan(a);
         assertThat(lines.subList(a + 1, b)).extracting(String::strip).containsExactly(
@@ -159,13 +159,13 @@ class ExplainIT {
     }
 
     @Test
-    void coverageIsTheTimeTheCountedCostSamplesBack() {
-        Worker.Result r = explain("web");
-        assertThat(r.out()).contains("coverage = 0.9583333333 (rule 3)", "3450 s of 3600 s",
-                "  backed: 10:00:07-10:10:37, 10:13:07-11:00:07");
+    void coverageIsTheBestTargetsCountedSamplesOverItsExpectedScrapes() {
         JsonNode coverage = explainJson("web").get("coverage");
         assertThat(coverage.get("value").asDouble()).isCloseTo(WEB_COVERAGE, within(1e-12));
-        assertThat(coverage.get("backed_seconds").asDouble()).isEqualTo(3450.0);
+        assertThat(coverage.get("targets")).extracting(t -> t.get("replica").asString() + " " + t.get("counted").asInt() + " "
+                + t.get("expected").asInt() + " " + t.get("day_median").asInt() + " " + t.get("busiest_series").asInt())
+                .containsExactly("prometheus_replica=a 57 60 60 60", "prometheus_replica=b 17 20 0 20");
+        assertThat(explain("web").out()).contains("coverage = 0.95 (rule 3)");
     }
 
     @Test
@@ -181,8 +181,8 @@ class ExplainIT {
                 "  network_cost     = 0.3 (namespaces have none) = 0.3\n");
         JsonNode doc = explainJson("__unallocated__");
         assertThat(doc.get("fresh").get("cost").asDouble()).isCloseTo(10 - 4 - WEB_COST, within(1e-12));
-        // the cluster's series lost 10:10..10:12 only: 600 s + 2820 s
-        assertThat(doc.get("fresh").get("coverage").asDouble()).isCloseTo(3420.0 / 3600, within(1e-12));
+        // the cluster's series lost 10:10..10:12 only (health 0): 57 of the target's 60 scrapes
+        assertThat(doc.get("fresh").get("coverage").asDouble()).isCloseTo(57.0 / 60, within(1e-12));
         assertThat(doc.get("unallocated").get("namespaces")).extracting(n -> n.get("namespace").asString()).containsExactly("batch", "web");
     }
 

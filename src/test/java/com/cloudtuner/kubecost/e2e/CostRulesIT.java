@@ -132,6 +132,9 @@ class CostRulesIT {
         e.gauge(ExporterMetric.NAMESPACE_PV_COST, a, D0 + OFFSET, END, MINUTE, scraped, t -> 0.25);
         e.gauge(ExporterMetric.NAMESPACE_CPU_EFFICIENCY, a, D0 + OFFSET, END, MINUTE, scraped, t -> minute(t) < 30 ? 0.2 : 0.6);
         e.gauge(ExporterMetric.NAMESPACE_TOTAL_EFFICIENCY, a, D0 + OFFSET, D0 + HOUR, MINUTE, scraped, t -> 0.7);
+        // the exporter answered every scrape: coverage measures the namespace's samples against them
+        e.gauge(ExporterMetric.EXPORTER_SCRAPE_SUCCESS, Map.of("tenant_id", "r3-mean", "cluster", "c"), D0 + OFFSET, END, MINUTE,
+                always(), t -> 1);
     }
 
     @Test

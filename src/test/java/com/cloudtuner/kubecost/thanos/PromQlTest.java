@@ -46,4 +46,15 @@ class PromQlTest {
                 .isEqualTo("tenant_id=~\"acme|acme-eu|team\\\\.a\"");
         assertThatThrownBy(() -> PromQl.anyOf("tenant_id", java.util.List.of())).isInstanceOf(IllegalArgumentException.class);
     }
+
+    @Test
+    void aLongTenantMatcherIsCutToItsNumberOfValuesAndAShortOneKept() {
+        java.util.List<String> ids = new java.util.ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            ids.add("tenant-" + i + (i == 7 ? ".eu|x" : ""));
+        }
+        String query = "sum_over_time(m{" + PromQl.anyOf("tenant_id", ids) + ",cluster=~\"a|b\"}[1h])";
+        assertThat(PromQl.withShortMatchers("query_range " + query + ": HTTP 503"))
+                .isEqualTo("query_range sum_over_time(m{tenant_id=~<40 values>,cluster=~\"a|b\"}[1h]): HTTP 503");
+    }
 }
