@@ -40,6 +40,8 @@ class AnswerCrossCheckIT {
     private static final String[] BACKFILL = {"backfill", "--from=2025-10-20T00:00:00Z", "--to=2025-10-20T03:00:00Z",
             "--tenant=xcheck"};
     private static final JsonMapper JSON = JsonMapper.builder().build();
+    /** The scrape of beta that arrives late, with another rate. */
+    private static final long LATE = START + HOUR + 30 * MINUTE + 5_000;
 
     @BeforeAll
     static void load(PrometheusServer prometheus, VictoriaMetricsServer victoria) {
@@ -47,10 +49,12 @@ class AnswerCrossCheckIT {
         List<String> namespaces = List.of("alpha", "beta", "gamma");
         for (int i = 0; i < namespaces.size(); i++) {
             double rate = 0.35 * (i + 1); // beta: 0.7 $/h
+            // beta's scrape of 01:30 has not reached the store yet (remote-write lag)
+            java.util.function.LongPredicate stored = namespaces.get(i).equals("beta") ? t -> t != LATE : Exporter.always();
             for (ExporterMetric m : ExporterMetric.values()) {
                 if (m.scope() == ExporterMetric.Scope.NAMESPACE) {
                     e.gauge(m, Exporter.labels("xcheck", "c1", namespaces.get(i)), START + 5_000, START + 3 * HOUR, MINUTE,
-                            Exporter.always(), t -> m.quantity().isCost() ? rate : 0.5);
+                            stored, t -> m.quantity().isCost() ? rate : 0.5);
                 }
             }
         }
@@ -101,10 +105,10 @@ class AnswerCrossCheckIT {
     @Test
     void aScrapeArrivingBetweenTwoQueriesOfAUnitIsReadAsOneSnapshot(TestDatabase db, VictoriaMetricsServer victoria) {
         db.recreate();
-        long late = START + HOUR + 30 * MINUTE + 35_000; // a scrape of beta between two of its minutes, with another rate
         try (FaultProxy proxy = new FaultProxy(victoria.url())) {
+            // beta's late scrape reaches the store right after the namespace total cost's sums were read
             Predicate<String> betaSums = r -> r.contains("query_range") && r.contains("sum_over_time(cloudtuner_kubecost_namespace_total_cost");
-            proxy.afterForwardingNth(betaSums, 1, () -> victoria.load(lateScrape(late, 70.0).dataset()));
+            proxy.afterForwardingNth(betaSums, 1, () -> victoria.load(lateScrape(LATE, 70.0).dataset()));
             Worker.Result r = Worker.run(through(db, victoria, proxy), BACKFILL);
             assertThat(r.exitCode()).as(r.toString()).isZero();
         }
@@ -112,10 +116,10 @@ class AnswerCrossCheckIT {
         Worker.Result again = Worker.run(Worker.serverArgs(db, victoria.url()), BACKFILL);
         assertThat(again.exitCode()).as(again.toString()).isZero();
         assertThat(ledger(db, again.runId()).get("rows_changed").asLong()).as(again.toString()).isZero();
-        // beta's hour 1: 60 samples of 0.7 and the late one of 70, pooled into one mean
+        // beta's hour 1: 59 samples of 0.7 and the late one of 70, one mean
         double cost = db.query("SELECT cost FROM k8s_expenses_current WHERE cloud_account_id = 'xcheck' AND namespace = 'beta'"
                 + " AND hour = toDateTime(" + (START + HOUR) / 1000 + ")").get(0).get("cost").asDouble();
-        assertThat(cost).isCloseTo((60 * 0.7 + 70.0) / 61, org.assertj.core.api.Assertions.within(1e-9));
+        assertThat(cost).isCloseTo((59 * 0.7 + 70.0) / 60, org.assertj.core.api.Assertions.within(1e-9));
     }
 
     /** Every series of namespace beta, sampled once more at {@code t}: a scrape that reaches the store late. */
