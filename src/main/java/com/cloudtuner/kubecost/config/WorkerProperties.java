@@ -81,7 +81,7 @@ public record WorkerProperties(
             @DefaultValue("5000") int maxSeries,
             @DefaultValue("250") int maxTenants,
             @DefaultValue("4000000") long maxRawSamples,
-            @DefaultValue("3KB") org.springframework.util.unit.DataSize heapPerSeriesHour) {
+            @DefaultValue("2KB") org.springframework.util.unit.DataSize heapPerSeriesHour) {
 
         public Batch {
             requireAtLeast(maxSeries, 1, "worker.batch.max-series");
