@@ -12,6 +12,14 @@ FORMAT TabSeparated;
 SELECT DISTINCT cloud_account_id FROM (SELECT cloud_account_id, deleted FROM k8s_expenses FINAL WHERE hour >= toDateTime(1760313600) AND hour < toDateTime(1760400000)) WHERE deleted = 0
 FORMAT TabSeparated;
 
+-- clickhouse/ExpensesStore: what a write that failed halfway stored, read back by its version
+SELECT cloud_account_id, deleted, uniqExact(cluster, namespace, hour) FROM k8s_expenses WHERE cloud_account_id IN ('acme', 'globex') AND hour >= toDateTime(1760313600) AND hour < toDateTime(1760400000) AND version = 1760400000123456 GROUP BY cloud_account_id, deleted
+FORMAT TabSeparated;
+
+-- clickhouse/RunLedger: per tenant, whether its latest run of a mode since an instant failed (the pushed failure gauge)
+SELECT cloud_account_id, argMax(status, finished_at) != 'succeeded' AS failed FROM k8s_expenses_runs WHERE mode = 'hourly' AND started_at >= toDateTime(1760313600) GROUP BY cloud_account_id
+FORMAT JSONEachRow;
+
 -- diagnose/StoredRows: the visible rows of tenants, or of one namespace, in a window (gaps, explain)
 SELECT cloud_account_id, cluster, namespace, toUnixTimestamp(hour), currency, cost, cpu_cost, ram_cost, pv_cost, network_cost, lb_cost, cpu_efficiency, ram_efficiency, total_efficiency, coverage, version, toUnixTimestamp(computed_at) FROM (SELECT * FROM k8s_expenses FINAL WHERE cloud_account_id IN ('acme', 'globex') AND hour >= toDateTime(1760313600) AND hour < toDateTime(1760400000)) WHERE deleted = 0
 FORMAT TabSeparated;
