@@ -1,5 +1,7 @@
 package com.cloudtuner.kubecost.clickhouse;
 
+import com.cloudtuner.kubecost.cost.ClusterHour;
+import com.cloudtuner.kubecost.cost.ClusterHourKey;
 import com.cloudtuner.kubecost.cost.CostResult;
 import com.cloudtuner.kubecost.cost.CostRow;
 import com.cloudtuner.kubecost.cost.Window;
@@ -39,9 +41,9 @@ public final class ExpensesStore {
 
     /**
      * Plans and applies the write of the batch's fresh rows; returns what it did per tenant. The
-     * k8s_expenses rows go first, in inserts that hold whole cluster-hours, then the cluster rows that
-     * mark those cluster-hours complete. A failed insert throws {@link PartialWrite} with what
-     * ClickHouse holds of the write.
+     * k8s_expenses rows go first, then the cluster rows, each in inserts that hold whole
+     * cluster-hours. A failed insert throws {@link PartialWrite} with what ClickHouse holds of the
+     * write.
      */
     public Map<String, WriteResult> write(Collection<String> tenants, Window window, CostResult fresh, boolean eraseMissing) {
         WritePlan.Stored stored = fresh.rows().isEmpty() && fresh.clusterHours().isEmpty() && !eraseMissing
@@ -61,7 +63,7 @@ public final class ExpensesStore {
             for (List<ExpenseRecord> part : byClusterHours(plan.clusters(), maxInsertRows)) {
                 ch.insertJsonEachRow(CLUSTER_EXPENSES, jsonEachRow(part));
             }
-        } catch (ClickHouseException e) {
+        } catch (ClickHouseException e) { // the cluster rows stay behind until a run over the window writes them
             throw partial(e, tenants, window, plan, acknowledged, "k8s_cluster_expenses");
         }
         if (eraseMissing) {
@@ -125,7 +127,7 @@ public final class ExpensesStore {
         int written = applied.values().stream().mapToInt(r -> r.changed() + r.tombstoned()).sum();
         String what = "the insert into " + failedTable + " failed; " + (certain ? "" : "at least ") + written + " of "
                 + plan.expenses().size() + " k8s_expenses rows of this write are stored"
-                + (plan.clusters().isEmpty() ? "" : ", their cluster-hours not marked complete")
+                + (plan.clusters().isEmpty() ? "" : ", k8s_cluster_expenses not written")
                 + "; a run over the window repairs them";
         return new PartialWrite(e, applied, certain, what);
     }
@@ -151,13 +153,24 @@ public final class ExpensesStore {
     }
 
     /**
-     * Cluster-hours of the tenants in the window that a write stopped in between the two tables
-     * (see {@link WritePlan}); a write over them repairs them.
+     * The cluster-hours of {@code fresh} whose visible row in k8s_cluster_expenses is missing or says
+     * something else: what a write that stopped between the two tables leaves (or an older computation).
      */
-    public java.util.Set<com.cloudtuner.kubecost.cost.ClusterHourKey> incompleteWrites(Collection<String> tenants, Window window) {
-        java.util.Set<com.cloudtuner.kubecost.cost.ClusterHourKey> out = new java.util.TreeSet<>();
-        for (ExpenseRecord.Key k : WritePlan.uncommitted(read(tenants, window))) {
-            out.add(new com.cloudtuner.kubecost.cost.ClusterHourKey(k.tenant(), k.cluster(), k.hourSec() * 1000));
+    public java.util.Set<ClusterHourKey> clusterRowsDiffering(Collection<String> tenants, Window window,
+                                                               Collection<ClusterHour> fresh) {
+        Map<ExpenseRecord.Key, ExpenseRecord> stored = new HashMap<>();
+        for (ExpenseRecord r : read(tenants, window).clusters()) {
+            if (!r.deleted()) {
+                stored.put(r.key(), r);
+            }
+        }
+        java.util.Set<ClusterHourKey> out = new java.util.TreeSet<>();
+        for (ClusterHour c : fresh) {
+            ExpenseRecord row = ExpenseRecord.of(c);
+            ExpenseRecord have = stored.get(row.key());
+            if (have == null || !row.sameAs(have)) {
+                out.add(new ClusterHourKey(c.tenant(), c.cluster(), c.hour().toEpochMilli()));
+            }
         }
         return out;
     }

@@ -30,15 +30,12 @@ import java.util.Set;
  *       a tombstone; a cluster-hour without fresh rows keeps its stored rows (no data never erases
  *       history) unless {@code eraseMissing} asks to clear every stored row of the window; a
  *       cluster-hour the rules refused keeps its stored rows whatever {@code eraseMissing} says;</li>
- *   <li>{@code k8s_cluster_expenses} follows the same rules with the same covered cluster-hours, and
- *       is written after {@code k8s_expenses}: its row of a cluster-hour is the commit mark of that
- *       cluster-hour's rows. Every cluster-hour whose {@code k8s_expenses} rows change gets its
- *       cluster row at the write's version, changed or not, so a cluster row older than the newest
- *       {@code k8s_expenses} row of its cluster-hour shows a write that stopped between the two
- *       tables; the next plan over that cluster-hour re-marks it.</li>
+ *   <li>{@code k8s_cluster_expenses} follows the same rules with the same covered cluster-hours; it
+ *       is written after {@code k8s_expenses}. A write that stopped between the two leaves cluster
+ *       rows that differ from a fresh computation, which the next plan over those hours inserts
+ *       like any changed row (and {@code gaps} reports meanwhile).</li>
  * </ul>
- * {@link #expenses} come ordered by cluster-hour, so an insert split between cluster-hours never
- * splits one.
+ * Both lists come ordered by cluster-hour, so an insert split between cluster-hours never splits one.
  *
  * @param expenses    rows to insert into k8s_expenses
  * @param clusters    rows to insert into k8s_cluster_expenses
@@ -92,63 +89,11 @@ public record WritePlan(List<ExpenseRecord> expenses, List<ExpenseRecord> cluste
         Rules rules = new Rules(covered, refused, eraseMissing, version, computedAt);
         List<ExpenseRecord> expenses = rules.plan(freshRows, stored.expenses(), counts);
         expenses.sort(BY_CLUSTER_HOUR);
-        Set<ExpenseRecord.Key> toMark = uncommitted(stored);
-        for (ExpenseRecord r : expenses) {
-            toMark.add(r.clusterHour());
-        }
         List<ExpenseRecord> clusters = rules.plan(freshClusters, stored.clusters(), null);
-        clusters.addAll(marks(toMark, clusters, freshClusters, stored.clusters(), version, computedAt));
         clusters.sort(BY_CLUSTER_HOUR);
         Map<String, WriteResult> perTenant = new LinkedHashMap<>();
         counts.forEach((t, c) -> perTenant.put(t, new WriteResult(c[0], c[1], c[2])));
         return new WritePlan(List.copyOf(expenses), List.copyOf(clusters), perTenant, version);
-    }
-
-    /**
-     * Cluster-hours a write stopped in halfway: the stored cluster row is older than the newest
-     * k8s_expenses row of its cluster-hour, or missing where a visible {@code __unallocated__} row
-     * says the cluster's own series had data.
-     */
-    static Set<ExpenseRecord.Key> uncommitted(Stored stored) {
-        Map<ExpenseRecord.Key, Long> newestExpense = new HashMap<>();
-        Set<ExpenseRecord.Key> withRemainder = new HashSet<>();
-        for (ExpenseRecord e : stored.expenses()) {
-            newestExpense.merge(e.clusterHour(), e.version(), Math::max);
-            if (!e.deleted() && CostRow.UNALLOCATED.equals(e.namespace())) {
-                withRemainder.add(e.clusterHour());
-            }
-        }
-        Set<ExpenseRecord.Key> out = new HashSet<>(withRemainder);
-        for (ExpenseRecord c : stored.clusters()) {
-            Long newest = newestExpense.get(c.clusterHour());
-            if (newest == null || newest <= c.version()) {
-                out.remove(c.clusterHour());
-            } else {
-                out.add(c.clusterHour());
-            }
-        }
-        return out;
-    }
-
-    /**
-     * The commit marks the cluster rows already planned do not give: for each cluster-hour to mark,
-     * its fresh cluster row, else its stored one (a tombstone stays one), at the write's version.
-     */
-    private static List<ExpenseRecord> marks(Set<ExpenseRecord.Key> toMark, List<ExpenseRecord> planned,
-                                             List<ExpenseRecord> fresh, List<ExpenseRecord> stored, long version, long computedAt) {
-        Set<ExpenseRecord.Key> done = new HashSet<>();
-        planned.forEach(r -> done.add(r.clusterHour()));
-        Map<ExpenseRecord.Key, ExpenseRecord> byHour = new HashMap<>();
-        stored.forEach(r -> byHour.put(r.clusterHour(), r));
-        fresh.forEach(r -> byHour.put(r.clusterHour(), r.versioned(false, 0, 0)));
-        List<ExpenseRecord> out = new ArrayList<>();
-        for (ExpenseRecord.Key k : toMark) {
-            ExpenseRecord row = byHour.get(k);
-            if (row != null && !done.contains(k)) {
-                out.add(row.versioned(row.deleted(), version, computedAt));
-            }
-        }
-        return out;
     }
 
     /** The insert-or-leave and tombstone rules of one table. */

@@ -52,7 +52,7 @@ final class AggregateReduction {
                     needsRaw.add(RowRef.of(s.ref()).at(s.hourStart(i)));
                 }
                 if (cost && s.counts()[i] > 0) {
-                    busiest.add(ScrapeHistory.Target.of(s.ref()), s.hourStart(i), s.counts()[i]);
+                    busiest.add(ClusterKey.of(s.ref()), s.hourStart(i), s.counts()[i]);
                 }
             }
         }

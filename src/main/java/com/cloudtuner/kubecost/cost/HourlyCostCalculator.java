@@ -86,7 +86,7 @@ public final class HourlyCostCalculator {
 
     /**
      * How rule 3 counted the coverage of one row-hour (namespace null: the cluster's row): per scrape
-     * target, the counted samples of the row's fullest cost series and the scrapes the target
+     * target, the counted samples of the row's fullest cost series, and the scrapes the cluster
      * expects in the hour. Computed by the same reduction as the row itself.
      */
     public List<CoverageTerm> coverageTerms(Window hour, Collection<Series> series, ScrapeHistory history, String tenant,
@@ -96,12 +96,12 @@ public final class HourlyCostCalculator {
         RowHour acc = rowHours.getOrDefault(new RowRef(tenant, cluster, namespace), Map.of()).get(hour.startMs());
         List<CoverageTerm> terms = new ArrayList<>();
         if (acc != null) {
-            acc.validByReplica().forEach((replica, valid) -> {
-                ScrapeHistory.Target target = new ScrapeHistory.Target(tenant, cluster, replica);
-                int busiestSeries = busiest.of(target, hour.startMs());
-                terms.add(new CoverageTerm(replica, valid, history.expected(target, hour.startMs(), busiestSeries),
-                        history.referenceMedian(target, hour.startMs()), busiestSeries));
-            });
+            ClusterKey target = new ClusterKey(tenant, cluster);
+            int busiestSeries = busiest.of(target, hour.startMs());
+            int expected = history.expected(target, hour.startMs(), busiestSeries);
+            int dayMedian = history.referenceMedian(target, hour.startMs());
+            acc.validByReplica().forEach((replica, valid) ->
+                    terms.add(new CoverageTerm(replica, valid, expected, dayMedian, busiestSeries)));
         }
         terms.sort(java.util.Comparator.comparing(CoverageTerm::replica));
         return terms;
@@ -109,8 +109,8 @@ public final class HourlyCostCalculator {
 
     /**
      * One scrape target's part in a row-hour's coverage: {@code expectedScrapes} is the larger of
-     * {@code dayMedian} (its reference series' hourly counts over the day ending with the hour) and
-     * {@code busiestSeries} (its busiest cost series' samples in the hour).
+     * {@code dayMedian} (the cluster's reference series' hourly counts over the day ending with the
+     * hour) and {@code busiestSeries} (the cluster's busiest cost series' samples in the hour).
      */
     public record CoverageTerm(String replica, int countedSamples, int expectedScrapes, int dayMedian, int busiestSeries) {
     }

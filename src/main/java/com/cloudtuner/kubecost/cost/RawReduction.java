@@ -59,8 +59,7 @@ final class RawReduction {
         double rateFactor = rules.toRatePerHour();
         for (Series s : group) {
             Quantity quantity = s.metric().quantity();
-            ScrapeHistory.Target target = ScrapeHistory.Target.of(s.ref());
-            HourTally tally = new HourTally();
+            HourTally tally = new HourTally(ClusterKey.of(s.ref()), s.replica());
             for (int i = 0; i < s.size(); i++) {
                 long t = s.timestamps()[i];
                 double v = s.values()[i];
@@ -70,7 +69,7 @@ final class RawReduction {
                 }
                 long hour = Window.hourOf(t);
                 if (quantity.isCost()) {
-                    tally.sample(hour, verdict == SampleVerdict.COUNTED, target, hours, busiest);
+                    tally.sample(hour, verdict == SampleVerdict.COUNTED, hours, busiest);
                 }
                 if (verdict == SampleVerdict.NOT_FINITE) {
                     counts.merge(ref.at(hour), NON_FINITE, SampleCounts::plus);
@@ -89,33 +88,39 @@ final class RawReduction {
                     acc.addSample(quantity, v);
                 }
             }
-            tally.flush(target, hours, busiest);
+            tally.flush(hours, busiest);
         }
         return hours;
     }
 
     /** One cost series' samples per hour, all and valid, handed on when the hour changes. */
     private static final class HourTally {
+        private final ClusterKey cluster;
+        private final String replica;
         private long hour = Long.MIN_VALUE;
         private int all;
         private int valid;
 
-        void sample(long sampleHour, boolean counted, ScrapeHistory.Target target, Map<Long, RowHour> hours,
-                    Coverage.Busiest busiest) {
+        HourTally(ClusterKey cluster, String replica) {
+            this.cluster = cluster;
+            this.replica = replica;
+        }
+
+        void sample(long sampleHour, boolean counted, Map<Long, RowHour> hours, Coverage.Busiest busiest) {
             if (sampleHour != hour) {
-                flush(target, hours, busiest);
+                flush(hours, busiest);
                 hour = sampleHour;
             }
             all++;
             valid += counted ? 1 : 0;
         }
 
-        void flush(ScrapeHistory.Target target, Map<Long, RowHour> hours, Coverage.Busiest busiest) {
+        void flush(Map<Long, RowHour> hours, Coverage.Busiest busiest) {
             if (all > 0) {
-                busiest.add(target, hour, all);
+                busiest.add(cluster, hour, all);
             }
             if (valid > 0) {
-                hours.get(hour).validSamples(target.replica(), valid);
+                hours.get(hour).validSamples(replica, valid);
             }
             all = 0;
             valid = 0;

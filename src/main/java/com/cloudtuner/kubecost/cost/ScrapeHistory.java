@@ -6,11 +6,11 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * Rule 3's yardstick: how many scrapes one hour of a scrape target normally brings. A target is
- * what one Prometheus scrapes (tenant, cluster and the replica text: an HA pair is two targets);
- * its scrapes are counted on its reference series, {@code exporter_scrape_success} and the
- * cluster's total cost (every scrape of the exporter carries both; the larger count of an hour
- * counts). The expected scrapes of hour h are the median (of an even number, the upper one) of the
+ * Rule 3's yardstick: how many scrapes one hour of a tenant's cluster normally brings, counted on
+ * its reference series, {@code exporter_scrape_success} and the cluster's total cost (every scrape
+ * of the exporter carries both; of an hour, the largest count of any such series counts: an HA
+ * pair's replicas, or an exporter pod and the one that replaced it, are one cluster here, so a
+ * restarted exporter is measured against the cluster's past, not against its own first hour). The expected scrapes of hour h are the median (of an even number, the upper one) of the
  * target's non-zero hourly counts
  * over the day ending with h ({@value #HORIZON_HOURS} hours, h included), or the sample count of
  * the target's busiest cost series in h itself when that is larger (a faster scrape, or reference
@@ -22,19 +22,11 @@ public final class ScrapeHistory {
 
     public static final int HORIZON_HOURS = 24;
 
-    /** What one Prometheus scrapes: the samples of one target share their timestamps. */
-    public record Target(String tenant, String cluster, String replica) {
-
-        public static Target of(SeriesRef ref) {
-            return new Target(ref.tenant(), ref.cluster(), ref.replica());
-        }
-    }
-
     private final long firstHourMs;
     private final int hours;
-    private final Map<Target, int[]> counts;
+    private final Map<ClusterKey, int[]> counts;
 
-    private ScrapeHistory(long firstHourMs, int hours, Map<Target, int[]> counts) {
+    private ScrapeHistory(long firstHourMs, int hours, Map<ClusterKey, int[]> counts) {
         this.firstHourMs = firstHourMs;
         this.hours = hours;
         this.counts = counts;
@@ -61,7 +53,7 @@ public final class ScrapeHistory {
             if (!isReference(s.metric())) {
                 continue;
             }
-            Target target = Target.of(s.ref());
+            ClusterKey target = ClusterKey.of(s.ref());
             long hour = Long.MIN_VALUE;
             int n = 0;
             for (long t : s.timestamps()) {
@@ -81,14 +73,14 @@ public final class ScrapeHistory {
     /**
      * The scrapes expected in the hour: the median of the target's non-zero counts over the
      * horizon ending with it, or {@code busiestSeries} (the hour's own largest sample count among
-     * the target's cost series) when that is larger.
+     * the cluster's cost series) when that is larger.
      */
-    public int expected(Target target, long hourMs, int busiestSeries) {
+    public int expected(ClusterKey target, long hourMs, int busiestSeries) {
         return Math.max(referenceMedian(target, hourMs), busiestSeries);
     }
 
     /** The (upper) median of the target's non-zero reference counts in the horizon ending with the hour; 0 without any. */
-    public int referenceMedian(Target target, long hourMs) {
+    public int referenceMedian(ClusterKey target, long hourMs) {
         int[] c = counts.get(target);
         if (c == null) {
             return 0;
@@ -109,11 +101,10 @@ public final class ScrapeHistory {
         }
         Arrays.sort(seen, 0, n);
         return seen[n / 2]; // of an even count the upper one: hours an outage cut short pull no further down
-
     }
 
     /** The reference count of one hour (0 outside the history). */
-    public int count(Target target, long hourMs) {
+    public int count(ClusterKey target, long hourMs) {
         int[] c = counts.get(target);
         int i = index(hourMs);
         return c == null || i < 0 || i >= hours ? 0 : c[i];
@@ -123,16 +114,16 @@ public final class ScrapeHistory {
         return (int) Math.floorDiv(hourMs - firstHourMs, Window.HOUR_MS);
     }
 
-    /** Counts per target and hour; a target's count of an hour is the largest any of its reference series gives. */
+    /** Counts per cluster and hour; a cluster's count of an hour is the largest any of its reference series gives. */
     public static final class Builder {
         private final Window horizon;
-        private final Map<Target, int[]> counts = new HashMap<>();
+        private final Map<ClusterKey, int[]> counts = new HashMap<>();
 
         private Builder(Window horizon) {
             this.horizon = horizon;
         }
 
-        public Builder add(Target target, long hourMs, int count) {
+        public Builder add(ClusterKey target, long hourMs, int count) {
             if (count <= 0 || hourMs < horizon.startMs() || hourMs >= horizon.endMs()) {
                 return this;
             }

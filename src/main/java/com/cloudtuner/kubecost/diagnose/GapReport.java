@@ -20,7 +20,7 @@ final class GapReport {
         MISSING("missing", true),
         /** The view's rows of the cluster-hour differ from a fresh computation (or a namespace is missing or extra). */
         DIFFERS("differs", true),
-        /** A write stopped between k8s_expenses and k8s_cluster_expenses: the cluster row does not mark the rows complete. */
+        /** The namespace rows match, the cluster's row does not: a write stopped between k8s_expenses and k8s_cluster_expenses. */
         INCOMPLETE("incomplete-write", true),
         /** The data contradict themselves (two currencies in the hour): no run writes the cluster-hour. */
         REFUSED("refused", false),

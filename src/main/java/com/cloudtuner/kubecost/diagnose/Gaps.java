@@ -64,7 +64,7 @@ final class Gaps {
         }
         Map<String, Instant> watermarks = new Watermarks(ch, Clock.systemUTC()).all();
         ExpensesStore store = new ExpensesStore(ch, Clock.systemUTC(), 1);
-        FreshRows fresh = new FreshRows(new ExporterReader(thanos, prefix, worker.exporter().healthLookback()), calculator);
+        FreshRows fresh = new FreshRows(new ExporterReader(thanos, prefix, worker.exporter().healthLookback()), calculator, worker);
         Map<String, Integer> series = census.namespaceSeries(window);
         Accumulator found = new Accumulator();
         for (List<String> batch : TenantBatches.cut(tenants.valid(), series, worker.batch().maxSeries(), worker.batch().maxTenants())) {
@@ -85,10 +85,12 @@ final class Gaps {
                     compare(computed.rows().rows(), StoredRows.of(ch, comparable, chunk), watermarks, command.minCoverage(), found, report);
                     computed.rows().refused().forEach((k, why) -> found.add(key(k), GapReport.Kind.REFUSED,
                             "the data contradict themselves (" + why + "): no run writes this hour until the exporter's data agree"));
-                    for (com.cloudtuner.kubecost.cost.ClusterHourKey k : store.incompleteWrites(comparable, chunk)) {
+                    for (com.cloudtuner.kubecost.cost.ClusterHourKey k : store.clusterRowsDiffering(comparable, chunk,
+                            computed.rows().clusterHours())) {
                         if (!found.reported(key(k))) { // a cluster-hour reported otherwise gets its backfill anyway
-                            found.add(key(k), pendingOr(GapReport.Kind.INCOMPLETE, key(k), watermarks), "a write stopped between"
-                                    + " k8s_expenses and k8s_cluster_expenses: the cluster row does not mark the hour's rows complete");
+                            found.add(key(k), pendingOr(GapReport.Kind.INCOMPLETE, key(k), watermarks), "the namespace rows match,"
+                                    + " but the cluster's row in k8s_cluster_expenses is missing or differs from a fresh computation"
+                                    + " (a write stopped between the two tables)");
                         }
                     }
                 }

@@ -2,7 +2,7 @@ package com.cloudtuner.kubecost.exporter;
 
 import com.cloudtuner.kubecost.cost.ClusterHourKey;
 import com.cloudtuner.kubecost.cost.ExporterMetric;
-import com.cloudtuner.kubecost.cost.ScrapeHistory;
+import com.cloudtuner.kubecost.cost.SeriesRef;
 import com.cloudtuner.kubecost.cost.Series;
 import com.cloudtuner.kubecost.cost.SeriesHours;
 import com.cloudtuner.kubecost.cost.Window;
@@ -75,19 +75,19 @@ final class AnswerAgreement {
 
     /** Cluster-hours whose health samples were counted differently at the start and at the end of the unit. */
     static Map<ClusterHourKey, String> healthChanged(Window window, List<Series> healthRead,
-                                                     Map<ScrapeHistory.Target, Map<Long, Integer>> recount) {
-        Map<ScrapeHistory.Target, Map<Long, Integer>> first = new HashMap<>();
+                                                     Map<SeriesRef, Map<Long, Integer>> recount) {
+        Map<SeriesRef, Map<Long, Integer>> first = new HashMap<>();
         for (Series h : healthRead) {
             for (long t : h.timestamps()) {
                 if (t >= window.startMs() && t < window.endMs()) {
-                    first.computeIfAbsent(ScrapeHistory.Target.of(h.ref()), k -> new HashMap<>()).merge(Window.hourOf(t), 1, Integer::sum);
+                    first.computeIfAbsent(h.ref(), k -> new HashMap<>()).merge(Window.hourOf(t), 1, Integer::sum);
                 }
             }
         }
         Map<ClusterHourKey, String> out = new LinkedHashMap<>();
-        java.util.Set<ScrapeHistory.Target> targets = new java.util.HashSet<>(first.keySet());
+        java.util.Set<SeriesRef> targets = new java.util.HashSet<>(first.keySet());
         targets.addAll(recount.keySet());
-        for (ScrapeHistory.Target target : targets) {
+        for (SeriesRef target : targets) {
             for (long h = window.startMs(); h < window.endMs(); h += Window.HOUR_MS) {
                 int before = first.getOrDefault(target, Map.of()).getOrDefault(h, 0);
                 int after = recount.getOrDefault(target, Map.of()).getOrDefault(h, 0);

@@ -1,6 +1,7 @@
 package com.cloudtuner.kubecost.exporter;
 
 import com.cloudtuner.kubecost.cost.ClusterHourKey;
+import com.cloudtuner.kubecost.cost.ClusterKey;
 import com.cloudtuner.kubecost.cost.ExporterMetric;
 import com.cloudtuner.kubecost.cost.ScrapeHistory;
 import com.cloudtuner.kubecost.cost.Series;
@@ -10,6 +11,7 @@ import com.cloudtuner.kubecost.cost.Window;
 import com.cloudtuner.kubecost.thanos.PromQl;
 import com.cloudtuner.kubecost.thanos.PromSeries;
 import com.cloudtuner.kubecost.thanos.ThanosClient;
+import com.cloudtuner.kubecost.thanos.ThanosQueryException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -119,8 +121,10 @@ public final class ExporterReader {
         int malformed = 0;
         long samples = 0;
         for (ExporterMetric metric : metrics) {
-            Instant from = withHistory && ScrapeHistory.isReference(metric) ? ScrapeHistory.horizonOf(window).start()
-                    : fromFor(metric, window);
+            Instant from = fromFor(metric, window);
+            if (withHistory && ScrapeHistory.isReference(metric) && ScrapeHistory.horizonOf(window).start().isBefore(from)) {
+                from = ScrapeHistory.horizonOf(window).start();
+            }
             for (PromSeries s : thanos.rawSamples(selector(metric, tenants, clusters), from, window.end())) {
                 presence.addSamples(metric, s.labels(), s.timestamps(), window);
                 SeriesRef ref = labels.ref(metric, s.labels());
@@ -163,7 +167,7 @@ public final class ExporterReader {
             reading.metric(metric, tenants);
         }
         Census census = reading.census(tenants);
-        Map<ScrapeHistory.Target, Map<Long, Integer>> recount = reading.healthRecount(tenants);
+        Map<SeriesRef, Map<Long, Integer>> recount = reading.healthRecount(tenants);
         Map<ClusterHourKey, String> suspect = new LinkedHashMap<>(reading.suspect);
         AnswerAgreement.rowsDisagreeing(window, reading.series).forEach(suspect::putIfAbsent);
         AnswerAgreement.healthChanged(window, health, recount).forEach(suspect::putIfAbsent);
@@ -224,7 +228,7 @@ public final class ExporterReader {
                 for (int i = 0; i < s.size(); i++) {
                     long hour = s.timestamps()[i] + 1 - HOUR_MS;
                     if (ref != null) {
-                        history.add(ScrapeHistory.Target.of(ref), hour, (int) s.values()[i]);
+                        history.add(ClusterKey.of(ref), hour, (int) s.values()[i]);
                     }
                     if (hour < window.startMs()) {
                         first = i + 1;
@@ -239,19 +243,27 @@ public final class ExporterReader {
         Census census(Collection<String> tenants) {
             Map<SeriesPresence.Key, Integer> counted = new HashMap<>();
             for (PromSeries s : hourly(Census.query(m -> selector(m, tenants, List.of()), hourRange), window)) {
-                ExporterMetric metric = ExporterMetric.valueOf(s.labels().get(Census.FAMILY_LABEL));
+                String family = s.labels().get(Census.FAMILY_LABEL);
+                String tenant = s.labels().get(ExporterLabels.TENANT);
+                if (tenant == null || Census.METRICS.stream().noneMatch(m -> m.name().equals(family))) {
+                    throw new ThanosQueryException("the census answer has a series it did not ask for: " + s.labels(), false);
+                }
                 for (int i = 0; i < s.size(); i++) {
-                    ClusterHourKey key = new ClusterHourKey(s.labels().get(ExporterLabels.TENANT),
-                            s.labels().getOrDefault(ExporterLabels.CLUSTER, ""), s.timestamps()[i] + 1 - HOUR_MS);
-                    counted.put(new SeriesPresence.Key(metric, key), (int) s.values()[i]);
+                    double n = s.values()[i];
+                    if (!(n >= 0 && n == Math.rint(n) && n < Integer.MAX_VALUE)) {
+                        throw new ThanosQueryException("the census answer counts " + n + " series for " + s.labels(), false);
+                    }
+                    ClusterHourKey key = new ClusterHourKey(tenant, s.labels().getOrDefault(ExporterLabels.CLUSTER, ""),
+                            s.timestamps()[i] + 1 - HOUR_MS);
+                    counted.put(new SeriesPresence.Key(ExporterMetric.valueOf(family), key), (int) n);
                 }
             }
             return new Census(counted);
         }
 
         /** The health series counted again, last: per target and hour of the window; the horizon's go to the history. */
-        Map<ScrapeHistory.Target, Map<Long, Integer>> healthRecount(Collection<String> tenants) {
-            Map<ScrapeHistory.Target, Map<Long, Integer>> recount = new HashMap<>();
+        Map<SeriesRef, Map<Long, Integer>> healthRecount(Collection<String> tenants) {
+            Map<SeriesRef, Map<Long, Integer>> recount = new HashMap<>();
             String expr = "count_over_time(" + selector(ExporterMetric.EXPORTER_SCRAPE_SUCCESS, tenants, List.of())
                     + "[" + hourRange + "])";
             for (PromSeries s : hourly(expr, horizon)) {
@@ -259,12 +271,11 @@ public final class ExporterReader {
                 if (ref == null) {
                     continue;
                 }
-                ScrapeHistory.Target target = ScrapeHistory.Target.of(ref);
                 for (int i = 0; i < s.size(); i++) {
                     long hour = s.timestamps()[i] + 1 - HOUR_MS;
-                    history.add(target, hour, (int) s.values()[i]);
+                    history.add(ClusterKey.of(ref), hour, (int) s.values()[i]);
                     if (hour >= window.startMs()) {
-                        recount.computeIfAbsent(target, k -> new HashMap<>()).merge(hour, (int) s.values()[i], Integer::sum);
+                        recount.computeIfAbsent(ref, k -> new HashMap<>()).merge(hour, (int) s.values()[i], Integer::sum);
                     }
                 }
             }

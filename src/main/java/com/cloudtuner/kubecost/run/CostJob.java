@@ -117,7 +117,7 @@ public final class CostJob {
         Step process = new StepBuilder("process", jobRepository)
                 .<WorkUnit, UnitResult>chunk(parallelism)
                 .reader(() -> state.units.hasNext() ? state.units.next() : null)
-                .processor(new UnitProcessor(reader, calculator, mode, runId))
+                .processor(new UnitProcessor(reader, calculator, mode, runId, planner.rawSampleBudget()))
                 .writer(new UnitWriter(store, request.eraseMissing(), request.dryRun() ? dryRunOut : null))
                 .taskExecutor(executor)
                 .faultTolerant()

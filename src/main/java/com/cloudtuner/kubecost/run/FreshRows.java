@@ -1,5 +1,6 @@
 package com.cloudtuner.kubecost.run;
 
+import com.cloudtuner.kubecost.config.WorkerProperties;
 import com.cloudtuner.kubecost.config.WorkerProperties.ReadMode;
 import com.cloudtuner.kubecost.cost.CostResult;
 import com.cloudtuner.kubecost.cost.HourlyCostCalculator;
@@ -18,8 +19,10 @@ public final class FreshRows {
 
     private final UnitProcessor processor;
 
-    public FreshRows(ExporterReader reader, HourlyCostCalculator calculator) {
-        this.processor = new UnitProcessor(reader, calculator, ReadMode.AGGREGATED, "gaps");
+    public FreshRows(ExporterReader reader, HourlyCostCalculator calculator, WorkerProperties worker) {
+        long rawSamples = HeapBudget.of(Runtime.getRuntime().maxMemory(), worker.parallelism(),
+                worker.batch().heapPerSeriesHour().toBytes()).maxRawSamples(worker.batch().maxRawSamples());
+        this.processor = new UnitProcessor(reader, calculator, ReadMode.AGGREGATED, "gaps", rawSamples);
     }
 
     /**

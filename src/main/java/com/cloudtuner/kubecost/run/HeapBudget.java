@@ -25,6 +25,14 @@ record HeapBudget(long perUnitBytes, long bytesPerSeriesHour) {
         return (int) Math.max(1, Math.min(configured, fits));
     }
 
+    /** The heap a raw sample takes while it is read and computed: its time and value, and its share of the parse. */
+    static final long BYTES_PER_RAW_SAMPLE = 40;
+
+    /** Raw samples one read may return: {@code configured}, or fewer where the heap is smaller. */
+    long maxRawSamples(long configured) {
+        return Math.max(1, Math.min(configured, perUnitBytes / BYTES_PER_RAW_SAMPLE));
+    }
+
     /** Hours a unit of a batch of {@code series} namespace series may span (at least 1). */
     int maxHours(int configured, int series) {
         long fits = perUnitBytes / (bytesPerSeriesHour * Math.max(1, series));

@@ -51,6 +51,11 @@ final class RunPlanner {
         this.limits = limits;
     }
 
+    /** Raw samples one read may return, the heap considered. */
+    long rawSampleBudget() {
+        return limits.heap().maxRawSamples(limits.maxRawSamples());
+    }
+
     /** End of the last complete hour as of {@code now}. */
     Instant completeUntil(Instant now) {
         return policy.completeUntil(now);
@@ -139,6 +144,6 @@ final class RunPlanner {
             return fits;
         }
         long samplesPerHour = (long) namespaceSeries * METRICS_PER_NAMESPACE_SERIES * (Window.HOUR_MS / limits.minScrapeIntervalMs());
-        return (int) Math.max(1, Math.min(fits, limits.maxRawSamples() / Math.max(1, samplesPerHour)));
+        return (int) Math.max(1, Math.min(fits, rawSampleBudget() / Math.max(1, samplesPerHour)));
     }
 }

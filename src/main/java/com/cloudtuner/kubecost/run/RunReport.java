@@ -90,7 +90,9 @@ public record RunReport(String runId, RunRequest request, List<TenantOutcome> ou
     static List<String> repairCommands(TenantOutcome o) {
         List<String> commands = new java.util.ArrayList<>();
         Window run = null;
-        for (Window w : o.failedWindows()) {
+        List<Window> windows = new java.util.ArrayList<>(o.failedWindows());
+        windows.sort(java.util.Comparator.comparing(Window::start)); // units end in any order
+        for (Window w : windows) {
             if (run != null && run.end().equals(w.start())) {
                 run = new Window(run.start(), w.end());
             } else {

@@ -38,12 +38,15 @@ final class UnitProcessor implements ItemProcessor<WorkUnit, UnitResult> {
     private final HourlyCostCalculator calculator;
     private final ReadMode mode;
     private final String runId;
+    private final long rawSampleBudget;
 
-    UnitProcessor(ExporterReader reader, HourlyCostCalculator calculator, ReadMode mode, String runId) {
+    /** @param rawSampleBudget raw samples one read of the cluster-hours the sums cannot settle may return */
+    UnitProcessor(ExporterReader reader, HourlyCostCalculator calculator, ReadMode mode, String runId, long rawSampleBudget) {
         this.reader = reader;
         this.calculator = calculator;
         this.mode = mode;
         this.runId = runId;
+        this.rawSampleBudget = rawSampleBudget;
     }
 
     @Override
@@ -155,9 +158,19 @@ final class UnitProcessor implements ItemProcessor<WorkUnit, UnitResult> {
                         unit.batch().id(), chunk, read.suspect().size(), read.suspect().keySet().iterator().next(),
                         read.suspect().values().iterator().next());
             }
-            ExporterReader.RawRead raw = readRawWhereNeeded(aggregated.values());
-            Map<ClusterHourKey, String> lost = raw == null ? Map.of() : read.shortOf(raw);
-            Map<String, List<Series>> rawByTenant = raw == null ? Map.of() : byTenant(raw.series(), Series::tenant);
+            Map<ClusterHourKey, String> lost = new LinkedHashMap<>();
+            Map<String, List<Series>> rawByTenant = new HashMap<>();
+            for (List<String> group : rawReadGroups(aggregated, sums)) {
+                Set<ClusterHourKey> keys = new TreeSet<>();
+                group.forEach(t -> keys.addAll(aggregated.get(t).needsRaw()));
+                ExporterReader.RawRead raw = readRaw(keys);
+                read.shortOf(raw).forEach((k, why) -> {
+                    if (keys.contains(k)) {
+                        lost.putIfAbsent(k, why);
+                    }
+                });
+                rawByTenant.putAll(byTenant(raw.series(), Series::tenant));
+            }
             for (Map.Entry<String, AggregatedCosts> e : aggregated.entrySet()) {
                 String tenant = e.getKey();
                 AggregatedCosts costs = e.getValue();
@@ -179,24 +192,58 @@ final class UnitProcessor implements ItemProcessor<WorkUnit, UnitResult> {
         }
 
         /**
-         * One raw read for every cluster-hour of the unit that the sums could not settle: the tenants
-         * and clusters concerned, over the hours from the first such hour to the last; null when none.
+         * The tenants whose cluster-hours the sums could not settle, cut into groups read raw together:
+         * each group's samples (known from the hourly counts) within {@code rawSampleBudget}; a tenant
+         * larger than that is read alone.
          */
-        private ExporterReader.RawRead readRawWhereNeeded(Collection<AggregatedCosts> aggregated) {
-            Set<String> tenants = new TreeSet<>();
+        private List<List<String>> rawReadGroups(Map<String, AggregatedCosts> aggregated, Map<String, List<SeriesHours>> sums) {
+            List<List<String>> groups = new ArrayList<>();
+            List<String> group = new ArrayList<>();
+            long samples = 0;
+            for (Map.Entry<String, AggregatedCosts> e : aggregated.entrySet()) {
+                if (e.getValue().needsRaw().isEmpty()) {
+                    continue;
+                }
+                long tenantSamples = rawSamples(e.getValue().needsRaw(), sums.getOrDefault(e.getKey(), List.of()));
+                if (!group.isEmpty() && samples + tenantSamples > rawSampleBudget) {
+                    groups.add(group);
+                    group = new ArrayList<>();
+                    samples = 0;
+                }
+                group.add(e.getKey());
+                samples += tenantSamples;
+            }
+            if (!group.isEmpty()) {
+                groups.add(group);
+            }
+            return groups;
+        }
+
+        /** The samples a raw read of these cluster-hours' clusters over their span returns, as the counts tell. */
+        private static long rawSamples(Set<ClusterHourKey> needed, List<SeriesHours> sums) {
+            Window span = span(needed);
             Set<String> clusters = new TreeSet<>();
-            List<ClusterHourKey> all = new ArrayList<>();
-            for (AggregatedCosts costs : aggregated) {
-                for (ClusterHourKey k : costs.needsRaw()) {
-                    tenants.add(k.tenant());
-                    clusters.add(k.cluster());
-                    all.add(k);
+            needed.forEach(k -> clusters.add(k.cluster()));
+            long n = 0;
+            for (SeriesHours s : sums) {
+                if (clusters.contains(s.ref().cluster())) {
+                    for (int i = 0; i < s.hours(); i++) {
+                        n += s.hourStart(i) >= span.startMs() && s.hourStart(i) < span.endMs() ? s.counts()[i] : 0;
+                    }
                 }
             }
-            if (all.isEmpty()) {
-                return null;
-            }
-            ExporterReader.RawRead raw = reader.readRaw(tenants, clusters, span(all), false);
+            return n;
+        }
+
+        /** One raw read of the tenants and clusters of these cluster-hours, from the first hour to the end of the last. */
+        private ExporterReader.RawRead readRaw(Set<ClusterHourKey> keys) {
+            Set<String> tenants = new TreeSet<>();
+            Set<String> clusters = new TreeSet<>();
+            keys.forEach(k -> {
+                tenants.add(k.tenant());
+                clusters.add(k.cluster());
+            });
+            ExporterReader.RawRead raw = reader.readRaw(tenants, clusters, span(keys), false);
             series += raw.series().size();
             points += raw.samples();
             return raw;

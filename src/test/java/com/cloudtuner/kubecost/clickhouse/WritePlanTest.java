@@ -116,49 +116,7 @@ class WritePlanTest {
                 WritePlan.Stored.NOTHING, false, NOW)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("not a finite value");
     }
 
-    // ---- the cluster row as the commit mark of its cluster-hour, refused cluster-hours, insert order
-
-    @Test
-    void aClusterHourWhoseNamespaceRowsChangeGetsItsUnchangedClusterRowAgainAtTheWritesVersion() {
-        // c@H0: namespace x changes, the cluster row is the same; c@H1: nothing changes
-        WritePlan.Stored stored = new WritePlan.Stored(
-                List.of(stored(row("a", "c", "x", H0, 1), false, 5), stored(row("a", "c", "x", H1, 1), false, 5)),
-                List.of(stored(cluster("a", "c", H0), false, 5), stored(cluster("a", "c", H1), false, 5)));
-        CostResult fresh = new CostResult(List.of(row("a", "c", "x", H0, 2), row("a", "c", "x", H1, 1)),
-                List.of(cluster("a", "c", H0), cluster("a", "c", H1)));
-
-        WritePlan plan = WritePlan.of(List.of("a"), WINDOW, fresh, stored, false, NOW);
-
-        assertThat(plan.expenses()).extracting(ExpenseRecord::hourSec).containsExactly(H0.getEpochSecond());
-        assertThat(plan.clusters()).extracting(ExpenseRecord::hourSec, ExpenseRecord::deleted, ExpenseRecord::version)
-                .containsExactly(tuple(H0.getEpochSecond(), false, NOW_MICROS));
-        assertThat(plan.perTenant().get("a")).isEqualTo(new WriteResult(2, 1, 0)); // the mark is not a changed row
-    }
-
-    @Test
-    void aClusterRowOlderThanItsClusterHoursNewestRowIsMarkedAgainThoughNothingChanged() {
-        // a write stored x at version 8 and stopped before the cluster row (still at 5): nothing differs now
-        WritePlan.Stored stored = new WritePlan.Stored(List.of(stored(row("a", "c", "x", H0, 1), false, 8)),
-                List.of(stored(cluster("a", "c", H0), false, 5)));
-        CostResult fresh = new CostResult(List.of(row("a", "c", "x", H0, 1)), List.of(cluster("a", "c", H0)));
-
-        WritePlan plan = WritePlan.of(List.of("a"), WINDOW, fresh, stored, false, NOW);
-
-        assertThat(WritePlan.uncommitted(stored)).containsExactly(new ExpenseRecord.Key("a", "c", null, H0.getEpochSecond()));
-        assertThat(plan.expenses()).isEmpty();
-        assertThat(plan.clusters()).extracting(ExpenseRecord::version).containsExactly(NOW_MICROS);
-        assertThat(WritePlan.uncommitted(new WritePlan.Stored(stored.expenses(), plan.clusters()))).isEmpty();
-    }
-
-    @Test
-    void aMarkedTombstoneStaysATombstone() {
-        // the cluster's own series are gone since an earlier write (its row a tombstone); a namespace changes
-        WritePlan.Stored stored = new WritePlan.Stored(List.of(stored(row("a", "c", "x", H0, 1), false, 5)),
-                List.of(stored(cluster("a", "c", H0), true, 5)));
-        WritePlan plan = WritePlan.of(List.of("a"), WINDOW, result(row("a", "c", "x", H0, 3)), stored, false, NOW);
-        assertThat(plan.clusters()).extracting(ExpenseRecord::deleted, ExpenseRecord::version)
-                .containsExactly(tuple(true, NOW_MICROS));
-    }
+    // ---- refused cluster-hours, insert order
 
     @Test
     void aRefusedClusterHourKeepsItsStoredRowsEvenWhenErasing() {

@@ -95,6 +95,35 @@ class CoverageRuleTest {
         }
     }
 
+    @org.junit.jupiter.api.Test
+    void aReplacedExporterPodIsMeasuredAgainstTheClustersPastAndTheBetterReplicaCounts() {
+        // pod a scrapes every minute until 10:05 (its last sample 10:04:02), pod b from 10:50 on; both carry the
+        // namespace. Hour 10: the cluster expects its day's 60 scrapes; pod b's 10 samples are the better target's
+        long stop = D0 + 10 * HOUR + 5 * MIN;
+        long start = D0 + 10 * HOUR + 50 * MIN;
+        long[] a = every(MIN, 2_000, t -> t < stop);
+        long[] b = every(MIN, 2_000, t -> t >= start);
+        List<Series> series = new ArrayList<>();
+        for (String[] pod : new String[][] {{"pod=a"}, {"pod=b"}}) {
+            long[] times = pod[0].equals("pod=a") ? a : b;
+            series.add(new Series(ExporterMetric.EXPORTER_SCRAPE_SUCCESS, "t", "c", null, null, pod[0], times, ones(times.length)));
+            series.add(new Series(ExporterMetric.CLUSTER_TOTAL_COST, "t", "c", null, "USD", pod[0], times, ones(times.length)));
+            series.add(new Series(ExporterMetric.NAMESPACE_TOTAL_COST, "t", "c", "ns", "USD", pod[0], times, ones(times.length)));
+        }
+        long hour10 = D0 + 10 * HOUR;
+        CostResult wholeDay = calculator.compute(DAY, series);
+        CostResult alone = calculator.compute(Window.ofMillis(hour10, hour10 + HOUR), series);
+        AggregatedCosts fromSums = calculator.computeFromSums(DAY, series.stream().filter(s -> s.metric().scope()
+                != ExporterMetric.Scope.HEALTH).map(s -> TestSeries.hourlySums(s, DAY)).toList(),
+                series.stream().filter(s -> s.metric().scope() == ExporterMetric.Scope.HEALTH).toList(),
+                ScrapeHistory.fromSamples(DAY, series), java.util.Set.of());
+        for (CostResult r : List.of(wholeDay, alone, fromSums.rows())) {
+            assertThat(coverage(r, hour10)).isCloseTo(10 / 60.0, within(1e-12));
+        }
+        assertThat(coverage(wholeDay, D0 + 9 * HOUR)).isEqualTo(1.0);
+        assertThat(coverage(wholeDay, D0 + 11 * HOUR)).isEqualTo(1.0); // pod b's first whole hour: the cluster's 60
+    }
+
     /** Per hour of the day: the rule worked out on the generated timestamps by plain counting; NaN where no row. */
     private static double[] expectedCoverage(Case c) {
         int[] scrapes = new int[24];

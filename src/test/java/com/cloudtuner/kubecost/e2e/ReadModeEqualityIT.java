@@ -72,6 +72,14 @@ class ReadModeEqualityIT {
             long changed = db.query("SELECT sum(rows_changed) + sum(rows_tombstoned) AS n FROM k8s_expenses_runs WHERE run_id = '"
                     + r.runId() + "'").get(0).get("n").asLong();
             assertThat(changed).as(store.engine() + " " + String.join(" ", rerun) + "\n" + r).isZero();
+            // every tenant ran and succeeded (money's refused hour 9 only where the window holds it)
+            Map<String, String> statuses = statuses(db, r.runId());
+            assertThat(statuses).as(String.join(" ", rerun)).hasSize(FaultScenario.TENANTS.size());
+            statuses.forEach((t, st) -> {
+                if (!t.equals(FaultScenario.FAILING_TENANT)) {
+                    assertThat(st).as(t + " " + String.join(" ", rerun)).isEqualTo("succeeded 0");
+                }
+            });
         }
         Worker.Result gaps = Worker.run(servers, "gaps", "--from=2025-10-13T00:00:00Z", "--to=2025-10-14T06:00:00Z", "--json",
                 "--worker.tenant-pattern=[a-z][a-z.-]*", "--min-coverage=0");
