@@ -1,59 +1,52 @@
 package com.cloudtuner.kubecost.config;
 
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
-import java.security.KeyFactory;
 import java.security.PrivateKey;
 import java.security.PublicKey;
 import java.security.SecureRandom;
 import java.security.Signature;
-import java.security.cert.CertificateException;
-import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
-import java.security.spec.PKCS8EncodedKeySpec;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.Base64;
 import java.util.List;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.springframework.boot.ssl.pem.PemContent;
+import org.springframework.util.StringUtils;
 
 /**
  * PEM certificates and private keys as a Kubernetes Secret mounts them ({@code tls.crt},
- * {@code tls.key}, {@code ca.crt}), read with the JDK alone. Every problem is an
- * {@link IllegalArgumentException} whose message starts with the property that names the file,
- * says what is wrong in one line, and never contains the file's content.
+ * {@code tls.key}, {@code ca.crt}), parsed by Spring Boot's SSL bundle support ({@link PemContent}:
+ * PKCS#8, PKCS#1 RSA and SEC1 EC keys). Every problem is an {@link IllegalArgumentException} whose
+ * message starts with the property that names the file, says what is wrong in one line, and never
+ * contains the file's content: Spring's own messages name neither the property nor the file, so the
+ * checks an operator needs to act on come first, here.
  *
- * <p>Private keys: PKCS#8 ({@code BEGIN PRIVATE KEY}), PKCS#1 RSA ({@code BEGIN RSA PRIVATE KEY})
- * and SEC1 EC ({@code BEGIN EC PRIVATE KEY}), the encodings cert-manager and openssl write;
- * encrypted keys are refused (the Secret protects the key, and a password would be one more secret).
+ * <p>Encrypted keys are refused: the Secret protects the key, and a password would be one more secret.
  */
 public final class PemFiles {
 
-    private static final Pattern BLOCK = Pattern.compile(
-            "-----BEGIN ([A-Z0-9 ]+)-----\\r?\\n(.*?)-----END \\1-----", Pattern.DOTALL);
-    private static final byte[] RSA_ENCRYPTION = {0x06, 0x09, 0x2a, (byte) 0x86, 0x48, (byte) 0x86, (byte) 0xf7, 0x0d, 0x01, 0x01, 0x01};
-    private static final byte[] EC_PUBLIC_KEY = {0x06, 0x07, 0x2a, (byte) 0x86, 0x48, (byte) 0xce, 0x3d, 0x02, 0x01};
-    private static final String[] KEY_ALGORITHMS = {"RSA", "EC", "EdDSA", "RSASSA-PSS"};
+    private static final String BEGIN_CERTIFICATE = "-----BEGIN CERTIFICATE-----";
+    private static final String END_CERTIFICATE = "-----END CERTIFICATE-----";
+    private static final Pattern PRIVATE_KEY = Pattern.compile("-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----");
+    /** PKCS#8's encrypted form, and the legacy OpenSSL header of an encrypted PKCS#1 or SEC1 key. */
+    private static final Pattern ENCRYPTED_KEY = Pattern.compile("-----BEGIN ENCRYPTED PRIVATE KEY-----|Proc-Type: *4, *ENCRYPTED");
 
     private PemFiles() {
     }
 
     /** An unset file property: null, empty or blank (an environment variable set to ""). */
     static String unsetIfBlank(String file) {
-        return file == null || file.isBlank() ? null : file;
+        return StringUtils.hasText(file) ? file : null;
     }
 
     /** Every {@code CERTIFICATE} block of a CA bundle; a private key in it is refused (the wrong file was mounted). */
     public static List<X509Certificate> caCertificates(String property, String file) {
         String text = read(property, file);
-        if (!blocks(text, "PRIVATE KEY").isEmpty()) {
+        if (PRIVATE_KEY.matcher(text).find()) {
             throw new IllegalArgumentException(property + " " + file + " holds a private key; give only the CA certificates"
                     + " (ca.crt, not tls.key)");
         }
@@ -65,70 +58,47 @@ public final class PemFiles {
         return certificates(property, file, read(property, file));
     }
 
-    /** The one private key of the file. */
+    /** The one unencrypted private key of the file. */
     public static PrivateKey privateKey(String property, String file) {
         String text = read(property, file);
-        List<String[]> keys = blocks(text, "PRIVATE KEY");
-        if (keys.isEmpty()) {
+        long keys = PRIVATE_KEY.matcher(text).results().count();
+        if (keys == 0) {
             throw new IllegalArgumentException(property + " " + file + " holds no PEM private key"
                     + " (-----BEGIN PRIVATE KEY-----, RSA PRIVATE KEY or EC PRIVATE KEY)");
         }
-        if (keys.size() > 1) {
-            throw new IllegalArgumentException(property + " " + file + " holds " + keys.size() + " private keys; give one");
+        if (keys > 1) {
+            throw new IllegalArgumentException(property + " " + file + " holds " + keys + " private keys; give one");
         }
-        String label = keys.get(0)[0];
-        String body = keys.get(0)[1];
-        if (label.equals("ENCRYPTED PRIVATE KEY") || body.contains("ENCRYPTED")) {
+        if (ENCRYPTED_KEY.matcher(text).find()) {
             throw new IllegalArgumentException(property + " " + file + " holds an encrypted private key; give it unencrypted"
                     + " (e.g. openssl pkcs8 -topk8 -nocrypt)");
         }
-        byte[] der;
         try {
-            der = Base64.getMimeDecoder().decode(body);
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(property + " " + file + " holds a " + label + " that is not valid base64");
+            return PemContent.of(text).getPrivateKey();
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException(property + " " + file + " holds a private key that cannot be read as PKCS#8,"
+                    + " PKCS#1 RSA or SEC1 EC (" + firstLine(e.getMessage()) + ")");
         }
-        byte[] pkcs8 = switch (label) {
-            case "PRIVATE KEY" -> der;
-            case "RSA PRIVATE KEY" -> sequence(new byte[] {0x02, 0x01, 0x00}, sequence(RSA_ENCRYPTION, new byte[] {0x05, 0x00}),
-                    tlv(0x04, der));
-            case "EC PRIVATE KEY" -> {
-                byte[] curve = sec1Curve(der);
-                if (curve == null) {
-                    throw new IllegalArgumentException(property + " " + file + " holds an EC PRIVATE KEY without its curve;"
-                            + " convert it to PKCS#8 (openssl pkcs8 -topk8 -nocrypt)");
-                }
-                yield sequence(new byte[] {0x02, 0x01, 0x00}, sequence(EC_PUBLIC_KEY, curve), tlv(0x04, der));
-            }
-            default -> throw new IllegalArgumentException(property + " " + file + " holds a " + label
-                    + ", not a PRIVATE KEY, RSA PRIVATE KEY or EC PRIVATE KEY");
-        };
-        for (String algorithm : KEY_ALGORITHMS) {
-            try {
-                return KeyFactory.getInstance(algorithm).generatePrivate(new PKCS8EncodedKeySpec(pkcs8));
-            } catch (GeneralSecurityException | RuntimeException e) {
-                // not this algorithm; try the next
-            }
-        }
-        throw new IllegalArgumentException(property + " " + file + " holds a " + label
-                + " that cannot be read as an RSA, EC or EdDSA key");
     }
 
-    /** Refuses a key that is not the private half of {@code certificate}'s public key (proved by signing and verifying). */
+    /**
+     * Refuses a key that is not the private half of {@code certificate}'s public key (proved by
+     * signing and verifying). Spring Boot has this check only behind its own bundle properties
+     * ({@code verify-keys}), where it accepts a key of any certificate of the chain and does not say
+     * which files disagree.
+     */
     public static void requireKeyOf(String certProperty, X509Certificate certificate, String keyProperty, PrivateKey key) {
-        PublicKey publicKey = certificate.getPublicKey();
-        String mismatch = keyProperty + " does not match the certificate in " + certProperty
-                + " (" + certificate.getSubjectX500Principal().getName() + ")";
-        String algorithm = switch (key.getAlgorithm()) {
+        String signatureAlgorithm = switch (key.getAlgorithm()) {
             case "RSA" -> "SHA256withRSA";
             case "EC" -> "SHA256withECDSA";
             case "EdDSA", "Ed25519", "Ed448" -> "EdDSA";
-            default -> null;
+            default -> throw new IllegalArgumentException(keyProperty + " holds a " + key.getAlgorithm()
+                    + " key; use an RSA, EC or EdDSA key");
         };
-        if (algorithm == null) {
-            throw new IllegalArgumentException(keyProperty + " holds a " + key.getAlgorithm() + " key; use an RSA, EC or EdDSA key");
-        }
-        if (!normalized(publicKey.getAlgorithm()).equals(normalized(key.getAlgorithm()))) {
+        PublicKey publicKey = certificate.getPublicKey();
+        String mismatch = keyProperty + " does not match the certificate in " + certProperty
+                + " (" + certificate.getSubjectX500Principal().getName() + ")";
+        if (!family(publicKey.getAlgorithm()).equals(family(key.getAlgorithm()))) {
             throw new IllegalArgumentException(mismatch + ": a " + key.getAlgorithm() + " key for a "
                     + publicKey.getAlgorithm() + " certificate");
         }
@@ -136,14 +106,13 @@ public final class PemFiles {
         new SecureRandom().nextBytes(challenge);
         boolean matches;
         try {
-            Signature sign = Signature.getInstance(algorithm);
+            Signature sign = Signature.getInstance(signatureAlgorithm);
             sign.initSign(key);
             sign.update(challenge);
-            byte[] signature = sign.sign();
-            Signature verify = Signature.getInstance(algorithm);
+            Signature verify = Signature.getInstance(signatureAlgorithm);
             verify.initVerify(publicKey);
             verify.update(challenge);
-            matches = verify.verify(signature);
+            matches = verify.verify(sign.sign());
         } catch (GeneralSecurityException e) {
             matches = false; // e.g. an EC key on another curve than the certificate's
         }
@@ -152,25 +121,28 @@ public final class PemFiles {
         }
     }
 
-    private static String normalized(String algorithm) {
-        return algorithm.startsWith("Ed") ? "EdDSA" : algorithm;
+    private static String family(String keyAlgorithm) {
+        return keyAlgorithm.startsWith("Ed") ? "EdDSA" : keyAlgorithm;
     }
 
+    /**
+     * The {@code CERTIFICATE} blocks, each parsed on its own so that a bad one can be named by its
+     * place in the file; OpenSSL-only blocks such as {@code TRUSTED CERTIFICATE} are skipped.
+     */
     private static List<X509Certificate> certificates(String property, String file, String text) {
-        List<String[]> blocks = blocks(text, "CERTIFICATE");
         List<X509Certificate> certificates = new ArrayList<>();
-        for (String[] block : blocks) {
-            if (!block[0].equals("CERTIFICATE")) {
-                continue; // TRUSTED CERTIFICATE and the like are OpenSSL-only formats
-            }
+        int begin = text.indexOf(BEGIN_CERTIFICATE);
+        int end = begin < 0 ? -1 : text.indexOf(END_CERTIFICATE, begin);
+        while (end >= 0) { // an unterminated block is no certificate
+            end += END_CERTIFICATE.length();
             try {
-                CertificateFactory factory = CertificateFactory.getInstance("X.509");
-                certificates.add((X509Certificate) factory.generateCertificate(
-                        new ByteArrayInputStream(Base64.getMimeDecoder().decode(block[1]))));
-            } catch (CertificateException | IllegalArgumentException e) {
+                certificates.addAll(PemContent.of(text.substring(begin, end)).getCertificates());
+            } catch (RuntimeException e) {
                 throw new IllegalArgumentException(property + " " + file + ": certificate " + (certificates.size() + 1)
                         + " cannot be read: " + firstLine(e.getMessage()));
             }
+            begin = text.indexOf(BEGIN_CERTIFICATE, end);
+            end = begin < 0 ? -1 : text.indexOf(END_CERTIFICATE, begin);
         }
         if (certificates.isEmpty()) {
             throw new IllegalArgumentException(property + " " + file + " holds no PEM certificate (-----BEGIN CERTIFICATE-----)");
@@ -198,86 +170,7 @@ public final class PemFiles {
         }
     }
 
-    /** {label, base64 body} of each PEM block whose label ends with {@code suffix}. */
-    private static List<String[]> blocks(String text, String suffix) {
-        List<String[]> blocks = new ArrayList<>();
-        Matcher m = BLOCK.matcher(text);
-        while (m.find()) {
-            if (m.group(1).endsWith(suffix)) {
-                blocks.add(new String[] {m.group(1), m.group(2)});
-            }
-        }
-        return blocks;
-    }
-
     private static String firstLine(String s) {
         return s == null ? "" : s.strip().lines().findFirst().orElse("");
-    }
-
-    /** The curve OID (a whole TLV) of a SEC1 ECPrivateKey: SEQUENCE { version, privateKey, [0] parameters, ... }. */
-    private static byte[] sec1Curve(byte[] der) {
-        try {
-            int[] outer = header(der, 0);
-            if (der[0] != 0x30) {
-                return null;
-            }
-            int at = outer[0];
-            int end = outer[0] + outer[1];
-            while (at < end) {
-                int[] h = header(der, at);
-                if ((der[at] & 0xff) == 0xa0) {
-                    int inner = h[0];
-                    int[] oid = header(der, inner);
-                    if (der[inner] != 0x06) {
-                        return null;
-                    }
-                    return Arrays.copyOfRange(der, inner, oid[0] + oid[1]);
-                }
-                at = h[0] + h[1];
-            }
-            return null;
-        } catch (ArrayIndexOutOfBoundsException e) {
-            return null;
-        }
-    }
-
-    /** {offset of the content, content length} of the TLV at {@code at}. */
-    private static int[] header(byte[] der, int at) {
-        int length = der[at + 1] & 0xff;
-        int content = at + 2;
-        if (length > 0x80) {
-            int n = length - 0x80;
-            length = 0;
-            for (int i = 0; i < n; i++) {
-                length = (length << 8) | (der[content + i] & 0xff);
-            }
-            content += n;
-        }
-        return new int[] {content, length};
-    }
-
-    private static byte[] sequence(byte[]... parts) {
-        ByteArrayOutputStream content = new ByteArrayOutputStream();
-        for (byte[] p : parts) {
-            content.writeBytes(p);
-        }
-        return tlv(0x30, content.toByteArray());
-    }
-
-    private static byte[] tlv(int tag, byte[] content) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        out.write(tag);
-        int n = content.length;
-        if (n < 0x80) {
-            out.write(n);
-        } else {
-            int bytes = (32 - Integer.numberOfLeadingZeros(n) + 7) / 8;
-            out.write(0x80 | bytes);
-            for (int i = bytes - 1; i >= 0; i--) {
-                out.write(n >>> (8 * i));
-            }
-        }
-        out.writeBytes(content);
-        return out.toByteArray();
     }
 }

@@ -4,6 +4,9 @@ import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
 import java.util.List;
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.ssl.SslBundle;
+import org.springframework.boot.ssl.pem.PemSslStore;
+import org.springframework.boot.ssl.pem.PemSslStoreBundle;
 
 /**
  * {@code thanos.ca-file}, {@code thanos.client-cert-file}, {@code thanos.client-key-file}: PEM files
@@ -42,6 +45,19 @@ public record ThanosTlsProperties(String caFile, String clientCertFile, String c
 
     public boolean configured() {
         return caFile != null || clientCertFile != null;
+    }
+
+    /**
+     * These settings as a Spring Boot SSL bundle: the CAs of thanos.ca-file as its trust store (none:
+     * the JVM's trusted CAs), the client certificate chain with its key as its key store (none: no
+     * client certificate).
+     */
+    public SslBundle sslBundle() {
+        // PKCS12 explicitly: it holds a key without a password (the store lives in memory only),
+        // whatever keystore.type the JVM is configured with
+        PemSslStore trusted = caFile == null ? null : PemSslStore.of("PKCS12", caCertificates(), null);
+        PemSslStore own = clientCertFile == null ? null : PemSslStore.of("PKCS12", clientCertificateChain(), clientKey());
+        return SslBundle.of(new PemSslStoreBundle(own, trusted));
     }
 
     public List<X509Certificate> caCertificates() {

@@ -5,32 +5,31 @@ import com.cloudtuner.kubecost.config.ThanosTlsProperties;
 import java.io.IOException;
 import java.net.Socket;
 import java.security.GeneralSecurityException;
-import java.security.KeyStore;
 import java.security.Principal;
 import java.security.PrivateKey;
-import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
-import java.util.List;
+import java.util.Arrays;
 import javax.net.ssl.KeyManager;
-import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLHandshakeException;
 import javax.net.ssl.SSLPeerUnverifiedException;
 import javax.net.ssl.TrustManager;
-import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509ExtendedKeyManager;
 import javax.net.ssl.X509TrustManager;
 import okhttp3.Interceptor;
 import okhttp3.OkHttpClient;
 import okhttp3.Response;
+import org.springframework.boot.ssl.SslBundle;
+import org.springframework.boot.ssl.SslManagerBundle;
 
 /**
- * HTTPS to Thanos: the CA bundle of {@code thanos.ca-file} as the only trusted CAs (the JVM's
- * otherwise), the client certificate of {@code thanos.client-cert-file} and its key, host names
- * verified as always. A failure says which setting to look at; it stays an IOException, so the
- * client reports it like any network error.
+ * HTTPS to Thanos with the trust and key managers of the settings' Spring Boot SSL bundle
+ * ({@link ThanosTlsProperties#sslBundle()}: the CAs of {@code thanos.ca-file}, else the JVM's; the
+ * client certificate of {@code thanos.client-cert-file} and its key), host names verified as
+ * always. A failure says which setting to look at; it stays an IOException, so the client reports
+ * it like any network error.
  *
  * <p>In TLS 1.3 a server refuses a client certificate (or its absence) only after the client's side
  * of the handshake is done, so the client often sees no TLS error at all, just the connection
@@ -51,61 +50,26 @@ final class ThanosTls {
         if (!https) {
             return http;
         }
+        SslManagerBundle managers = tls.sslBundle().getManagers();
         try {
-            X509TrustManager trust = trustManager(tls.caCertificates());
-            ClientCertificates keys = new ClientCertificates(keyManager(tls));
-            SSLContext context = SSLContext.getInstance("TLS");
+            X509TrustManager trust = managerOf(X509TrustManager.class, managers.getTrustManagers());
+            // Spring's key manager holds no key without a client certificate; "none" keeps the hint exact
+            ClientCertificates keys = new ClientCertificates(tls.clientCertFile() == null ? null
+                    : managerOf(X509ExtendedKeyManager.class, managers.getKeyManagers()));
+            SSLContext context = SSLContext.getInstance(SslBundle.DEFAULT_PROTOCOL);
             context.init(new KeyManager[] {keys}, new TrustManager[] {trust}, null);
             return http.sslSocketFactory(context.getSocketFactory(), trust)
                     .addInterceptor(new HandshakeHint(tls, keys));
-        } catch (GeneralSecurityException | IOException e) {
+        } catch (GeneralSecurityException | IllegalStateException e) {
             throw new IllegalArgumentException((tls.clientCertFile() != null ? "thanos.client-cert-file" : "thanos.ca-file")
                     + " cannot be used for TLS: " + e.getMessage());
         }
     }
 
-    /** Trusts exactly {@code cas}; none given: the JVM's trusted CAs. */
-    private static X509TrustManager trustManager(List<X509Certificate> cas) throws GeneralSecurityException, IOException {
-        KeyStore store = null;
-        if (!cas.isEmpty()) {
-            store = KeyStore.getInstance("PKCS12");
-            store.load(null, null);
-            for (int i = 0; i < cas.size(); i++) {
-                store.setCertificateEntry("ca-" + i, cas.get(i));
-            }
-        }
-        TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        factory.init(store);
-        for (TrustManager m : factory.getTrustManagers()) {
-            if (m instanceof X509TrustManager x) {
-                return x;
-            }
-        }
-        throw new GeneralSecurityException("no X509TrustManager");
-    }
-
-    /** The client certificate and its key; null when none is configured. */
-    private static X509ExtendedKeyManager keyManager(ThanosTlsProperties tls) throws GeneralSecurityException, IOException {
-        List<X509Certificate> chain = tls.clientCertificateChain();
-        if (chain.isEmpty()) {
-            return null;
-        }
-        char[] password = new char[16]; // protects the in-memory key store only
-        SecureRandom random = new SecureRandom();
-        for (int i = 0; i < password.length; i++) {
-            password[i] = (char) ('a' + random.nextInt(26));
-        }
-        KeyStore store = KeyStore.getInstance("PKCS12");
-        store.load(null, null);
-        store.setKeyEntry("client", tls.clientKey(), password, chain.toArray(X509Certificate[]::new));
-        KeyManagerFactory factory = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-        factory.init(store, password);
-        for (KeyManager m : factory.getKeyManagers()) {
-            if (m instanceof X509ExtendedKeyManager x) {
-                return x;
-            }
-        }
-        throw new GeneralSecurityException("no X509ExtendedKeyManager");
+    /** The manager of {@code type} among those of a factory (the JDK's give one of each kind). */
+    private static <T> T managerOf(Class<T> type, Object[] managers) {
+        return Arrays.stream(managers).filter(type::isInstance).map(type::cast).findFirst()
+                .orElseThrow(() -> new IllegalStateException("no " + type.getSimpleName()));
     }
 
     /**
