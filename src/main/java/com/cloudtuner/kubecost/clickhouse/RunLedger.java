@@ -1,29 +1,12 @@
 package com.cloudtuner.kubecost.clickhouse;
 
 import com.cloudtuner.kubecost.cost.SampleCounts;
-import com.cloudtuner.kubecost.secrets.Redactor;
-import java.io.ByteArrayOutputStream;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.node.ObjectNode;
 
-/**
- * Appends rows to k8s_expenses_runs, one per tenant and run (a batch of tenants in one insert), and
- * to k8s_worker_runs, two per run (when it starts and when it ends).
- */
-public final class RunLedger {
-
-    static final String TABLE = "k8s_expenses_runs";
-
-    private final ClickHouseGateway ch;
-
-    public RunLedger(ClickHouseGateway ch) {
-        this.ch = ch;
-    }
+/** What runs did: a row per tenant and run, and a run's start and end. */
+public interface RunLedger {
 
     /**
      * One tenant's part of a run.
@@ -33,71 +16,23 @@ public final class RunLedger {
      * @param refused cluster-hours left unwritten because their data contradict themselves
      * @param error   empty when it succeeded; otherwise what failed or was refused, one line each
      */
-    public record Entry(String runId, String mode, String tenant, Instant windowStart, Instant windowEnd, String status,
+    record Entry(String runId, String mode, String tenant, Instant windowStart, Instant windowEnd, String status,
                         WriteResult written, SampleCounts samples, int refused, Instant startedAt, Instant finishedAt,
                         String error) {
     }
 
     /**
-     * A run as a whole, in {@value #RUNS}: a row when it starts ({@code running}) and one when it
+     * A run as a whole, in k8s_worker_runs: a row when it starts ({@code running}) and one when it
      * ends ({@code succeeded} or {@code failed}).
      */
-    public record Run(String runId, String mode, String status, Instant windowStart, Instant windowEnd, int tenants,
+    record Run(String runId, String mode, String status, Instant windowStart, Instant windowEnd, int tenants,
                       int failedTenants, Instant startedAt, Instant finishedAt, String error) {
     }
 
-    static final String RUNS = "k8s_worker_runs";
+    void record(Run run);
 
-    public void record(Run run) {
-        ObjectNode row = ClickHouseGateway.json().createObjectNode()
-                .put("run_id", run.runId())
-                .put("mode", run.mode())
-                .put("status", run.status())
-                .put("window_start", run.windowStart().getEpochSecond())
-                .put("window_end", run.windowEnd().getEpochSecond())
-                .put("tenants", run.tenants())
-                .put("failed_tenants", run.failedTenants())
-                .put("started_at", run.startedAt().getEpochSecond())
-                .put("finished_at", run.finishedAt().getEpochSecond())
-                .put("error", Redactor.redact(run.error()));
-        ch.insertJsonEachRow(RUNS, (row + "\n").getBytes(StandardCharsets.UTF_8));
-    }
+    void record(List<Entry> entries);
 
-    public void record(List<Entry> entries) {
-        if (entries.isEmpty()) {
-            return;
-        }
-        ByteArrayOutputStream body = new ByteArrayOutputStream(entries.size() * 300);
-        for (Entry e : entries) {
-            ObjectNode row = ClickHouseGateway.json().createObjectNode()
-                    .put("run_id", e.runId())
-                    .put("mode", e.mode())
-                    .put("cloud_account_id", e.tenant())
-                    .put("window_start", e.windowStart().getEpochSecond())
-                    .put("window_end", e.windowEnd().getEpochSecond())
-                    .put("status", e.status())
-                    .put("rows_written", e.written().rows())
-                    .put("rows_changed", e.written().changed())
-                    .put("rows_tombstoned", e.written().tombstoned())
-                    .put("non_finite_samples", e.samples().nonFinite())
-                    .put("negative_cost_samples", e.samples().negativeCost())
-                    .put("refused_cluster_hours", e.refused())
-                    .put("started_at", e.startedAt().getEpochSecond())
-                    .put("finished_at", e.finishedAt().getEpochSecond())
-                    .put("error", Redactor.redact(e.error()));
-            body.writeBytes((row + "\n").getBytes(StandardCharsets.UTF_8));
-        }
-        ch.insertJsonEachRow(TABLE, body.toByteArray());
-    }
-
-    /** Per tenant with a row of {@code mode} started at or after {@code since}: whether its latest row failed. */
-    public Map<String, Boolean> latestFailed(String mode, Instant since) {
-        Map<String, Boolean> failed = new HashMap<>();
-        for (JsonNode row : ch.select("SELECT cloud_account_id, argMax(status, finished_at) != 'succeeded' AS failed FROM " + TABLE
-                + " WHERE mode = " + ClickHouseGateway.quote(mode) + " AND started_at >= toDateTime(" + since.getEpochSecond() + ")"
-                + " GROUP BY cloud_account_id")) {
-            failed.put(row.get("cloud_account_id").asString(), ClickHouseGateway.longValue(row.get("failed")) == 1);
-        }
-        return failed;
-    }
+    /** Per tenant a run of the mode processed since the instant, whether its latest such run did not succeed. */
+    Map<String, Boolean> latestFailed(String mode, Instant since);
 }

@@ -1,5 +1,6 @@
 package com.cloudtuner.kubecost.diagnose;
 
+import com.cloudtuner.kubecost.exporter.ExporterSource;
 import com.cloudtuner.kubecost.cli.Command;
 import com.cloudtuner.kubecost.clickhouse.ClickHouseException;
 import com.cloudtuner.kubecost.clickhouse.ClickHouseGateway;
@@ -43,7 +44,7 @@ final class Explain {
         // before the hour too, for the scrapes coverage expects (as every run reads them)
         Window read = new Window(hour.start().minus(Duration.ofHours(1)), hour.end().plus(Duration.ofHours(1)));
         ExporterReader reader = new ExporterReader(thanos, prefix, healthLookback);
-        ExporterReader.RawRead raw = reader.readRaw(List.of(e.tenant()), List.of(e.cluster()), read, true);
+        ExporterSource.RawRead raw = reader.readRaw(List.of(e.tenant()), List.of(e.cluster()), read, true);
         CostResult result = calculator.compute(hour, raw.series(), raw.history());
         // a cluster-hour whose data contradict themselves: a backfill of this hour refuses it the same way
         String computeError = result.refused().get(new ClusterHourKey(e.tenant(), e.cluster(), hour.startMs()));

@@ -1,8 +1,9 @@
 package com.cloudtuner.kubecost.diagnose;
 
+import com.cloudtuner.kubecost.clickhouse.ClickHouseWatermarks;
 import com.cloudtuner.kubecost.cli.Command;
 import com.cloudtuner.kubecost.clickhouse.ClickHouseGateway;
-import com.cloudtuner.kubecost.clickhouse.ExpensesStore;
+import com.cloudtuner.kubecost.clickhouse.ClickHouseExpenseStore;
 import com.cloudtuner.kubecost.clickhouse.Watermarks;
 import com.cloudtuner.kubecost.config.WorkerProperties;
 import com.cloudtuner.kubecost.cost.CostRow;
@@ -62,8 +63,8 @@ final class Gaps {
         if (tenants.valid().isEmpty()) {
             return report;
         }
-        Map<String, Instant> watermarks = new Watermarks(ch, Clock.systemUTC()).all();
-        ExpensesStore store = new ExpensesStore(ch, Clock.systemUTC(), 1);
+        Map<String, Instant> watermarks = new ClickHouseWatermarks(ch, Clock.systemUTC()).all();
+        ClickHouseExpenseStore store = new ClickHouseExpenseStore(ch, Clock.systemUTC(), 1);
         FreshRows fresh = new FreshRows(new ExporterReader(thanos, prefix, worker.exporter().healthLookback()), calculator, worker);
         Map<String, Integer> series = census.namespaceSeries(window);
         Accumulator found = new Accumulator();

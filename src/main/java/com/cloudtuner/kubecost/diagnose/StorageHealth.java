@@ -1,5 +1,6 @@
 package com.cloudtuner.kubecost.diagnose;
 
+import com.cloudtuner.kubecost.clickhouse.ClickHouseWatermarks;
 import com.cloudtuner.kubecost.clickhouse.ClickHouseException;
 import com.cloudtuner.kubecost.clickhouse.ClickHouseGateway;
 import com.cloudtuner.kubecost.clickhouse.MigrationState;
@@ -109,7 +110,7 @@ final class StorageHealth {
 
     private static void watermarks(ClickHouseGateway ch, Collection<String> processed, Instant now, Duration settleDelay,
                                    Duration maxLag, CheckReport report) {
-        Map<String, Instant> marks = new Watermarks(ch, Clock.systemUTC()).all();
+        Map<String, Instant> marks = new ClickHouseWatermarks(ch, Clock.systemUTC()).all();
         Instant expected = Window.floorHour(now.minus(settleDelay)); // the end of the last complete hour
         int current = 0;
         for (String tenant : processed) {

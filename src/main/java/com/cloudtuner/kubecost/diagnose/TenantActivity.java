@@ -1,5 +1,6 @@
 package com.cloudtuner.kubecost.diagnose;
 
+import com.cloudtuner.kubecost.exporter.ExporterSource;
 import com.cloudtuner.kubecost.cost.AuditedSeries;
 import com.cloudtuner.kubecost.cost.ExporterMetric;
 import com.cloudtuner.kubecost.cost.HourlyCostCalculator;
@@ -32,7 +33,7 @@ final class TenantActivity {
     /** Per tenant, its clusters' activity (tenants without series in the day are absent). */
     static Map<String, List<ClusterActivity>> read(ExporterReader reader, HourlyCostCalculator calculator, List<String> batch,
                                                    Window day, Instant now) {
-        ExporterReader.SumsRead sums = reader.readSums(batch, day);
+        ExporterSource.SumsRead sums = reader.readSums(batch, day);
         Map<List<String>, Builder> clusters = new TreeMap<>(
                 Comparator.comparing((List<String> k) -> k.get(0)).thenComparing(k -> k.get(1)));
         List<Series> health = new ArrayList<>();

@@ -38,7 +38,7 @@ import java.util.Map;
  * over the day before each hour. Requests per window: 1 + 10 × 3 + 6 × 2 + 2 + 2 = 47 for sums,
  * {@value #ALL_METRICS} raw.
  */
-public final class ExporterReader {
+public final class ExporterReader implements ExporterSource {
 
     static final int ALL_METRICS = 17;
     /**
@@ -58,12 +58,24 @@ public final class ExporterReader {
     private final String prefix;
     private final Duration healthLookback;
     private final RangeProbe probe;
+    private final TenantCensus census;
 
     public ExporterReader(ThanosClient thanos, String prefix, Duration healthLookback) {
         this.thanos = thanos;
         this.prefix = prefix;
         this.healthLookback = healthLookback;
         this.probe = new RangeProbe(thanos);
+        this.census = new TenantCensus(thanos, prefix);
+    }
+
+    @Override
+    public List<String> discover(Window window) {
+        return census.discover(window);
+    }
+
+    @Override
+    public Map<String, Integer> namespaceSeries(Window window) {
+        return census.namespaceSeries(window);
     }
 
     /** The server's range semantics once a read has probed them; null before. */
@@ -72,38 +84,11 @@ public final class ExporterReader {
     }
 
     /**
-     * Raw samples; {@code malformed} counts series without the labels a row needs, {@code history}
-     * is what the reference series show (over the window's horizon when it was read).
-     */
-    public record RawRead(List<Series> series, int malformed, long samples, ScrapeHistory history, SeriesPresence presence) {
-    }
-
-    /**
-     * Hourly sums of the cost and efficiency series, the raw health series (window and look-back),
-     * the scrape history, and the cluster-hours the answers disagree about ({@code suspect}, with
-     * why). {@code unsettled} when the server's range semantics could not be probed on any sample
-     * of the window (none, or only series' first samples and samples on the hour): sums would then
-     * be read without knowing which hour a sample on an hour boundary falls in, so the window must
-     * be read raw.
-     */
-    public record SumsRead(List<SeriesHours> series, List<Series> health, ScrapeHistory history,
-                           Map<ClusterHourKey, String> suspect, Census census, int malformed, long points, boolean unsettled) {
-
-        static SumsRead unsettledWindow(Window window) {
-            return new SumsRead(List.of(), List.of(), ScrapeHistory.builder(window).build(), Map.of(), Census.none(), 0, 0, true);
-        }
-
-        /** Cluster-hours of the raw re-read whose series are fewer than the server counted: lost on the way. */
-        public Map<ClusterHourKey, String> shortOf(RawRead raw) {
-            return census.shortfalls(raw.presence());
-        }
-    }
-
-    /**
      * Every sample of the tenants' series in the window (the health series also in the look-back
      * before it), restricted to {@code clusters} unless that is empty. With {@code withHistory} the
      * reference series are read over the window's horizon too, for the scrape history.
      */
+    @Override
     public RawRead readRaw(Collection<String> tenants, Collection<String> clusters, Window window, boolean withHistory) {
         return readRaw(List.of(ExporterMetric.values()), tenants, clusters, window, withHistory);
     }
@@ -140,6 +125,7 @@ public final class ExporterReader {
         return new RawRead(series, malformed, samples, ScrapeHistory.fromSamples(window, series), presence);
     }
 
+    @Override
     public SumsRead readSums(Collection<String> tenants, Window window) {
         ExporterLabels labels = new ExporterLabels();
         List<PromSeries> healthAnswer = thanos.rawSamples(selector(ExporterMetric.EXPORTER_SCRAPE_SUCCESS, tenants, List.of()),
@@ -148,7 +134,7 @@ public final class ExporterReader {
         if (semantics == null) {
             semantics = probeOnCostSamples(tenants, window);
             if (semantics == null) {
-                return SumsRead.unsettledWindow(window); // no sample to probe on: a raw read is exact either way
+                return SumsRead.unsettled(window); // no sample to probe on: a raw read is exact either way
             }
         }
         List<Series> health = new ArrayList<>();

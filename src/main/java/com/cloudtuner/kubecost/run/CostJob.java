@@ -1,12 +1,12 @@
 package com.cloudtuner.kubecost.run;
 
 import com.cloudtuner.kubecost.clickhouse.ClickHouseException;
-import com.cloudtuner.kubecost.clickhouse.ExpensesStore;
+import com.cloudtuner.kubecost.clickhouse.ExpenseStore;
 import com.cloudtuner.kubecost.clickhouse.RunLedger;
 import com.cloudtuner.kubecost.clickhouse.Watermarks;
 import com.cloudtuner.kubecost.config.WorkerProperties.ReadMode;
 import com.cloudtuner.kubecost.cost.HourlyCostCalculator;
-import com.cloudtuner.kubecost.exporter.ExporterReader;
+import com.cloudtuner.kubecost.exporter.ExporterSource;
 import com.cloudtuner.kubecost.thanos.ThanosQueryException;
 import java.io.PrintStream;
 import java.time.Clock;
@@ -54,9 +54,9 @@ public final class CostJob {
     private final JobRepository jobRepository;
     private final JobOperator jobOperator;
     private final RunPlanner planner;
-    private final ExporterReader reader;
+    private final ExporterSource reader;
     private final HourlyCostCalculator calculator;
-    private final ExpensesStore store;
+    private final ExpenseStore store;
     private final RunLedger ledger;
     private final Watermarks watermarks;
     private final ReadMode mode;
@@ -67,8 +67,8 @@ public final class CostJob {
     private final Clock clock;
     private final Duration forgetTenantsAfter;
 
-    CostJob(JobRepository jobRepository, JobOperator jobOperator, RunPlanner planner, ExporterReader reader,
-            HourlyCostCalculator calculator, ExpensesStore store, RunLedger ledger, Watermarks watermarks, ReadMode mode,
+    CostJob(JobRepository jobRepository, JobOperator jobOperator, RunPlanner planner, ExporterSource reader,
+            HourlyCostCalculator calculator, ExpenseStore store, RunLedger ledger, Watermarks watermarks, ReadMode mode,
             int parallelism, int writeRetries, Duration writeRetryBackoff, ObservationRegistry observations, Clock clock,
             Duration forgetTenantsAfter) {
         this.jobRepository = jobRepository;

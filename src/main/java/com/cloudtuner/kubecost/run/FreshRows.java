@@ -5,7 +5,7 @@ import com.cloudtuner.kubecost.config.WorkerProperties.ReadMode;
 import com.cloudtuner.kubecost.cost.CostResult;
 import com.cloudtuner.kubecost.cost.HourlyCostCalculator;
 import com.cloudtuner.kubecost.cost.Window;
-import com.cloudtuner.kubecost.exporter.ExporterReader;
+import com.cloudtuner.kubecost.exporter.ExporterSource;
 import java.util.List;
 import java.util.Map;
 
@@ -19,7 +19,7 @@ public final class FreshRows {
 
     private final UnitProcessor processor;
 
-    public FreshRows(ExporterReader reader, HourlyCostCalculator calculator, WorkerProperties worker) {
+    public FreshRows(ExporterSource reader, HourlyCostCalculator calculator, WorkerProperties worker) {
         long rawSamples = HeapBudget.of(Runtime.getRuntime().maxMemory(), worker.parallelism(),
                 worker.batch().heapPerSeriesHour().toBytes()).maxRawSamples(worker.batch().maxRawSamples());
         this.processor = new UnitProcessor(reader, calculator, ReadMode.AGGREGATED, "gaps", rawSamples);

@@ -1,11 +1,11 @@
 package com.cloudtuner.kubecost.run;
 
-import com.cloudtuner.kubecost.clickhouse.ExpensesStore;
+import com.cloudtuner.kubecost.clickhouse.ExpenseStore;
 import com.cloudtuner.kubecost.clickhouse.Watermarks;
 import com.cloudtuner.kubecost.config.WorkerProperties.ReadMode;
 import com.cloudtuner.kubecost.cost.Window;
 import com.cloudtuner.kubecost.exporter.TenantBatches;
-import com.cloudtuner.kubecost.exporter.TenantCensus;
+import com.cloudtuner.kubecost.exporter.ExporterSource;
 import com.cloudtuner.kubecost.thanos.PromQl;
 import com.cloudtuner.kubecost.thanos.ThanosQueryException;
 import java.time.Instant;
@@ -32,15 +32,15 @@ final class RunPlanner {
     record Limits(int maxSeries, int maxTenants, int chunkHours, long maxRawSamples, long minScrapeIntervalMs, HeapBudget heap) {
     }
 
-    private final TenantCensus census;
+    private final ExporterSource census;
     private final TenantIds tenantIds;
     private final WatermarkPolicy policy;
     private final Watermarks watermarks;
-    private final ExpensesStore store;
+    private final ExpenseStore store;
     private final ReadMode mode;
     private final Limits limits;
 
-    RunPlanner(TenantCensus census, TenantIds tenantIds, WatermarkPolicy policy, Watermarks watermarks, ExpensesStore store,
+    RunPlanner(ExporterSource census, TenantIds tenantIds, WatermarkPolicy policy, Watermarks watermarks, ExpenseStore store,
                ReadMode mode, Limits limits) {
         this.census = census;
         this.tenantIds = tenantIds;

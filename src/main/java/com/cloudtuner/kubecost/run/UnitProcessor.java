@@ -1,5 +1,6 @@
 package com.cloudtuner.kubecost.run;
 
+import com.cloudtuner.kubecost.exporter.ExporterSource;
 import com.cloudtuner.kubecost.config.WorkerProperties.ReadMode;
 import com.cloudtuner.kubecost.cost.AggregatedCosts;
 import com.cloudtuner.kubecost.cost.ClusterHourKey;
@@ -8,7 +9,7 @@ import com.cloudtuner.kubecost.cost.HourlyCostCalculator;
 import com.cloudtuner.kubecost.cost.Series;
 import com.cloudtuner.kubecost.cost.SeriesHours;
 import com.cloudtuner.kubecost.cost.Window;
-import com.cloudtuner.kubecost.exporter.ExporterReader;
+import com.cloudtuner.kubecost.exporter.ExporterSource;
 import com.cloudtuner.kubecost.thanos.PromQl;
 import com.cloudtuner.kubecost.thanos.ThanosQueryException;
 import java.util.ArrayList;
@@ -34,14 +35,14 @@ final class UnitProcessor implements ItemProcessor<WorkUnit, UnitResult> {
 
     private static final Logger log = LoggerFactory.getLogger(UnitProcessor.class);
 
-    private final ExporterReader reader;
+    private final ExporterSource reader;
     private final HourlyCostCalculator calculator;
     private final ReadMode mode;
     private final String runId;
     private final long rawSampleBudget;
 
     /** @param rawSampleBudget raw samples one read of the cluster-hours the sums cannot settle may return */
-    UnitProcessor(ExporterReader reader, HourlyCostCalculator calculator, ReadMode mode, String runId, long rawSampleBudget) {
+    UnitProcessor(ExporterSource reader, HourlyCostCalculator calculator, ReadMode mode, String runId, long rawSampleBudget) {
         this.reader = reader;
         this.calculator = calculator;
         this.mode = mode;
@@ -126,7 +127,7 @@ final class UnitProcessor implements ItemProcessor<WorkUnit, UnitResult> {
         }
 
         private void fromRawSamples(List<String> tenants) {
-            ExporterReader.RawRead read = reader.readRaw(tenants, List.of(), chunk, true);
+            ExporterSource.RawRead read = reader.readRaw(tenants, List.of(), chunk, true);
             Map<String, List<Series>> byTenant = byTenant(read.series(), Series::tenant);
             for (String tenant : tenants) {
                 results.put(tenant, calculator.compute(chunk, byTenant.getOrDefault(tenant, List.of()), read.history()));
@@ -138,7 +139,7 @@ final class UnitProcessor implements ItemProcessor<WorkUnit, UnitResult> {
         }
 
         private void fromHourlySums(List<String> tenants) {
-            ExporterReader.SumsRead read = reader.readSums(tenants, chunk);
+            ExporterSource.SumsRead read = reader.readSums(tenants, chunk);
             if (read.unsettled()) {
                 fromRawSamples(tenants); // samples too sparse to tell the server's range semantics
                 return;
@@ -163,7 +164,7 @@ final class UnitProcessor implements ItemProcessor<WorkUnit, UnitResult> {
             for (List<String> group : rawReadGroups(aggregated, sums)) {
                 Set<ClusterHourKey> keys = new TreeSet<>();
                 group.forEach(t -> keys.addAll(aggregated.get(t).needsRaw()));
-                ExporterReader.RawRead raw = readRaw(keys);
+                ExporterSource.RawRead raw = readRaw(keys);
                 read.shortOf(raw).forEach((k, why) -> {
                     if (keys.contains(k)) {
                         lost.putIfAbsent(k, why);
@@ -236,14 +237,14 @@ final class UnitProcessor implements ItemProcessor<WorkUnit, UnitResult> {
         }
 
         /** One raw read of the tenants and clusters of these cluster-hours, from the first hour to the end of the last. */
-        private ExporterReader.RawRead readRaw(Set<ClusterHourKey> keys) {
+        private ExporterSource.RawRead readRaw(Set<ClusterHourKey> keys) {
             Set<String> tenants = new TreeSet<>();
             Set<String> clusters = new TreeSet<>();
             keys.forEach(k -> {
                 tenants.add(k.tenant());
                 clusters.add(k.cluster());
             });
-            ExporterReader.RawRead raw = reader.readRaw(tenants, clusters, span(keys), false);
+            ExporterSource.RawRead raw = reader.readRaw(tenants, clusters, span(keys), false);
             series += raw.series().size();
             points += raw.samples();
             return raw;

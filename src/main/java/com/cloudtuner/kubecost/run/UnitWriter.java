@@ -1,6 +1,7 @@
 package com.cloudtuner.kubecost.run;
 
-import com.cloudtuner.kubecost.clickhouse.ExpensesStore;
+import com.cloudtuner.kubecost.clickhouse.ClickHouseExpenseStore;
+import com.cloudtuner.kubecost.clickhouse.ExpenseStore;
 import com.cloudtuner.kubecost.clickhouse.PartialWrite;
 import com.cloudtuner.kubecost.clickhouse.WriteResult;
 import com.cloudtuner.kubecost.cost.CostRow;
@@ -19,12 +20,12 @@ import org.springframework.batch.infrastructure.item.ItemWriter;
  */
 final class UnitWriter implements ItemWriter<UnitResult> {
 
-    private final ExpensesStore store;
+    private final ExpenseStore store;
     private final boolean eraseMissing;
     private final PrintStream dryRunOut;
 
     /** @param dryRunOut where a dry run prints its rows; null to write them */
-    UnitWriter(ExpensesStore store, boolean eraseMissing, PrintStream dryRunOut) {
+    UnitWriter(ExpenseStore store, boolean eraseMissing, PrintStream dryRunOut) {
         this.store = store;
         this.eraseMissing = eraseMissing;
         this.dryRunOut = dryRunOut;
@@ -49,7 +50,7 @@ final class UnitWriter implements ItemWriter<UnitResult> {
     }
 
     private Map<String, WriteResult> print(UnitResult unit) {
-        byte[] lines = ExpensesStore.dryRunLines(unit.rows().rows());
+        byte[] lines = ClickHouseExpenseStore.dryRunLines(unit.rows().rows());
         dryRunOut.write(lines, 0, lines.length);
         dryRunOut.flush();
         Map<String, Integer> rows = new HashMap<>();

@@ -43,7 +43,7 @@ class ExpensesStoreIT {
         db.recreate();
         ch = db.newGateway();
         new Migrator(ch, MigrationSource.classpath(), Duration.ofMinutes(1), Clock.systemUTC()).migrate();
-        writer = new Writer(new ExpensesStore(ch, Clock.systemUTC(), 100_000));
+        writer = new Writer(new ClickHouseExpenseStore(ch, Clock.systemUTC(), 100_000));
     }
 
     @AfterEach
@@ -145,7 +145,7 @@ class ExpensesStoreIT {
             for (int i = 0; i < 3; i++) {
                 runs.add(pool.submit(() -> {
                     try (ClickHouseGateway own = db.newGateway()) {
-                        Writer w = new Writer(new ExpensesStore(own, Clock.systemUTC(), 100_000));
+                        Writer w = new Writer(new ClickHouseExpenseStore(own, Clock.systemUTC(), 100_000));
                         for (int k = 0; k < 5; k++) {
                             w.write(TENANT, H0, H2, batch, false);
                         }
@@ -196,7 +196,7 @@ class ExpensesStoreIT {
     // ---- helpers
 
     /** One tenant's write through the batch store. */
-    private record Writer(ExpensesStore store) {
+    private record Writer(ClickHouseExpenseStore store) {
         WriteResult write(String tenant, Instant start, Instant end, CostResult rows, boolean eraseMissing) {
             return store.write(List.of(tenant), new Window(start, end), rows, eraseMissing).get(tenant);
         }

@@ -141,10 +141,10 @@ class WritePlanTest {
                 tuple(H0.getEpochSecond(), "w"), tuple(H0.getEpochSecond(), "x"), tuple(H0.getEpochSecond(), "z"),
                 tuple(H1.getEpochSecond(), "x"), tuple(H1.getEpochSecond(), "y"));
         // at most 2 rows an insert: H0's three go whole, then H1's two
-        assertThat(ExpensesStore.byClusterHours(plan.expenses(), 2)).extracting(List::size).containsExactly(3, 2);
+        assertThat(ClickHouseExpenseStore.byClusterHours(plan.expenses(), 2)).extracting(List::size).containsExactly(3, 2);
         // at most 4: H0's three, then H1's two (three and two would not fit in four together)
-        assertThat(ExpensesStore.byClusterHours(plan.expenses(), 4)).extracting(List::size).containsExactly(3, 2);
-        assertThat(ExpensesStore.byClusterHours(plan.expenses(), 5)).extracting(List::size).containsExactly(5);
+        assertThat(ClickHouseExpenseStore.byClusterHours(plan.expenses(), 4)).extracting(List::size).containsExactly(3, 2);
+        assertThat(ClickHouseExpenseStore.byClusterHours(plan.expenses(), 5)).extracting(List::size).containsExactly(5);
     }
 
     // ---- helpers

@@ -1,5 +1,6 @@
 package com.cloudtuner.kubecost.diagnose;
 
+import com.cloudtuner.kubecost.clickhouse.ClickHouseRunLedger;
 import static com.cloudtuner.kubecost.testing.Exporter.MINUTE;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -210,7 +211,7 @@ class CheckIT {
     @Test
     void aFailedRunOfTheLastDayIsNamedWithTheCommandThatRedoesIt() {
         try (ClickHouseGateway ch = db.newGateway()) {
-            new RunLedger(ch).record(List.of(new RunLedger.Entry("r-failed", "backfill", "ledger",
+            new ClickHouseRunLedger(ch).record(List.of(new RunLedger.Entry("r-failed", "backfill", "ledger",
                     Instant.parse("2025-10-13T00:00:00Z"), Instant.parse("2025-10-14T00:00:00Z"), "failed", WriteResult.NOTHING,
                     SampleCounts.NONE, 0, NOW.minus(Duration.ofHours(2)), NOW.minus(Duration.ofHours(2)), "Thanos answered HTTP 503")));
         }

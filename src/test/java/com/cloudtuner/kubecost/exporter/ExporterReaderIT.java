@@ -77,7 +77,7 @@ class ExporterReaderIT {
 
     private static void assertExactHoursAndTenants(MetricsStore store, RangeSemantics expected) {
         ExporterReader reader = reader(store);
-        ExporterReader.SumsRead read = reader.readSums(List.of("team.a", "acme", "a+b"), WINDOW);
+        ExporterSource.SumsRead read = reader.readSums(List.of("team.a", "acme", "a+b"), WINDOW);
 
         assertThat(reader.rangeSemantics()).as(store.engine()).isEqualTo(expected);
         Map<String, SeriesHours> byTenant = new TreeMap<>();
@@ -90,7 +90,7 @@ class ExporterReaderIT {
             assertThat(e.getValue().counts()).as(store.engine() + " " + e.getKey()).containsExactly(60, 60, 60);
             assertThat(e.getValue().sums()).containsExactly(60 * rate, 60 * rate, 60 * rate);
         }
-        ExporterReader.RawRead raw = reader.readRaw(List.of("teamxa", "acme-eu"), List.of(), WINDOW, false);
+        ExporterSource.RawRead raw = reader.readRaw(List.of("teamxa", "acme-eu"), List.of(), WINDOW, false);
         assertThat(raw.series()).extracting(s -> s.tenant()).containsOnly("teamxa", "acme-eu");
     }
 }

@@ -19,12 +19,13 @@ import org.slf4j.LoggerFactory;
 import tools.jackson.core.JsonGenerator;
 
 /**
- * The I/O under a {@link WritePlan}: per batch of tenants and window, one read of the stored state
- * of each table and one insert into each (split only above {@code maxInsertRows}).
+ * The {@link ExpenseStore} in ClickHouse, the I/O under a {@link WritePlan}: per batch of tenants
+ * and window, one read of the stored state of each table and one insert into each (split only
+ * between cluster-hours, above {@code maxInsertRows}).
  */
-public final class ExpensesStore {
+public final class ClickHouseExpenseStore implements ExpenseStore {
 
-    private static final Logger log = LoggerFactory.getLogger(ExpensesStore.class);
+    private static final Logger log = LoggerFactory.getLogger(ClickHouseExpenseStore.class);
 
     static final String EXPENSES = "k8s_expenses";
     static final String CLUSTER_EXPENSES = "k8s_cluster_expenses";
@@ -33,7 +34,7 @@ public final class ExpensesStore {
     private final Clock clock;
     private final int maxInsertRows;
 
-    public ExpensesStore(ClickHouseGateway ch, Clock clock, int maxInsertRows) {
+    public ClickHouseExpenseStore(ClickHouseGateway ch, Clock clock, int maxInsertRows) {
         this.ch = ch;
         this.clock = clock;
         this.maxInsertRows = maxInsertRows;
@@ -45,6 +46,7 @@ public final class ExpensesStore {
      * cluster-hours. A failed insert throws {@link PartialWrite} with what ClickHouse holds of the
      * write.
      */
+    @Override
     public Map<String, WriteResult> write(Collection<String> tenants, Window window, CostResult fresh, boolean eraseMissing) {
         WritePlan.Stored stored = fresh.rows().isEmpty() && fresh.clusterHours().isEmpty() && !eraseMissing
                 ? WritePlan.Stored.NOTHING // no data in the window: history stays as it is, nothing to compare
@@ -176,6 +178,7 @@ public final class ExpensesStore {
     }
 
     /** Tenants with visible rows in the window: what an erasing backfill must visit besides the discovered ones. */
+    @Override
     public List<String> tenantsWithRows(Window window) {
         List<String> tenants = new ArrayList<>();
         // the window inside FINAL (18.16 would merge the whole table behind the view); it prunes partitions

@@ -1,0 +1,85 @@
+package com.cloudtuner.kubecost.clickhouse;
+
+import com.cloudtuner.kubecost.cost.SampleCounts;
+import com.cloudtuner.kubecost.secrets.Redactor;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * The {@link RunLedger} in ClickHouse: rows of k8s_expenses_runs, one per tenant and run (a batch of
+ * tenants in one insert), and of k8s_worker_runs, two per run (when it starts and when it ends).
+ */
+public final class ClickHouseRunLedger implements RunLedger {
+
+    static final String TABLE = "k8s_expenses_runs";
+
+    private final ClickHouseGateway ch;
+
+    public ClickHouseRunLedger(ClickHouseGateway ch) {
+        this.ch = ch;
+    }
+
+    static final String RUNS = "k8s_worker_runs";
+
+    @Override
+    public void record(Run run) {
+        ObjectNode row = ClickHouseGateway.json().createObjectNode()
+                .put("run_id", run.runId())
+                .put("mode", run.mode())
+                .put("status", run.status())
+                .put("window_start", run.windowStart().getEpochSecond())
+                .put("window_end", run.windowEnd().getEpochSecond())
+                .put("tenants", run.tenants())
+                .put("failed_tenants", run.failedTenants())
+                .put("started_at", run.startedAt().getEpochSecond())
+                .put("finished_at", run.finishedAt().getEpochSecond())
+                .put("error", Redactor.redact(run.error()));
+        ch.insertJsonEachRow(RUNS, (row + "\n").getBytes(StandardCharsets.UTF_8));
+    }
+
+    @Override
+    public void record(List<Entry> entries) {
+        if (entries.isEmpty()) {
+            return;
+        }
+        ByteArrayOutputStream body = new ByteArrayOutputStream(entries.size() * 300);
+        for (Entry e : entries) {
+            ObjectNode row = ClickHouseGateway.json().createObjectNode()
+                    .put("run_id", e.runId())
+                    .put("mode", e.mode())
+                    .put("cloud_account_id", e.tenant())
+                    .put("window_start", e.windowStart().getEpochSecond())
+                    .put("window_end", e.windowEnd().getEpochSecond())
+                    .put("status", e.status())
+                    .put("rows_written", e.written().rows())
+                    .put("rows_changed", e.written().changed())
+                    .put("rows_tombstoned", e.written().tombstoned())
+                    .put("non_finite_samples", e.samples().nonFinite())
+                    .put("negative_cost_samples", e.samples().negativeCost())
+                    .put("refused_cluster_hours", e.refused())
+                    .put("started_at", e.startedAt().getEpochSecond())
+                    .put("finished_at", e.finishedAt().getEpochSecond())
+                    .put("error", Redactor.redact(e.error()));
+            body.writeBytes((row + "\n").getBytes(StandardCharsets.UTF_8));
+        }
+        ch.insertJsonEachRow(TABLE, body.toByteArray());
+    }
+
+    /** Per tenant with a row of {@code mode} started at or after {@code since}: whether its latest row failed. */
+    @Override
+    public Map<String, Boolean> latestFailed(String mode, Instant since) {
+        Map<String, Boolean> failed = new HashMap<>();
+        for (JsonNode row : ch.select("SELECT cloud_account_id, argMax(status, finished_at) != 'succeeded' AS failed FROM " + TABLE
+                + " WHERE mode = " + ClickHouseGateway.quote(mode) + " AND started_at >= toDateTime(" + since.getEpochSecond() + ")"
+                + " GROUP BY cloud_account_id")) {
+            failed.put(row.get("cloud_account_id").asString(), ClickHouseGateway.longValue(row.get("failed")) == 1);
+        }
+        return failed;
+    }
+}

@@ -1,0 +1,20 @@
+package com.cloudtuner.kubecost.clickhouse;
+
+import com.cloudtuner.kubecost.cost.CostResult;
+import com.cloudtuner.kubecost.cost.Window;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+
+/** Where computed rows go: k8s_expenses and k8s_cluster_expenses, written as {@link WritePlan} decides. */
+public interface ExpenseStore {
+
+    /**
+     * Writes a batch of tenants' fresh rows of the window; per tenant what it did. A write that fails
+     * halfway throws {@link PartialWrite} with what it stored.
+     */
+    Map<String, WriteResult> write(Collection<String> tenants, Window window, CostResult fresh, boolean eraseMissing);
+
+    /** Tenants with visible rows in the window: what an erasing backfill must visit besides the discovered ones. */
+    List<String> tenantsWithRows(Window window);
+}

@@ -1,0 +1,66 @@
+package com.cloudtuner.kubecost.run;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.cloudtuner.kubecost.config.WorkerProperties.ReadMode;
+import com.cloudtuner.kubecost.cost.Window;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
+/** What a run plans, with the exporter's tenants and the watermarks in memory. */
+class RunPlannerTest {
+
+    private static final Instant NOW = Instant.parse("2025-10-20T12:10:00Z");
+    private static final Instant COMPLETE = Instant.parse("2025-10-20T12:00:00Z"); // 10 minutes to settle
+    private static final long GB = 1L << 30;
+
+    private final FakeExporterSource source = new FakeExporterSource();
+    private final InMemoryPorts.InMemoryWatermarks watermarks = new InMemoryPorts.InMemoryWatermarks();
+
+    RunPlannerTest() {
+        for (String t : List.of("known", "new", "old")) {
+            source.tenant(t, 1, COMPLETE.minus(Duration.ofDays(10)).toEpochMilli(), COMPLETE.toEpochMilli());
+        }
+        watermarks.marks.put("known", COMPLETE.minusSeconds(5 * 3600));
+        watermarks.marks.put("old", COMPLETE.minus(Duration.ofDays(9)));
+    }
+
+    @Test
+    void eachTenantGetsItsHoursFirstSightingsTheLastReprocessHoursAndNothingBeyondTheCatchUpLimit() {
+        RunPlan plan = planner(HeapBudget.of(GB, 4, 2048)).plan("r", RunRequest.hourly(NOW, List.of()));
+
+        assertThat(plan.plans()).extracting(TenantPlan::tenant, p -> p.window().toString()).containsExactlyInAnyOrder(
+                org.assertj.core.groups.Tuple.tuple("known", new Window(COMPLETE.minusSeconds(5 * 3600), COMPLETE).toString()),
+                org.assertj.core.groups.Tuple.tuple("new", new Window(COMPLETE.minusSeconds(3 * 3600), COMPLETE).toString()),
+                org.assertj.core.groups.Tuple.tuple("old", new Window(COMPLETE.minus(Duration.ofDays(7)), COMPLETE).toString()));
+        TenantPlan old = plan.plans().stream().filter(p -> p.tenant().equals("old")).findFirst().orElseThrow();
+        assertThat(old.notCaughtUp()).isEqualTo(new Window(COMPLETE.minus(Duration.ofDays(9)), COMPLETE.minus(Duration.ofDays(7))));
+        // one batch per window: tenants of one window are read together
+        assertThat(plan.batches()).hasSize(3);
+    }
+
+    @Test
+    void aSmallHeapCutsBatchesAndChunksSmaller() {
+        Window day = new Window(COMPLETE.minus(Duration.ofDays(1)), COMPLETE);
+        RunRequest backfill = RunRequest.backfill(day, List.of(), false, false);
+
+        RunPlan roomy = planner(HeapBudget.of(GB, 4, 2048)).plan("r", backfill);
+        // a unit may take 4 MB; at 1 MB per namespace series and hour, one tenant (1 series) fits 4 hours
+        RunPlan tight = planner(HeapBudget.of(HeapBudget.PROGRAM_BYTES + (4L << 20), 1, 1L << 20)).plan("r", backfill);
+
+        assertThat(roomy.batches()).singleElement().satisfies(b -> assertThat(b.chunks()).hasSize(1));
+        assertThat(tight.batches()).hasSize(3).allSatisfy(b -> {
+            assertThat(b.tenants()).hasSize(1);
+            assertThat(b.chunks()).hasSize(6).allSatisfy(c -> assertThat(c.hours()).isEqualTo(4));
+        });
+    }
+
+    private RunPlanner planner(HeapBudget heap) {
+        return new RunPlanner(source, new TenantIds(Pattern.compile("[a-z]+")), new WatermarkPolicy(Duration.ofMinutes(10), 3,
+                Duration.ofDays(7)), watermarks, new InMemoryPorts.InMemoryExpenseStore(), ReadMode.AGGREGATED,
+                new RunPlanner.Limits(5000, 250, 24, 4_000_000, 15_000, heap));
+    }
+}
