@@ -3,6 +3,7 @@ package com.cloudtuner.kubecost;
 import com.cloudtuner.kubecost.cli.Command;
 import com.cloudtuner.kubecost.cli.CommandLine;
 import com.cloudtuner.kubecost.cli.UsageException;
+import com.cloudtuner.kubecost.config.ConfigurationFailureAnalyzer;
 import com.cloudtuner.kubecost.secrets.Redactor;
 import com.cloudtuner.kubecost.secrets.Secrets;
 import java.io.PrintStream;
@@ -69,7 +70,7 @@ public class KubecostWorkerApplication {
         try {
             context = app.run(parsed.propertyArgs().toArray(String[]::new));
         } catch (RuntimeException e) {
-            err.println("kubecost-worker: invalid configuration: " + ConfigErrors.describe(e));
+            err.println("kubecost-worker: invalid configuration: " + ConfigurationFailureAnalyzer.describe(e));
             return EXIT_USAGE;
         }
         try (context) {

@@ -6,13 +6,20 @@ public class ClickHouseException extends RuntimeException {
     public static final int TABLE_ALREADY_EXISTS = 57;
 
     private final int code;
+    private final boolean retryable;
 
-    public ClickHouseException(int code, String message, Throwable cause) {
+    public ClickHouseException(int code, boolean retryable, String message, Throwable cause) {
         super(message, cause);
         this.code = code;
+        this.retryable = retryable;
     }
 
     public int code() {
         return code;
+    }
+
+    /** Whether the same statement may succeed when tried again: ClickHouse was not reached or its answer was lost, not a refusal. */
+    public boolean retryable() {
+        return retryable;
     }
 }

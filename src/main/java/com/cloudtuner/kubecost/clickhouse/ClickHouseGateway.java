@@ -1,6 +1,9 @@
 package com.cloudtuner.kubecost.clickhouse;
 
 import com.clickhouse.client.api.Client;
+import com.clickhouse.client.api.ClientException;
+import com.clickhouse.client.api.ConnectionInitiationException;
+import com.clickhouse.client.api.DataTransferException;
 import com.clickhouse.client.api.ServerException;
 import com.clickhouse.client.api.query.QueryResponse;
 import com.clickhouse.data.ClickHouseFormat;
@@ -8,6 +11,7 @@ import com.cloudtuner.kubecost.config.ClickHouseProperties;
 import com.cloudtuner.kubecost.config.ClickHouseTlsProperties;
 import java.io.BufferedReader;
 import java.io.ByteArrayInputStream;
+import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.time.temporal.ChronoUnit;
@@ -169,7 +173,23 @@ public final class ClickHouseGateway implements AutoCloseable {
             reason += " (" + root.getClass().getSimpleName() + ": " + firstLine(String.valueOf(root.getMessage())) + ")";
         }
         reason += ClickHouseTls.hint(cause, tls);
-        return new ClickHouseException(code, "ClickHouse failed on '" + abbreviate(statement) + "': " + reason, cause);
+        String message = "ClickHouse failed on '" + abbreviate(statement) + "': " + reason;
+        return new ClickHouseException(code, retryable(cause, code), message, cause);
+    }
+
+    /**
+     * Whether trying again may succeed: the failures client-v2 classifies as the exchange's, not the
+     * statement's. It could not connect, got no response or a 503 (ConnectionInitiationException), the
+     * exchange broke or timed out (DataTransferException; an IOException while the answer streams in),
+     * or something in between answered in ClickHouse's place (its plain ClientException for a proxy's
+     * 502, a ServerException without a ClickHouse error code). A statement ClickHouse refused is final,
+     * even where client-v2's ServerException calls the code retryable (241, memory limit): client-v2
+     * has retried those itself already.
+     */
+    private static boolean retryable(Throwable cause, int code) {
+        return cause instanceof ConnectionInitiationException || cause instanceof DataTransferException
+                || cause instanceof IOException || cause.getClass() == ClientException.class
+                || cause instanceof ServerException && code == 0;
     }
 
     private static String abbreviate(String s) {

@@ -13,7 +13,7 @@ public final class PartialWrite extends ClickHouseException {
     private final boolean certain;
 
     PartialWrite(ClickHouseException cause, Map<String, WriteResult> applied, boolean certain, String what) {
-        super(cause.code(), cause.getMessage() + " (" + what + ")", cause);
+        super(cause.code(), cause.retryable(), cause.getMessage() + " (" + what + ")", cause);
         this.applied = Map.copyOf(applied);
         this.certain = certain;
     }

@@ -16,6 +16,6 @@ final class Failures {
 
     /** A ClickHouse failure worth another try: no answer (network, timeout) rather than a refusal. */
     static boolean transientClickHouse(Throwable t) {
-        return t instanceof ClickHouseException c && c.code() == 0;
+        return t instanceof ClickHouseException c && c.retryable();
     }
 }

@@ -8,7 +8,6 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Collections;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -16,11 +15,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
-import java.util.regex.Pattern;
-import tools.jackson.core.JacksonException;
-import tools.jackson.core.TokenStreamLocation;
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The configured secrets (bearer token, passwords, header values and each of their parts, URL user
@@ -33,12 +27,6 @@ public final class Secrets {
 
     static final int MIN_LENGTH = 4;
 
-    /** The JSON setting Spring Boot expands into properties, under its relaxed name. */
-    private static final String APPLICATION_JSON = "springapplicationjson";
-    /** thanos.headers, whole or one entry of the list (thanos.headers[0], THANOS_HEADERS_0). */
-    private static final Pattern HEADERS = Pattern.compile("thanosheaders\\d*");
-    private static final JsonMapper JSON = JsonMapper.builder().build();
-
     private final Set<String> forms = new LinkedHashSet<>();
     private String unreadableJson;
 
@@ -50,41 +38,19 @@ public final class Secrets {
     }
 
     /**
-     * What the environment, the system properties and the command line set, before any of it is
-     * bound: a configuration error must not print a password it could not parse. Spring Boot binds
-     * a setting from any of these, under a relaxed name ({@code THANOS_URL}, {@code thanos_url},
-     * {@code thanos.url}, {@code THANOS_BEARERTOKEN}, {@code thanos.bearerToken}), and from the JSON
-     * object in {@code SPRING_APPLICATION_JSON} ({@code spring.application.json}); so names are
-     * compared here the way it compares them, case and separators ({@code . - _ [ ]}) ignored, and
-     * that JSON is read too.
+     * The secrets the environment, the system properties and the command line give, before any of
+     * it is bound: a configuration error must not print a password it could not parse.
      */
     public static Secrets fromEnvironment(Map<String, String> env, Properties systemProperties, List<String> args) {
+        GivenSettings given = new GivenSettings(env, systemProperties, args);
         Secrets s = new Secrets();
-        Map<String, List<String>> given = new HashMap<>();
-        env.forEach((name, value) -> s.setting(name, value, given));
-        for (String name : systemProperties.stringPropertyNames()) {
-            s.setting(name, systemProperties.getProperty(name), given);
-        }
-        for (int i = 0; i < args.size(); i++) {
-            String arg = args.get(i);
-            int eq = arg.indexOf('=');
-            if (arg.startsWith("--") && eq > 2) {
-                s.setting(arg.substring(2, eq), arg.substring(eq + 1), given);
-            } else if (arg.startsWith("--") && eq < 0 && i + 1 < args.size() && !args.get(i + 1).startsWith("--")) {
-                // --name VALUE: the command line refuses it, and whatever prints VALUE must still hide it
-                s.setting(arg.substring(2), args.get(i + 1), given);
-            }
-        }
-        given.getOrDefault("thanosbearertoken", List.of()).forEach(s::token);
-        s.passwords(given.get("thanosusername"), given.get("thanospassword"));
-        s.passwords(given.get("clickhouseuser"), given.get("clickhousepassword"));
-        given.forEach((name, values) -> {
-            if (HEADERS.matcher(name).matches()) {
-                values.forEach(s::headers);
-            }
-        });
-        for (String url : List.of("thanosurl", "clickhouseurl", "pushgatewayurl")) {
-            given.getOrDefault(url, List.of()).forEach(s::url);
+        s.unreadableJson = given.unreadableJson();
+        given.values("thanos.bearer-token").forEach(s::token);
+        s.passwords(given.values("thanos.username"), given.values("thanos.password"));
+        s.passwords(given.values("clickhouse.user"), given.values("clickhouse.password"));
+        given.entries("thanos.headers").forEach(s::headers);
+        for (String url : List.of("thanos.url", "clickhouse.url", "pushgateway.url")) {
+            given.values(url).forEach(s::url);
         }
         return s;
     }
@@ -97,64 +63,19 @@ public final class Secrets {
         return Optional.ofNullable(unreadableJson);
     }
 
-    /** The name as Spring Boot's relaxed binding compares it: {@code THANOS_BEARER_TOKEN} is {@code thanos.bearer-token}. */
+    /**
+     * How Spring Boot's relaxed binding compares names: {@code THANOS_BEARER_TOKEN} is
+     * {@code thanos.bearer-token}. Its binder applies the rule in {@link GivenSettings}; this spells
+     * it out for the tests that check it.
+     */
     static String relaxed(String name) {
         return name.toLowerCase(Locale.ROOT).replaceAll("[-._\\[\\]]", "");
     }
 
-    private void setting(String name, String value, Map<String, List<String>> given) {
-        if (value == null) {
-            return;
-        }
-        String relaxed = relaxed(name);
-        if (relaxed.equals(APPLICATION_JSON)) {
-            applicationJson(name, value, given);
-        } else {
-            given.computeIfAbsent(relaxed, k -> new ArrayList<>()).add(value);
-        }
-    }
-
-    /** The properties a JSON object sets, nested keys joined with dots and list entries indexed, as Spring Boot flattens them. */
-    private void applicationJson(String name, String json, Map<String, List<String>> given) {
-        if (json.isEmpty()) {
-            return; // Spring Boot ignores it too
-        }
-        JsonNode root;
-        try {
-            root = JSON.readTree(json);
-        } catch (JacksonException e) {
-            TokenStreamLocation at = e.getLocation();
-            unreadableJson = name + " is not valid JSON" + (at == null || at.getLineNr() < 0 ? ""
-                    : " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")") + "; its text is not shown";
-            return;
-        }
-        if (root == null || !root.isObject()) {
-            unreadableJson = name + " must be a JSON object, got " + (root == null || root.isMissingNode() ? "nothing"
-                    : root.getNodeType().toString().toLowerCase(Locale.ROOT));
-            return;
-        }
-        flatten("", root, given);
-    }
-
-    private void flatten(String prefix, JsonNode node, Map<String, List<String>> given) {
-        if (node.isObject()) {
-            for (Map.Entry<String, JsonNode> p : node.properties()) {
-                flatten(prefix.isEmpty() ? p.getKey() : prefix + "." + p.getKey(), p.getValue(), given);
-            }
-        } else if (node.isArray()) {
-            int i = 0;
-            for (JsonNode element : node) {
-                flatten(prefix + "[" + i++ + "]", element, given);
-            }
-        } else if (!node.isNull()) {
-            given.computeIfAbsent(relaxed(prefix), k -> new ArrayList<>()).add(node.isValueNode() ? node.asString() : node.toString());
-        }
-    }
-
     /** Each password with each user it may go with: the basic-auth header is made of both. */
     private void passwords(List<String> users, List<String> passwords) {
-        for (String password : passwords == null ? List.<String>of() : passwords) {
-            for (String user : users == null ? Collections.<String>singletonList(null) : users) {
+        for (String password : passwords) {
+            for (String user : users.isEmpty() ? Collections.<String>singletonList(null) : users) {
                 password(user, password);
             }
         }
