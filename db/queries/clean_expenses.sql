@@ -11,7 +11,7 @@
 --
 -- Columns, the same names and types as the REST API's clean_expenses query over its cloud
 -- `expenses` table (SUM(cost * sign) over Float64 cost and Int8 sign is Float64), so the two can
--- be combined with UNION ALL (see README, "Reader queries"):
+-- be combined with UNION ALL (see docs/reader-queries.md):
 --   cloud_account_id  String   the exporter's tenant_id
 --   resource_id       String   the namespace's resource id (k8s_expenses.resource_id)
 --   total_cost        Float64  sum of the hourly cost over the days, in the exporter's currency

@@ -10,7 +10,7 @@
 --
 -- Columns:
 --   resource_id       String            the namespace's resource id (stable: a v5 UUID of
---                                        tenant, cluster and namespace, see README)
+--                                        tenant, cluster and namespace, see docs/tables.md)
 --   cloud_account_id  String
 --   cluster           String
 --   namespace         String            may be __unallocated__ (one per cluster)

@@ -6,7 +6,7 @@ import org.junit.jupiter.api.Test;
 
 class ResourceIdsTest {
 
-    /** Expected ids computed with Python's uuid.uuid5, the derivation the README documents. */
+    /** Expected ids computed with Python's uuid.uuid5, the derivation docs/tables.md documents. */
     @Test
     void matchesAnIndependentUuid5Implementation() {
         assertThat(ResourceIds.namespaceResourceId("acme", "prod", "payments"))

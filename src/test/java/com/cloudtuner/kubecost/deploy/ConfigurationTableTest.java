@@ -14,14 +14,14 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /**
- * The README's configuration table and the code agree: every property in the table is one the
- * code reads (a component of a {@code @ConfigurationProperties} record, or a Spring Boot property
- * the logging configuration reads), every property the code reads is in the table, and each row's
- * environment variable is the one that sets its property.
+ * The configuration table (docs/configuration.md) and the code agree: every property in the table
+ * is one the code reads (a component of a {@code @ConfigurationProperties} record, or a Spring Boot
+ * property the logging configuration reads), every property the code reads is in the table, and
+ * each row's environment variable is the one that sets its property.
  */
 class ConfigurationTableTest {
 
-    private static final Path README = Path.of("README.md");
+    private static final Path CONFIGURATION = Path.of("docs/configuration.md");
     private static final Pattern PROPERTY = Pattern.compile("`([a-z][a-z0-9.-]*\\.[a-z0-9.-]+)`");
     private static final Pattern ENV = Pattern.compile("`([A-Z][A-Z0-9_]*)`");
     private static final Pattern SPRING_PROPERTY = Pattern.compile("<springProperty [^>]*source=\"([^\"]+)\"");
@@ -34,7 +34,7 @@ class ConfigurationTableTest {
         }
         Set<String> read = new TreeSet<>(EnvNamesTheCodeReads.scanBoundProperties());
         read.addAll(loggingProperties());
-        assertThat(documented).as("properties in the README's configuration table").isEqualTo(read);
+        assertThat(documented).as("properties in the configuration table of " + CONFIGURATION).isEqualTo(read);
     }
 
     @Test
@@ -62,9 +62,9 @@ class ConfigurationTableTest {
     }
 
     private static List<Row> rows() throws IOException {
-        List<String> lines = Files.readAllLines(README);
-        int section = lines.indexOf("## Configuration");
-        assertThat(section).as("README has a '## Configuration' section").isNotNegative();
+        List<String> lines = Files.readAllLines(CONFIGURATION);
+        int section = lines.indexOf("# Configuration");
+        assertThat(section).as(CONFIGURATION + " has a '# Configuration' section").isNotNegative();
         int header = section + 1;
         while (!lines.get(header).startsWith("|")) {
             header++;

@@ -11,7 +11,7 @@ import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** The "environment" column of the README's configuration table: the variables an operator is told about. */
+/** The "environment" column of the configuration table (docs/configuration.md): the variables an operator is told about. */
 final class DocumentedEnvNames {
 
     private static final Pattern BACKTICKED_NAME = Pattern.compile("`([A-Z][A-Z0-9_]*)`");
@@ -19,16 +19,16 @@ final class DocumentedEnvNames {
     private DocumentedEnvNames() {
     }
 
-    static Set<String> in(Path readme) {
+    static Set<String> in(Path document) {
         List<String> lines;
         try {
-            lines = Files.readAllLines(readme);
+            lines = Files.readAllLines(document);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        int section = lines.indexOf("## Configuration");
+        int section = lines.indexOf("# Configuration");
         if (section < 0) {
-            throw new AssertionError(readme + " has no '## Configuration' section");
+            throw new AssertionError(document + " has no '# Configuration' section");
         }
         int header = section + 1;
         while (header < lines.size() && !lines.get(header).startsWith("|")) {

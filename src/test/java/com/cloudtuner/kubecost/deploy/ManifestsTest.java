@@ -50,8 +50,9 @@ import tools.jackson.databind.JsonNode;
  * <p>Environment variables: the set the worker reads is derived from the code
  * ({@link EnvNamesTheCodeReads}: application.properties placeholders plus Spring Boot's relaxed
  * binding onto the {@code @ConfigurationProperties} records), and each variable the manifests set
- * must also be in the README's configuration table, so an operator can look it up. Deriving from the
- * code, not from the README alone, is what catches a documented variable that nothing reads.
+ * must also be in the configuration table (docs/configuration.md), so an operator can look it up.
+ * Deriving from the code, not from the documentation alone, is what catches a documented variable
+ * that nothing reads.
  */
 class ManifestsTest {
 
@@ -188,13 +189,13 @@ class ManifestsTest {
     @Test
     void everyEnvironmentVariableTheManifestsSetIsOneTheWorkerReads() {
         EnvNamesTheCodeReads code = EnvNamesTheCodeReads.of(ROOT.resolve("src/main/resources/application.properties"));
-        Set<String> documented = DocumentedEnvNames.in(ROOT.resolve("README.md"));
+        Set<String> documented = DocumentedEnvNames.in(ROOT.resolve("docs/configuration.md"));
         Set<String> set = envNamesSet();
         assertThat(set).as("variables the manifests set").contains("THANOS_URL", "CLICKHOUSE_URL", "CLICKHOUSE_DATABASE",
                 "CLICKHOUSE_USER", "CLICKHOUSE_PASSWORD");
         assertThat(set).as("variables the worker does not read (placeholders: %s; bound properties: %s)",
                 code.placeholders(), code.boundProperties()).allMatch(code::reads);
-        assertThat(set).as("variables missing from the README's configuration table").isSubsetOf(documented);
+        assertThat(set).as("variables missing from the configuration table in docs/configuration.md").isSubsetOf(documented);
     }
 
     /** Every name a container of either pod gets: env entries, and the keys of the ConfigMaps and Secrets it takes whole. */
