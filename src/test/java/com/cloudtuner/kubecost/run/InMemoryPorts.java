@@ -74,7 +74,7 @@ final class InMemoryPorts {
         @Override
         public Map<String, WriteResult> write(Collection<String> tenants, Window window, CostResult fresh, boolean eraseMissing) {
             if (refuse.test(tenants)) {
-                throw new com.cloudtuner.kubecost.clickhouse.ClickHouseException(241, "refused", null);
+                throw new com.cloudtuner.kubecost.clickhouse.ClickHouseException(241, false, "refused", null);
             }
             Map<String, WriteResult> perTenant = new LinkedHashMap<>();
             tenants.forEach(t -> perTenant.put(t, WriteResult.NOTHING));
