@@ -159,37 +159,44 @@ final class UnitProcessor implements ItemProcessor<WorkUnit, UnitResult> {
                         unit.batch().id(), chunk, read.suspect().size(), read.suspect().keySet().iterator().next(),
                         read.suspect().values().iterator().next());
             }
-            Map<ClusterHourKey, String> lost = new LinkedHashMap<>();
-            Map<String, List<Series>> rawByTenant = new HashMap<>();
+            for (Map.Entry<String, AggregatedCosts> e : aggregated.entrySet()) {
+                if (e.getValue().needsRaw().isEmpty()) {
+                    results.put(e.getKey(), e.getValue().rows());
+                    errors.remove(e.getKey());
+                }
+            }
+            // group by group, so that one group's raw samples are dropped before the next is read
             for (List<String> group : rawReadGroups(aggregated, sums)) {
                 Set<ClusterHourKey> keys = new TreeSet<>();
                 group.forEach(t -> keys.addAll(aggregated.get(t).needsRaw()));
                 ExporterSource.RawRead raw = readRaw(keys);
+                Map<ClusterHourKey, String> lost = new LinkedHashMap<>();
                 read.shortOf(raw).forEach((k, why) -> {
                     if (keys.contains(k)) {
                         lost.putIfAbsent(k, why);
                     }
                 });
-                rawByTenant.putAll(byTenant(raw.series(), Series::tenant));
-            }
-            for (Map.Entry<String, AggregatedCosts> e : aggregated.entrySet()) {
-                String tenant = e.getKey();
-                AggregatedCosts costs = e.getValue();
-                fallbackClusterHours += costs.needsRaw().size();
-                String missing = firstLost(tenant, costs.needsRaw(), lost);
-                if (missing != null) {
-                    results.remove(tenant);
-                    errors.put(tenant, "Thanos answered without series it counts, even when read raw: " + missing);
-                    continue;
+                Map<String, List<Series>> rawByTenant = byTenant(raw.series(), Series::tenant);
+                for (String tenant : group) {
+                    completeWithRaw(tenant, aggregated.get(tenant), rawByTenant.getOrDefault(tenant, List.of()), lost);
                 }
-                Window span = span(costs.needsRaw());
-                results.put(tenant, span == null ? costs.rows() : costs.completedWith(
-                        calculator.compute(span, rawByTenant.getOrDefault(tenant, List.of()), costs.history())));
-                errors.remove(tenant);
             }
             series += read.series().size() + read.health().size();
             points += read.points();
             malformed += read.malformed();
+        }
+
+        /** The tenant's rows: the sums', and the raw read's in the cluster-hours they could not settle; or why not. */
+        private void completeWithRaw(String tenant, AggregatedCosts costs, List<Series> raw, Map<ClusterHourKey, String> lost) {
+            fallbackClusterHours += costs.needsRaw().size();
+            String missing = firstLost(tenant, costs.needsRaw(), lost);
+            if (missing != null) {
+                results.remove(tenant);
+                errors.put(tenant, "Thanos answered without series it counts, even when read raw: " + missing);
+                return;
+            }
+            results.put(tenant, costs.completedWith(calculator.compute(span(costs.needsRaw()), raw, costs.history())));
+            errors.remove(tenant);
         }
 
         /**
