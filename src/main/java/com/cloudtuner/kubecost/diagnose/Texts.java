@@ -1,7 +1,7 @@
 package com.cloudtuner.kubecost.diagnose;
 
 import com.cloudtuner.kubecost.cost.Window;
-import com.cloudtuner.kubecost.run.RunReport;
+import com.cloudtuner.kubecost.cli.BackfillCommand;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
@@ -74,7 +74,7 @@ final class Texts {
     }
 
     static String backfill(Window hours, String tenant) {
-        return RunReport.backfillCommand(hours, tenant);
+        return BackfillCommand.of(hours, tenant);
     }
 
     static String list(Collection<?> items, int max) {

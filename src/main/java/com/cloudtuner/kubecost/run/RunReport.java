@@ -1,5 +1,6 @@
 package com.cloudtuner.kubecost.run;
 
+import com.cloudtuner.kubecost.cli.BackfillCommand;
 import com.cloudtuner.kubecost.cost.Window;
 import com.cloudtuner.kubecost.thanos.PromQl;
 import java.io.PrintStream;
@@ -115,17 +116,6 @@ public record RunReport(String runId, RunRequest request, List<TenantOutcome> ou
 
     /** The command that recomputes a tenant's hours, ready to paste into a shell. */
     public static String backfillCommand(Window hours, String tenant) {
-        return "java -jar " + jarPath() + " backfill --from=" + hours.start() + " --to=" + hours.end()
-                + " --tenant=" + shellWord(tenant);
-    }
-
-    private static String jarPath() {
-        String command = System.getProperty("sun.java.command", "");
-        String first = command.split(" ", 2)[0];
-        return first.endsWith(".jar") ? first : "kubecost-worker.jar";
-    }
-
-    private static String shellWord(String s) {
-        return s.matches("[A-Za-z0-9._-]+") ? s : "'" + s.replace("'", "'\\''") + "'";
+        return BackfillCommand.of(hours, tenant);
     }
 }
