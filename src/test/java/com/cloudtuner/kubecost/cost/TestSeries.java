@@ -4,13 +4,13 @@ import java.util.List;
 import java.util.function.LongToDoubleFunction;
 
 /** A series of tenant "t", cluster "c" for the rules' unit tests: a value at each time, USD unless it is health. */
-final class TestSeries {
+public final class TestSeries {
 
     private TestSeries() {
     }
 
     /** Sum and count of the series' samples in each hour of the window: what the store answers. */
-    static SeriesHours hourlySums(Series s, Window window) {
+    public static SeriesHours hourlySums(Series s, Window window) {
         double[] sums = new double[window.hours()];
         int[] counts = new int[window.hours()];
         for (int i = 0; i < s.size(); i++) {

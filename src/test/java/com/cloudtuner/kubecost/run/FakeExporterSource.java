@@ -4,6 +4,7 @@ import com.cloudtuner.kubecost.cost.ExporterMetric;
 import com.cloudtuner.kubecost.cost.ScrapeHistory;
 import com.cloudtuner.kubecost.cost.Series;
 import com.cloudtuner.kubecost.cost.SeriesHours;
+import com.cloudtuner.kubecost.cost.TestSeries;
 import com.cloudtuner.kubecost.cost.Window;
 import com.cloudtuner.kubecost.exporter.ExporterSource;
 import com.cloudtuner.kubecost.thanos.ThanosQueryException;
@@ -18,7 +19,7 @@ import java.util.TreeSet;
 
 /**
  * The exporter's data from memory: per tenant a namespace {@code web} at a constant rate, its
- * cluster's total at one more, and the health series, every minute. Sums are summed here from the
+ * cluster's total at one more, and the health series, every minute. Sums are summed (TestSeries) from the
  * same samples a raw read gets. Tenants named in {@link #refusing} make any read that asks for them
  * fail as an answered error (a query the server refuses); {@link #unreachable} fails every read.
  */
@@ -71,7 +72,7 @@ final class FakeExporterSource implements ExporterSource {
                 if (s.metric() == ExporterMetric.EXPORTER_SCRAPE_SUCCESS) {
                     health.add(s);
                 } else {
-                    sums.add(hourly(s, window));
+                    sums.add(TestSeries.hourlySums(s, window));
                 }
             }
         }
@@ -96,20 +97,6 @@ final class FakeExporterSource implements ExporterSource {
             throw new ThanosQueryException("query_range sum_over_time(m{tenant_id=~\"" + String.join("|", tenants)
                     + "\"}[1h]): HTTP 422: too many samples", false);
         }
-    }
-
-    private static SeriesHours hourly(Series s, Window window) {
-        double[] sums = new double[window.hours()];
-        int[] counts = new int[window.hours()];
-        for (int i = 0; i < s.size(); i++) {
-            long t = s.timestamps()[i];
-            if (t >= window.startMs() && t < window.endMs()) {
-                int h = (int) ((t - window.startMs()) / Window.HOUR_MS);
-                sums[h] += s.values()[i];
-                counts[h]++;
-            }
-        }
-        return new SeriesHours(s.ref(), window.startMs(), sums, counts, new double[window.hours()]);
     }
 
     private static double[] filled(int n, double v) {
