@@ -24,7 +24,6 @@ import java.time.Duration;
 import java.io.PrintStream;
 import java.io.Writer;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;

@@ -10,9 +10,15 @@ import com.cloudtuner.kubecost.config.ThanosTlsProperties;
 import com.cloudtuner.kubecost.config.WorkerProperties;
 import com.cloudtuner.kubecost.cost.CostRules;
 import com.cloudtuner.kubecost.cost.HourlyCostCalculator;
+import com.cloudtuner.kubecost.clickhouse.ClickHouseExpenseStore;
+import com.cloudtuner.kubecost.clickhouse.ClickHouseRunLedger;
+import com.cloudtuner.kubecost.clickhouse.ClickHouseWatermarks;
+import com.cloudtuner.kubecost.clickhouse.ExpenseStore;
+import com.cloudtuner.kubecost.clickhouse.RunLedger;
+import com.cloudtuner.kubecost.clickhouse.Watermarks;
 import com.cloudtuner.kubecost.diagnose.Diagnostics;
+import com.cloudtuner.kubecost.exporter.ExporterReader;
 import com.cloudtuner.kubecost.run.CostJob;
-import com.cloudtuner.kubecost.run.CostJobs;
 import com.cloudtuner.kubecost.config.PushgatewayProperties;
 import com.cloudtuner.kubecost.metrics.RunMetrics;
 import com.cloudtuner.kubecost.run.TenantIds;
@@ -24,8 +30,6 @@ import com.cloudtuner.kubecost.secrets.Redactor;
 import com.cloudtuner.kubecost.secrets.Secrets;
 import com.cloudtuner.kubecost.thanos.ThanosClient;
 import java.time.Clock;
-import org.springframework.batch.core.launch.JobOperator;
-import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -92,23 +96,25 @@ class WorkerConfiguration {
         return new RunMetrics(meters, pushgateway);
     }
 
+    /** The exporter's data in Thanos: the job's {@code ExporterSource}, and what {@code check} probes. */
     @Bean
-    TenantIds tenantIds(WorkerProperties worker) {
-        return new TenantIds(worker.tenantRegex());
+    ExporterReader exporterReader(ThanosClient thanos, WorkerProperties worker) {
+        return new ExporterReader(thanos, worker.exporter().prefix(), worker.exporter().healthLookback());
     }
 
     @Bean
-    CostJob costJob(JobRepository jobRepository, JobOperator jobOperator, ThanosClient thanos, ClickHouseGateway ch,
-                    HourlyCostCalculator calculator, TenantIds tenantIds, WorkerProperties worker,
-                    ClickHouseProperties clickhouse, ObservationRegistry observations, Clock clock) {
-        return CostJobs.wire(jobRepository, jobOperator, thanos, ch, calculator, tenantIds, worker, clickhouse, observations, clock);
+    ExpenseStore expenseStore(ClickHouseGateway ch, ClickHouseProperties clickhouse, Clock clock) {
+        return new ClickHouseExpenseStore(ch, clock, clickhouse.maxInsertRows());
     }
 
     @Bean
-    Diagnostics diagnostics(ThanosClient thanosClient, ThanosProperties thanos, ClickHouseGateway gateway,
-                            ClickHouseProperties clickhouse, Migrator migrator, HourlyCostCalculator calculator, TenantIds tenantIds,
-                            WorkerProperties worker, Clock clock) {
-        return new Diagnostics(thanosClient, thanos, gateway, clickhouse, migrator, calculator, tenantIds, worker, clock);
+    Watermarks watermarks(ClickHouseGateway ch, Clock clock) {
+        return new ClickHouseWatermarks(ch, clock);
+    }
+
+    @Bean
+    RunLedger runLedger(ClickHouseGateway ch) {
+        return new ClickHouseRunLedger(ch);
     }
 
     @Bean

@@ -1,9 +1,9 @@
 package com.cloudtuner.kubecost.clickhouse;
 
-import com.cloudtuner.kubecost.cost.ClusterHour;
-import com.cloudtuner.kubecost.cost.ClusterHourKey;
 import com.cloudtuner.kubecost.cost.CostResult;
 import com.cloudtuner.kubecost.cost.CostRow;
+import com.cloudtuner.kubecost.cost.Costs;
+import com.cloudtuner.kubecost.cost.Figures;
 import com.cloudtuner.kubecost.cost.Window;
 import java.io.ByteArrayOutputStream;
 import java.time.Clock;
@@ -48,9 +48,9 @@ public final class ClickHouseExpenseStore implements ExpenseStore {
      */
     @Override
     public Map<String, WriteResult> write(Collection<String> tenants, Window window, CostResult fresh, boolean eraseMissing) {
-        WritePlan.Stored stored = fresh.rows().isEmpty() && fresh.clusterHours().isEmpty() && !eraseMissing
-                ? WritePlan.Stored.NOTHING // no data in the window: history stays as it is, nothing to compare
-                : read(tenants, window);
+        StoredRows stored = fresh.rows().isEmpty() && fresh.clusterHours().isEmpty() && !eraseMissing
+                ? StoredRows.NOTHING // no data in the window: history stays as it is, nothing to compare
+                : stored(tenants, window);
         WritePlan plan = WritePlan.of(tenants, window, fresh, stored, eraseMissing, clock.instant());
         Map<String, WriteResult> acknowledged = new LinkedHashMap<>();
         try {
@@ -116,11 +116,10 @@ public final class ClickHouseExpenseStore implements ExpenseStore {
         Map<String, WriteResult> applied = new LinkedHashMap<>();
         boolean certain;
         try {
-            ch.selectTabSeparated("SELECT cloud_account_id, deleted, uniqExact(cluster, namespace, hour) FROM " + EXPENSES + " WHERE cloud_account_id IN ("
-                    + quoted(tenants) + ") AND hour >= toDateTime(" + window.start().getEpochSecond() + ") AND hour < toDateTime("
-                    + window.end().getEpochSecond() + ") AND version = " + plan.version() + " GROUP BY cloud_account_id, deleted",
-                    f -> applied.merge(f[0], f[1].equals("0") ? new WriteResult(0, Integer.parseInt(f[2]), 0)
-                            : new WriteResult(0, 0, Integer.parseInt(f[2])), WriteResult::plus));
+            ch.selectRows("SELECT cloud_account_id, deleted, uniqExact(cluster, namespace, hour) AS n FROM " + EXPENSES
+                    + inWindow(tenants, window) + " AND version = " + plan.version() + " GROUP BY cloud_account_id, deleted",
+                    r -> applied.merge(r.string("cloud_account_id"), r.flag("deleted") ? new WriteResult(0, 0, (int) r.integer("n"))
+                            : new WriteResult(0, (int) r.integer("n"), 0), WriteResult::plus));
             certain = true;
         } catch (ClickHouseException unreadable) {
             applied.putAll(acknowledged);
@@ -135,46 +134,25 @@ public final class ClickHouseExpenseStore implements ExpenseStore {
     }
 
     /** The newest version of every key of the tenants in the window, tombstones included. */
-    public WritePlan.Stored read(Collection<String> tenants, Window window) {
-        String where = " FINAL WHERE cloud_account_id IN (" + quoted(tenants) + ")"
-                + " AND hour >= toDateTime(" + window.start().getEpochSecond() + ")"
-                + " AND hour < toDateTime(" + window.end().getEpochSecond() + ")";
-        String figures = String.join(", ", ExpenseRecord.FIGURE_COLUMNS);
+    @Override
+    public StoredRows stored(Collection<String> tenants, Window window) {
+        String columns = "toUnixTimestamp(hour) AS hour_unix, " + ExpenseRecord.FIGURE_COLUMNS
+                + ", deleted, version, toUnixTimestamp(computed_at) AS computed_at_unix";
         List<ExpenseRecord> expenses = new ArrayList<>();
         Map<String, String> strings = new HashMap<>();
-        ch.selectTabSeparated("SELECT cloud_account_id, cluster, namespace, toUnixTimestamp(hour), resource_id, currency, "
-                + figures + ", deleted, version FROM " + EXPENSES + where, f -> expenses.add(new ExpenseRecord(
-                share(strings, f[0]), share(strings, f[1]), share(strings, f[2]), Long.parseLong(f[3]), f[4],
-                share(strings, f[5]), figures(f, 6), !f[16].equals("0"), Long.parseLong(f[17]), 0)));
+        ch.selectRows("SELECT cloud_account_id, cluster, namespace, resource_id, " + columns + " FROM " + EXPENSES + " FINAL"
+                + inWindow(tenants, window), r -> expenses.add(ExpenseRecord.read(r, share(strings, r.string("cloud_account_id")),
+                share(strings, r.string("cluster")), share(strings, r.string("namespace")), r.string("resource_id"))));
         List<ExpenseRecord> clusters = new ArrayList<>();
-        ch.selectTabSeparated("SELECT cloud_account_id, cluster, toUnixTimestamp(hour), currency, "
-                + figures + ", deleted, version FROM " + CLUSTER_EXPENSES + where, f -> clusters.add(new ExpenseRecord(
-                share(strings, f[0]), share(strings, f[1]), null, Long.parseLong(f[2]), null,
-                share(strings, f[3]), figures(f, 4), !f[14].equals("0"), Long.parseLong(f[15]), 0)));
-        return new WritePlan.Stored(expenses, clusters);
+        ch.selectRows("SELECT cloud_account_id, cluster, " + columns + " FROM " + CLUSTER_EXPENSES + " FINAL"
+                + inWindow(tenants, window), r -> clusters.add(ExpenseRecord.read(r, share(strings, r.string("cloud_account_id")),
+                share(strings, r.string("cluster")), null, null)));
+        return new StoredRows(expenses, clusters);
     }
 
-    /**
-     * The cluster-hours of {@code fresh} whose visible row in k8s_cluster_expenses is missing or says
-     * something else: what a write that stopped between the two tables leaves (or an older computation).
-     */
-    public java.util.Set<ClusterHourKey> clusterRowsDiffering(Collection<String> tenants, Window window,
-                                                               Collection<ClusterHour> fresh) {
-        Map<ExpenseRecord.Key, ExpenseRecord> stored = new HashMap<>();
-        for (ExpenseRecord r : read(tenants, window).clusters()) {
-            if (!r.deleted()) {
-                stored.put(r.key(), r);
-            }
-        }
-        java.util.Set<ClusterHourKey> out = new java.util.TreeSet<>();
-        for (ClusterHour c : fresh) {
-            ExpenseRecord row = ExpenseRecord.of(c);
-            ExpenseRecord have = stored.get(row.key());
-            if (have == null || !row.sameAs(have)) {
-                out.add(new ClusterHourKey(c.tenant(), c.cluster(), c.hour().toEpochMilli()));
-            }
-        }
-        return out;
+    private static String inWindow(Collection<String> tenants, Window window) {
+        return " WHERE cloud_account_id IN (" + quoted(tenants) + ") AND hour >= toDateTime(" + window.start().getEpochSecond()
+                + ") AND hour < toDateTime(" + window.end().getEpochSecond() + ")";
     }
 
     /** Tenants with visible rows in the window: what an erasing backfill must visit besides the discovered ones. */
@@ -182,9 +160,9 @@ public final class ClickHouseExpenseStore implements ExpenseStore {
     public List<String> tenantsWithRows(Window window) {
         List<String> tenants = new ArrayList<>();
         // the window inside FINAL (18.16 would merge the whole table behind the view); it prunes partitions
-        ch.selectTabSeparated("SELECT DISTINCT cloud_account_id FROM (SELECT cloud_account_id, deleted FROM " + EXPENSES
+        ch.selectRows("SELECT DISTINCT cloud_account_id FROM (SELECT cloud_account_id, deleted FROM " + EXPENSES
                 + " FINAL WHERE hour >= toDateTime(" + window.start().getEpochSecond() + ") AND hour < toDateTime("
-                + window.end().getEpochSecond() + ")) WHERE deleted = 0", f -> tenants.add(f[0]));
+                + window.end().getEpochSecond() + ")) WHERE deleted = 0", r -> tenants.add(r.string("cloud_account_id")));
         return tenants;
     }
 
@@ -209,21 +187,24 @@ public final class ClickHouseExpenseStore implements ExpenseStore {
             g.writeStringProperty("namespace", r.namespace());
             g.writeStringProperty("resource_id", r.resourceId());
         }
-        g.writeNumberProperty("hour", r.hourSec());
-        g.writeStringProperty("currency", r.currency());
-        double[] f = r.figures();
-        for (int i = 0; i < f.length; i++) {
-            g.writeName(ExpenseRecord.FIGURE_COLUMNS[i]);
-            if (Double.isNaN(f[i])) {
-                g.writeNull();
-            } else {
-                g.writeNumber(f[i]);
-            }
-        }
+        g.writeNumberProperty("hour", r.hour().getEpochSecond());
+        Figures f = r.figures();
+        g.writeStringProperty("currency", f.currency());
+        Costs c = f.costs();
+        g.writeNumberProperty("cost", c.total());
+        g.writeNumberProperty("cpu_cost", c.cpu());
+        g.writeNumberProperty("ram_cost", c.ram());
+        g.writeNumberProperty("pv_cost", c.pv());
+        g.writeNumberProperty("network_cost", c.network());
+        g.writeNumberProperty("lb_cost", c.lb());
+        nullable(g, "cpu_efficiency", f.efficiencies().cpu());
+        nullable(g, "ram_efficiency", f.efficiencies().ram());
+        nullable(g, "total_efficiency", f.efficiencies().total());
+        g.writeNumberProperty("coverage", f.coverage());
         if (r.version() > 0) {
             g.writeNumberProperty("deleted", r.deleted() ? 1 : 0);
             g.writeNumberProperty("version", r.version());
-            g.writeNumberProperty("computed_at", r.computedAtSec());
+            g.writeNumberProperty("computed_at", r.computedAt().getEpochSecond());
         }
         g.writeEndObject();
     }
@@ -233,13 +214,13 @@ public final class ClickHouseExpenseStore implements ExpenseStore {
         return jsonEachRow(rows.stream().map(ExpenseRecord::of).toList());
     }
 
-    private static double[] figures(String[] f, int from) {
-        double[] out = new double[ExpenseRecord.FIGURE_COLUMNS.length];
-        for (int i = 0; i < out.length; i++) {
-            String v = f[from + i];
-            out[i] = v.equals(TabSeparated.NULL) ? Double.NaN : Double.parseDouble(v);
+    private static void nullable(JsonGenerator g, String name, Double value) {
+        g.writeName(name);
+        if (value == null) {
+            g.writeNull();
+        } else {
+            g.writeNumber(value);
         }
-        return out;
     }
 
     private static String share(Map<String, String> strings, String s) {

@@ -17,6 +17,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
@@ -103,15 +104,20 @@ public final class ClickHouseGateway implements AutoCloseable {
         return rows;
     }
 
-    /** Rows of a SELECT in TabSeparated text, unescaped, handed over one at a time; {@code FORMAT} is appended here. */
-    public void selectTabSeparated(String sql, Consumer<String[]> row) {
+    /** Rows of a SELECT, read by column name, handed over one at a time; {@code FORMAT TabSeparatedWithNames} is appended here. */
+    public void selectRows(String sql, Consumer<TabSeparated.Row> row) {
         statements.incrementAndGet();
-        try (QueryResponse response = client.query(sql + "\nFORMAT TabSeparated").get();
+        try (QueryResponse response = client.query(sql + "\nFORMAT TabSeparatedWithNames").get();
              BufferedReader reader = new BufferedReader(
                      new InputStreamReader(response.getInputStream(), StandardCharsets.UTF_8), 1 << 16)) {
+            String header = reader.readLine();
+            if (header == null) {
+                return;
+            }
+            Map<String, Integer> columns = TabSeparated.Row.header(header);
             String line;
             while ((line = reader.readLine()) != null) {
-                row.accept(TabSeparated.fields(line));
+                row.accept(new TabSeparated.Row(columns, TabSeparated.fields(line)));
             }
         } catch (Exception e) {
             throw translate(e, sql);
@@ -221,14 +227,6 @@ public final class ClickHouseGateway implements AutoCloseable {
     /** A UInt64 or UInt32 that 18.16's JSONEachRow may print quoted. */
     public static long longValue(JsonNode node) {
         return node.isNumber() ? node.longValue() : Long.parseLong(node.asString());
-    }
-
-    /** A Float64 or Nullable(Float64); null for JSON null. */
-    public static Double doubleOrNull(JsonNode node) {
-        if (node == null || node.isNull()) {
-            return null;
-        }
-        return node.isNumber() ? node.doubleValue() : Double.parseDouble(node.asString());
     }
 
     @Override

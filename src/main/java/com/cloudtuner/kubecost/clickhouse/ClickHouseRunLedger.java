@@ -6,6 +6,9 @@ import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.StringJoiner;
 import java.util.List;
 import java.util.Map;
 import tools.jackson.databind.JsonNode;
@@ -69,6 +72,25 @@ public final class ClickHouseRunLedger implements RunLedger {
             body.writeBytes((row + "\n").getBytes(StandardCharsets.UTF_8));
         }
         ch.insertJsonEachRow(TABLE, body.toByteArray());
+    }
+
+    @Override
+    public List<Entry> entries(Instant from, Instant to, Collection<String> tenants) {
+        StringJoiner ids = new StringJoiner(", ");
+        tenants.forEach(t -> ids.add(ClickHouseGateway.quote(t)));
+        List<Entry> entries = new ArrayList<>();
+        ch.selectRows("SELECT run_id, mode, cloud_account_id, toUnixTimestamp(window_start) AS ws, toUnixTimestamp(window_end) AS we,"
+                + " status, rows_written, rows_changed, rows_tombstoned, non_finite_samples, negative_cost_samples,"
+                + " refused_cluster_hours, toUnixTimestamp(started_at) AS st, toUnixTimestamp(finished_at) AS ft, error FROM " + TABLE
+                + " WHERE started_at >= toDateTime(" + from.getEpochSecond() + ") AND started_at <= toDateTime(" + to.getEpochSecond()
+                + ")" + (tenants.isEmpty() ? "" : " AND cloud_account_id IN (" + ids + ")")
+                + " ORDER BY started_at, run_id, cloud_account_id", r -> entries.add(new Entry(r.string("run_id"), r.string("mode"),
+                r.string("cloud_account_id"), Instant.ofEpochSecond(r.integer("ws")), Instant.ofEpochSecond(r.integer("we")),
+                r.string("status"), new WriteResult((int) r.integer("rows_written"), (int) r.integer("rows_changed"),
+                (int) r.integer("rows_tombstoned")), new SampleCounts(r.integer("non_finite_samples"),
+                r.integer("negative_cost_samples")), (int) r.integer("refused_cluster_hours"),
+                Instant.ofEpochSecond(r.integer("st")), Instant.ofEpochSecond(r.integer("ft")), r.string("error"))));
+        return entries;
     }
 
     /** Per tenant with a row of {@code mode} started at or after {@code since}: whether its latest row failed. */

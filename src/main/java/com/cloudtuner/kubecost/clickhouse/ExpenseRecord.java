@@ -4,111 +4,85 @@ import com.cloudtuner.kubecost.cost.ClusterHour;
 import com.cloudtuner.kubecost.cost.CostRow;
 import com.cloudtuner.kubecost.cost.Costs;
 import com.cloudtuner.kubecost.cost.Efficiencies;
-import java.util.Arrays;
+import com.cloudtuner.kubecost.cost.Figures;
+import java.time.Instant;
+import java.util.Objects;
 
 /**
  * One row of {@code k8s_expenses} or, with {@code namespace} and {@code resourceId} null, of
- * {@code k8s_cluster_expenses}: what is stored or is to be.
- *
- * @param figures cost, cpu_cost, ram_cost, pv_cost, network_cost, lb_cost, cpu_efficiency,
- *                ram_efficiency, total_efficiency (NaN for NULL), coverage
+ * {@code k8s_cluster_expenses}: what is stored (with its version, {@code computed_at} and tombstone
+ * flag) or is to be.
  */
-record ExpenseRecord(String tenant, String cluster, String namespace, long hourSec, String resourceId, String currency,
-                     double[] figures, boolean deleted, long version, long computedAtSec) {
+public record ExpenseRecord(String tenant, String cluster, String namespace, Instant hour, String resourceId, Figures figures,
+                            boolean deleted, long version, Instant computedAt) {
 
-    static final String[] FIGURE_COLUMNS = {"cost", "cpu_cost", "ram_cost", "pv_cost", "network_cost", "lb_cost",
-            "cpu_efficiency", "ram_efficiency", "total_efficiency", "coverage"};
-    static final int FIRST_EFFICIENCY = 6;
-    static final int COVERAGE = 9;
+    /** The figure columns, in table order. */
+    static final String FIGURE_COLUMNS = "currency, cost, cpu_cost, ram_cost, pv_cost, network_cost, lb_cost, cpu_efficiency,"
+            + " ram_efficiency, total_efficiency, coverage";
 
-    /** Relative tolerance when comparing figures: 18.16 may parse a double one ulp off. */
-    private static final double TOLERANCE = 1e-12;
-
-    record Key(String tenant, String cluster, String namespace, long hourSec) {
+    public ExpenseRecord {
+        Objects.requireNonNull(tenant, "tenant");
+        Objects.requireNonNull(cluster, "cluster");
+        Objects.requireNonNull(hour, "hour");
+        Objects.requireNonNull(figures, "figures");
     }
 
-    Key key() {
-        return new Key(tenant, cluster, namespace, hourSec);
+    /** A row's identity in its table; namespace null for the cluster table (and for a cluster-hour). */
+    public record Key(String tenant, String cluster, String namespace, Instant hour) {
+    }
+
+    public Key key() {
+        return new Key(tenant, cluster, namespace, hour);
     }
 
     /** The key of the row's cluster-hour: namespace null. */
     Key clusterHour() {
-        return new Key(tenant, cluster, null, hourSec);
+        return new Key(tenant, cluster, null, hour);
     }
 
-    static ExpenseRecord of(CostRow r) {
-        return new ExpenseRecord(r.tenant(), r.cluster(), r.namespace(), r.hour().getEpochSecond(), r.resourceId(),
-                r.currency(), figures(r.costs(), r.efficiencies(), r.coverage(), describe(r)), false, 0, 0);
+    public static ExpenseRecord of(CostRow r) {
+        return fresh(r.tenant(), r.cluster(), r.namespace(), r.hour(), r.resourceId(), r.figures());
     }
 
-    static ExpenseRecord of(ClusterHour c) {
-        return new ExpenseRecord(c.tenant(), c.cluster(), null, c.hour().getEpochSecond(), null, c.currency(),
-                figures(c.costs(), c.efficiencies(), c.coverage(),
-                        "tenant=" + c.tenant() + " cluster=" + c.cluster() + " hour=" + c.hour()), false, 0, 0);
+    public static ExpenseRecord of(ClusterHour c) {
+        return fresh(c.tenant(), c.cluster(), null, c.hour(), null, c.figures());
     }
 
-    ExpenseRecord versioned(boolean deleted, long version, long computedAtSec) {
-        return new ExpenseRecord(tenant, cluster, namespace, hourSec, resourceId, currency, figures, deleted, version, computedAtSec);
+    ExpenseRecord versioned(boolean deleted, long version, Instant computedAt) {
+        return new ExpenseRecord(tenant, cluster, namespace, hour, resourceId, figures, deleted, version, computedAt);
     }
 
-    /** Whether this fresh row says the same as a stored one (currency, resource id and every figure). */
+    /** Whether this fresh row says the same as a stored one: resource id, and the figures as {@link Figures} compares them. */
     boolean sameAs(ExpenseRecord stored) {
-        if (!currency.equals(stored.currency) || (resourceId != null && !resourceId.equals(stored.resourceId))) {
-            return false;
-        }
-        for (int i = 0; i < figures.length; i++) {
-            double a = figures[i];
-            double b = stored.figures[i];
-            if (Double.isNaN(a) || Double.isNaN(b)) {
-                if (Double.isNaN(a) != Double.isNaN(b)) {
-                    return false;
-                }
-            } else if (Math.abs(a - b) > TOLERANCE * Math.max(1.0, Math.max(Math.abs(a), Math.abs(b)))) {
-                return false;
-            }
-        }
-        return true;
+        return (resourceId == null || resourceId.equals(stored.resourceId)) && figures.sameAs(stored.figures);
     }
 
-    /** The figures as stored; refuses values ClickHouse would store but no reader could trust. */
-    private static double[] figures(Costs costs, Efficiencies eff, double coverage, String where) {
-        String bad = costs.firstNonFiniteColumn();
+    /** A row to write; refuses values ClickHouse would store but no reader could trust. */
+    private static ExpenseRecord fresh(String tenant, String cluster, String namespace, Instant hour, String resourceId, Figures f) {
+        String bad = f.costs().firstNonFiniteColumn();
         if (bad == null) {
-            bad = eff.firstNonFiniteColumn();
+            bad = f.efficiencies().firstNonFiniteColumn();
         }
-        if (bad == null && !(coverage >= 0 && coverage <= 1)) {
+        if (bad == null && !(f.coverage() >= 0 && f.coverage() <= 1)) {
             bad = "coverage";
         }
         if (bad != null) {
-            throw new IllegalArgumentException("refusing to write " + bad
-                    + " that is not a finite value (or coverage outside 0..1) for " + where);
+            throw new IllegalArgumentException("refusing to write " + bad + " that is not a finite value (or coverage outside 0..1)"
+                    + " for tenant=" + tenant + " cluster=" + cluster + (namespace == null ? "" : " namespace=" + namespace)
+                    + " hour=" + hour);
         }
-        return new double[] {costs.total(), costs.cpu(), costs.ram(), costs.pv(), costs.network(), costs.lb(),
-                nullToNaN(eff.cpu()), nullToNaN(eff.ram()), nullToNaN(eff.total()), coverage};
+        return new ExpenseRecord(tenant, cluster, namespace, hour, resourceId, f, false, 0, null);
     }
 
-    private static double nullToNaN(Double d) {
-        return d == null ? Double.NaN : d;
-    }
-
-    private static String describe(CostRow r) {
-        return "tenant=" + r.tenant() + " cluster=" + r.cluster() + " namespace=" + r.namespace() + " hour=" + r.hour();
-    }
-
-    @Override
-    public boolean equals(Object o) {
-        return o instanceof ExpenseRecord r && key().equals(r.key()) && deleted == r.deleted && version == r.version
-                && computedAtSec == r.computedAtSec && java.util.Objects.equals(resourceId, r.resourceId)
-                && currency.equals(r.currency) && Arrays.equals(figures, r.figures);
-    }
-
-    @Override
-    public int hashCode() {
-        return key().hashCode();
-    }
-
-    @Override
-    public String toString() {
-        return "ExpenseRecord" + key() + (deleted ? " deleted" : "") + " v" + version + " " + Arrays.toString(figures);
+    /** A stored row as {@code SELECT ... FIGURE_COLUMNS, deleted, version, computed_at} reads it. */
+    static ExpenseRecord read(TabSeparated.Row r, String tenant, String cluster, String namespace, String resourceId) {
+        Figures f = new Figures(r.string("currency"),
+                new Costs(r.decimal("cost"), r.decimal("cpu_cost"), r.decimal("ram_cost"), r.decimal("pv_cost"),
+                        r.decimal("network_cost"), r.decimal("lb_cost")),
+                new Efficiencies(r.nullableDecimal("cpu_efficiency"), r.nullableDecimal("ram_efficiency"),
+                        r.nullableDecimal("total_efficiency")),
+                r.decimal("coverage"));
+        return new ExpenseRecord(tenant, cluster, namespace, Instant.ofEpochSecond(r.integer("hour_unix")), resourceId, f,
+                r.flag("deleted"), r.integer("version"), Instant.ofEpochSecond(r.integer("computed_at_unix")));
     }
 }

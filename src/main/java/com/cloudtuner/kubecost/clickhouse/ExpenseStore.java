@@ -15,6 +15,9 @@ public interface ExpenseStore {
      */
     Map<String, WriteResult> write(Collection<String> tenants, Window window, CostResult fresh, boolean eraseMissing);
 
+    /** What the tables hold for the tenants in the window: the newest version of every key, tombstones included. */
+    StoredRows stored(Collection<String> tenants, Window window);
+
     /** Tenants with visible rows in the window: what an erasing backfill must visit besides the discovered ones. */
     List<String> tenantsWithRows(Window window);
 }

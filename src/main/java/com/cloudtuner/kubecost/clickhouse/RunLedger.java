@@ -2,6 +2,7 @@ package com.cloudtuner.kubecost.clickhouse;
 
 import com.cloudtuner.kubecost.cost.SampleCounts;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 
@@ -32,6 +33,9 @@ public interface RunLedger {
     void record(Run run);
 
     void record(List<Entry> entries);
+
+    /** The tenants' entries (every tenant's for none given) of runs started in [from, to], oldest first. */
+    List<Entry> entries(Instant from, Instant to, Collection<String> tenants);
 
     /** Per tenant a run of the mode processed since the instant, whether its latest such run did not succeed. */
     Map<String, Boolean> latestFailed(String mode, Instant since);

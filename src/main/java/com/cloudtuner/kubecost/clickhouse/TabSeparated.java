@@ -1,7 +1,9 @@
 package com.cloudtuner.kubecost.clickhouse;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /** ClickHouse's TabSeparated text format: one row per line, fields split by tabs, escaped with backslashes. */
 final class TabSeparated {
@@ -10,6 +12,53 @@ final class TabSeparated {
     static final String NULL = "\\N";
 
     private TabSeparated() {
+    }
+
+    /** One line of {@code TabSeparatedWithNames}, its fields read by column name. */
+    public static final class Row {
+        private final Map<String, Integer> columns;
+        private final String[] fields;
+
+        Row(Map<String, Integer> columns, String[] fields) {
+            this.columns = columns;
+            this.fields = fields;
+        }
+
+        /** The column positions of a header line. */
+        static Map<String, Integer> header(String line) {
+            String[] names = fields(line);
+            Map<String, Integer> columns = new HashMap<>(names.length * 2);
+            for (int i = 0; i < names.length; i++) {
+                columns.put(names[i], i);
+            }
+            return columns;
+        }
+
+        public String string(String column) {
+            Integer i = columns.get(column);
+            if (i == null || i >= fields.length) {
+                throw new IllegalArgumentException("no column " + column + " in the answer");
+            }
+            return fields[i];
+        }
+
+        public long integer(String column) {
+            return Long.parseLong(string(column));
+        }
+
+        public double decimal(String column) {
+            return Double.parseDouble(string(column));
+        }
+
+        /** A Nullable column: null for SQL NULL. */
+        public Double nullableDecimal(String column) {
+            String v = string(column);
+            return v.equals(NULL) ? null : Double.parseDouble(v);
+        }
+
+        public boolean flag(String column) {
+            return !string(column).equals("0");
+        }
     }
 
     /** The fields of one line, unescaped; NULL stays {@value #NULL}. */

@@ -10,7 +10,6 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -44,17 +43,12 @@ import java.util.Set;
 public record WritePlan(List<ExpenseRecord> expenses, List<ExpenseRecord> clusters, Map<String, WriteResult> perTenant,
                         long version) {
 
-    /** The stored state of the batch's tenants in the window: the newest version of every key, tombstones included. */
-    public record Stored(List<ExpenseRecord> expenses, List<ExpenseRecord> clusters) {
-        public static final Stored NOTHING = new Stored(List.of(), List.of());
-    }
-
     /** Rows in the order they are inserted: cluster-hour by cluster-hour. */
     static final Comparator<ExpenseRecord> BY_CLUSTER_HOUR = Comparator.comparing(ExpenseRecord::tenant)
-            .thenComparing(ExpenseRecord::cluster).thenComparingLong(ExpenseRecord::hourSec)
+            .thenComparing(ExpenseRecord::cluster).thenComparing(ExpenseRecord::hour)
             .thenComparing(r -> r.namespace() == null ? "" : r.namespace());
 
-    public static WritePlan of(Collection<String> tenants, Window window, CostResult fresh, Stored stored,
+    public static WritePlan of(Collection<String> tenants, Window window, CostResult fresh, StoredRows stored,
                                boolean eraseMissing, Instant now) {
         Set<String> batch = Set.copyOf(tenants);
         List<ExpenseRecord> freshRows = new ArrayList<>(fresh.rows().size());
@@ -62,7 +56,7 @@ public record WritePlan(List<ExpenseRecord> expenses, List<ExpenseRecord> cluste
         for (CostRow r : fresh.rows()) {
             checkBelongs(batch, window, r.tenant(), r.hour());
             freshRows.add(ExpenseRecord.of(r));
-            covered.add(new ExpenseRecord.Key(r.tenant(), r.cluster(), null, r.hour().getEpochSecond()));
+            covered.add(new ExpenseRecord.Key(r.tenant(), r.cluster(), null, r.hour()));
         }
         List<ExpenseRecord> freshClusters = new ArrayList<>(fresh.clusterHours().size());
         for (ClusterHour c : fresh.clusterHours()) {
@@ -71,7 +65,7 @@ public record WritePlan(List<ExpenseRecord> expenses, List<ExpenseRecord> cluste
         }
         Set<ExpenseRecord.Key> refused = new HashSet<>();
         for (ClusterHourKey k : fresh.refused().keySet()) {
-            refused.add(new ExpenseRecord.Key(k.tenant(), k.cluster(), null, k.hourMs() / 1000));
+            refused.add(new ExpenseRecord.Key(k.tenant(), k.cluster(), null, k.hour()));
         }
         long version = ChronoUnit.MICROS.between(Instant.EPOCH, now);
         for (ExpenseRecord s : stored.expenses()) {
@@ -80,27 +74,25 @@ public record WritePlan(List<ExpenseRecord> expenses, List<ExpenseRecord> cluste
         for (ExpenseRecord s : stored.clusters()) {
             version = Math.max(version, s.version() + 1);
         }
-        long computedAt = now.getEpochSecond();
+        Instant computedAt = now.truncatedTo(ChronoUnit.SECONDS);
 
-        Map<String, int[]> counts = new LinkedHashMap<>(); // tenant -> {rows, changed, tombstoned}
+        Map<String, WriteResult> perTenant = new LinkedHashMap<>();
         for (String t : tenants) {
-            counts.put(t, new int[3]);
+            perTenant.put(t, WriteResult.NOTHING);
         }
         Rules rules = new Rules(covered, refused, eraseMissing, version, computedAt);
-        List<ExpenseRecord> expenses = rules.plan(freshRows, stored.expenses(), counts);
+        List<ExpenseRecord> expenses = rules.plan(freshRows, stored.expenses(), perTenant);
         expenses.sort(BY_CLUSTER_HOUR);
         List<ExpenseRecord> clusters = rules.plan(freshClusters, stored.clusters(), null);
         clusters.sort(BY_CLUSTER_HOUR);
-        Map<String, WriteResult> perTenant = new LinkedHashMap<>();
-        counts.forEach((t, c) -> perTenant.put(t, new WriteResult(c[0], c[1], c[2])));
         return new WritePlan(List.copyOf(expenses), List.copyOf(clusters), perTenant, version);
     }
 
     /** The insert-or-leave and tombstone rules of one table. */
     private record Rules(Set<ExpenseRecord.Key> covered, Set<ExpenseRecord.Key> refused, boolean eraseMissing, long version,
-                         long computedAt) {
+                         Instant computedAt) {
 
-        List<ExpenseRecord> plan(List<ExpenseRecord> fresh, List<ExpenseRecord> stored, Map<String, int[]> counts) {
+        List<ExpenseRecord> plan(List<ExpenseRecord> fresh, List<ExpenseRecord> stored, Map<String, WriteResult> counts) {
             Map<ExpenseRecord.Key, ExpenseRecord> storedByKey = new LinkedHashMap<>();
             for (ExpenseRecord s : stored) {
                 storedByKey.put(s.key(), s);
@@ -115,9 +107,7 @@ public record WritePlan(List<ExpenseRecord> expenses, List<ExpenseRecord> cluste
                     inserts.add(row.versioned(false, version, computedAt));
                 }
                 if (counts != null) {
-                    int[] c = counts.get(row.tenant());
-                    c[0]++;
-                    c[1] += changed ? 1 : 0;
+                    counts.merge(row.tenant(), new WriteResult(1, changed ? 1 : 0, 0), WriteResult::plus);
                 }
             }
             for (ExpenseRecord old : storedByKey.values()) {
@@ -127,7 +117,7 @@ public record WritePlan(List<ExpenseRecord> expenses, List<ExpenseRecord> cluste
                 if (eraseMissing || covered.contains(old.clusterHour())) {
                     inserts.add(old.versioned(true, version, computedAt));
                     if (counts != null) {
-                        counts.get(old.tenant())[2]++;
+                        counts.merge(old.tenant(), new WriteResult(0, 0, 1), WriteResult::plus);
                     }
                 }
             }

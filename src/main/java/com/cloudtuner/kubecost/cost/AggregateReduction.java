@@ -40,7 +40,7 @@ final class AggregateReduction {
             HealthTimeline timeline = HealthTimeline.of(list, rules.healthLookback().toMillis());
             for (long h = window.startMs(); h < window.endMs(); h += Window.HOUR_MS) {
                 if (timeline.anyInvalidIn(h, h + Window.HOUR_MS)) {
-                    needsRaw.add(new ClusterHourKey(cluster.get(0), cluster.get(1), h));
+                    needsRaw.add(ClusterHourKey.ofMillis(cluster.get(0), cluster.get(1), h));
                 }
             }
         });

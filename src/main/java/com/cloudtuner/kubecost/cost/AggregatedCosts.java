@@ -23,13 +23,13 @@ public record AggregatedCosts(CostResult rows, Set<ClusterHourKey> needsRaw, Scr
     public CostResult completedWith(CostResult raw) {
         List<CostRow> allRows = new ArrayList<>(rows.rows());
         for (CostRow r : raw.rows()) {
-            if (needsRaw.contains(new ClusterHourKey(r.tenant(), r.cluster(), r.hour().toEpochMilli()))) {
+            if (needsRaw.contains(r.clusterHour())) {
                 allRows.add(r);
             }
         }
         List<ClusterHour> allClusters = new ArrayList<>(rows.clusterHours());
         for (ClusterHour c : raw.clusterHours()) {
-            if (needsRaw.contains(new ClusterHourKey(c.tenant(), c.cluster(), c.hour().toEpochMilli()))) {
+            if (needsRaw.contains(c.key())) {
                 allClusters.add(c);
             }
         }

@@ -19,4 +19,13 @@ public record ClusterHour(String tenant, String cluster, Instant hour, String cu
         Objects.requireNonNull(costs, "costs");
         Objects.requireNonNull(efficiencies, "efficiencies");
     }
+
+    public ClusterHourKey key() {
+        return new ClusterHourKey(tenant, cluster, hour);
+    }
+
+    /** What the row says apart from its key. */
+    public Figures figures() {
+        return new Figures(currency, costs, efficiencies, coverage);
+    }
 }

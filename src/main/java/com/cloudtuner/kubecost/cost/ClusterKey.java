@@ -8,6 +8,6 @@ public record ClusterKey(String tenant, String cluster) {
     }
 
     public ClusterHourKey at(long hourMs) {
-        return new ClusterHourKey(tenant, cluster, hourMs);
+        return ClusterHourKey.ofMillis(tenant, cluster, hourMs);
     }
 }

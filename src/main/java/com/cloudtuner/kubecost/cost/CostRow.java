@@ -25,6 +25,16 @@ public record CostRow(String tenant, String cluster, String namespace, Instant h
         Objects.requireNonNull(efficiencies, "efficiencies");
     }
 
+    /** The cluster-hour the row belongs to. */
+    public ClusterHourKey clusterHour() {
+        return new ClusterHourKey(tenant, cluster, hour);
+    }
+
+    /** What the row says apart from its key. */
+    public Figures figures() {
+        return new Figures(currency, costs, efficiencies, coverage);
+    }
+
     public String resourceId() {
         return ResourceIds.namespaceResourceId(tenant, cluster, namespace).toString();
     }

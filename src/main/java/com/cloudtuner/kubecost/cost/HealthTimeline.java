@@ -11,7 +11,7 @@ import java.util.List;
  * {@code lookback} old, is 0. Without such a sample it is valid: whether a sample counts depends
  * on the samples around it, never on the window a run happens to read.
  */
-final class HealthTimeline {
+public final class HealthTimeline {
 
     private final long[] times;
     private final boolean[] zero;
@@ -23,28 +23,66 @@ final class HealthTimeline {
         this.lookbackMs = lookbackMs;
     }
 
-    static HealthTimeline of(List<Series> healthSeries, long lookbackMs) {
-        List<long[]> samples = new ArrayList<>(); // {time, 1 when the exporter reported 0}
+    private record Sample(long time, boolean zero) {
+    }
+
+    public static HealthTimeline of(List<Series> healthSeries, long lookbackMs) {
+        List<Sample> samples = new ArrayList<>();
         for (Series s : healthSeries) {
             for (int i = 0; i < s.size(); i++) {
-                samples.add(new long[] {s.timestamps()[i], s.values()[i] == 0.0 ? 1 : 0});
+                samples.add(new Sample(s.timestamps()[i], s.values()[i] == 0.0));
             }
         }
-        samples.sort(Comparator.comparingLong(a -> a[0]));
+        samples.sort(Comparator.comparingLong(Sample::time));
         long[] times = new long[samples.size()];
         boolean[] zero = new boolean[samples.size()];
         int n = 0;
-        for (long[] s : samples) {
+        for (Sample s : samples) {
             // Replicas reporting the same instant disagree only if one saw a failure: trust the failure.
-            if (n > 0 && times[n - 1] == s[0]) {
-                zero[n - 1] |= s[1] == 1;
+            if (n > 0 && times[n - 1] == s.time()) {
+                zero[n - 1] |= s.zero();
                 continue;
             }
-            times[n] = s[0];
-            zero[n] = s[1] == 1;
+            times[n] = s.time();
+            zero[n] = s.zero();
             n++;
         }
         return new HealthTimeline(Arrays.copyOf(times, n), Arrays.copyOf(zero, n), lookbackMs);
+    }
+
+    /** Whether the exporter reported a failure at the latest sample at or before t; false without one. */
+    public boolean failingAt(long t) {
+        int i = indexAtOrBefore(t);
+        return i >= 0 && zero[i];
+    }
+
+    /** When the failures that the latest sample at or before t ends began: the first of its run of zeros; null when it is no failure. */
+    public Long failingSince(long t) {
+        int i = indexAtOrBefore(t);
+        if (i < 0 || !zero[i]) {
+            return null;
+        }
+        while (i > 0 && zero[i - 1]) {
+            i--;
+        }
+        return times[i];
+    }
+
+    /** The starts of the hours in [from, to] in which some sample reported a failure. */
+    public List<Long> failingHours(long from, long to) {
+        List<Long> hours = new ArrayList<>();
+        for (int i = 0; i < times.length; i++) {
+            long hour = Window.hourOf(times[i]);
+            if (zero[i] && times[i] >= from && times[i] <= to && (hours.isEmpty() || hours.get(hours.size() - 1) != hour)) {
+                hours.add(hour);
+            }
+        }
+        return hours;
+    }
+
+    private int indexAtOrBefore(long t) {
+        int i = Arrays.binarySearch(times, t);
+        return i < 0 ? -i - 2 : i;
     }
 
     boolean validAt(long t) {
@@ -56,11 +94,8 @@ final class HealthTimeline {
     }
 
     /** The time of the latest health sample at or before t (the one that decides about t), or Long.MIN_VALUE. */
-    long latestAtOrBefore(long t) {
-        int i = Arrays.binarySearch(times, t);
-        if (i < 0) {
-            i = -i - 2;
-        }
+    public long latestAtOrBefore(long t) {
+        int i = indexAtOrBefore(t);
         return i < 0 ? Long.MIN_VALUE : times[i];
     }
 

@@ -167,7 +167,7 @@ public final class HourlyCostCalculator {
         Map<ClusterHourKey, Costs> namespaceSums = new HashMap<>();
         List<CostRow> rows = new ArrayList<>();
         for (CostRow row : namespaceRows) {
-            ClusterHourKey key = new ClusterHourKey(row.tenant(), row.cluster(), row.hour().toEpochMilli());
+            ClusterHourKey key = row.clusterHour();
             ClusterHour cluster = clusters.get(key);
             if (cluster != null && row.namespace().equals(CostRow.UNALLOCATED)) {
                 continue; // an exporter-reported __unallocated__ is part of the remainder computed below
@@ -191,11 +191,11 @@ public final class HourlyCostCalculator {
         if (refused.isEmpty()) {
             return rows;
         }
-        return rows.stream().filter(r -> !refused.containsKey(new ClusterHourKey(r.tenant(), r.cluster(), r.hour().toEpochMilli())))
+        return rows.stream().filter(r -> !refused.containsKey(r.clusterHour()))
                 .toList();
     }
 
     private static ClusterHourKey key(ClusterHour c) {
-        return new ClusterHourKey(c.tenant(), c.cluster(), c.hour().toEpochMilli());
+        return c.key();
     }
 }

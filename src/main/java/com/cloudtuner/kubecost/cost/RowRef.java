@@ -8,6 +8,6 @@ record RowRef(String tenant, String cluster, String namespace) {
     }
 
     ClusterHourKey at(long hourMs) {
-        return new ClusterHourKey(tenant, cluster, hourMs);
+        return ClusterHourKey.ofMillis(tenant, cluster, hourMs);
     }
 }

@@ -23,6 +23,11 @@ public record Window(Instant start, Instant end) {
         return start.equals(end);
     }
 
+    /** Whether {@code t} falls in [start, end). */
+    public boolean contains(Instant t) {
+        return !t.isBefore(start) && t.isBefore(end);
+    }
+
     public int hours() {
         return (int) ((end.toEpochMilli() - start.toEpochMilli()) / HOUR_MS);
     }

@@ -1,10 +1,6 @@
 package com.cloudtuner.kubecost.diagnose;
 
 import com.cloudtuner.kubecost.cli.Command;
-import com.cloudtuner.kubecost.clickhouse.ClickHouseGateway;
-import com.cloudtuner.kubecost.clickhouse.Migrator;
-import com.cloudtuner.kubecost.config.ClickHouseProperties;
-import com.cloudtuner.kubecost.config.ThanosProperties;
 import com.cloudtuner.kubecost.config.WorkerProperties;
 import com.cloudtuner.kubecost.cost.HourlyCostCalculator;
 import com.cloudtuner.kubecost.cost.Window;
@@ -12,7 +8,6 @@ import com.cloudtuner.kubecost.exporter.ExporterLabels;
 import com.cloudtuner.kubecost.exporter.ExporterReader;
 import com.cloudtuner.kubecost.exporter.RangeSemantics;
 import com.cloudtuner.kubecost.exporter.TenantBatches;
-import com.cloudtuner.kubecost.exporter.TenantCensus;
 import com.cloudtuner.kubecost.run.TenantIds;
 import com.cloudtuner.kubecost.thanos.PromQl;
 import com.cloudtuner.kubecost.thanos.ThanosClient;
@@ -35,24 +30,24 @@ import java.util.TreeSet;
 final class Check {
 
     private final ThanosClient thanos;
-    private final ThanosProperties thanosProps;
-    private final ClickHouseGateway ch;
-    private final ClickHouseProperties chProps;
-    private final Migrator migrator;
+    private final ExporterReader reader;
+    private final StorageHealth storage;
     private final HourlyCostCalculator calculator;
     private final TenantIds tenantIds;
-    private final WorkerProperties worker;
+    private final Settings settings;
 
-    Check(ThanosClient thanos, ThanosProperties thanosProps, ClickHouseGateway ch, ClickHouseProperties chProps, Migrator migrator,
-          HourlyCostCalculator calculator, TenantIds tenantIds, WorkerProperties worker) {
+    /** What the check is told about where it looks: the servers' addresses (redacted) and the job's settings. */
+    record Settings(String thanosUrl, String clickhouseUrl, WorkerProperties worker) {
+    }
+
+    Check(ThanosClient thanos, ExporterReader reader, StorageHealth storage, HourlyCostCalculator calculator, TenantIds tenantIds,
+          Settings settings) {
         this.thanos = thanos;
-        this.thanosProps = thanosProps;
-        this.ch = ch;
-        this.chProps = chProps;
-        this.migrator = migrator;
+        this.reader = reader;
+        this.storage = storage;
         this.calculator = calculator;
         this.tenantIds = tenantIds;
-        this.worker = worker;
+        this.settings = settings;
     }
 
     CheckReport run(Command.Check command, Instant now) {
@@ -60,22 +55,21 @@ final class Check {
         Window day = new Window(hour.minus(Duration.ofHours(23)), hour.plus(Duration.ofHours(1)));
         CheckReport report = new CheckReport(now, day);
         List<String> processed = checkThanos(command, now, day, report);
-        StorageHealth.check(ch, migrator, chProps.url().toString(), command.tenants(), processed, now, worker.settleDelay(),
-                command.maxLag(), report);
+        storage.check(settings.clickhouseUrl(), command.tenants(), processed, now, command.maxLag(), report);
         return report;
     }
 
     /** The Thanos part; returns the tenants with data that the hourly run processes (for their watermarks). */
     private List<String> checkThanos(Command.Check command, Instant now, Window day, CheckReport report) {
-        String url = ThanosProperties.redacted(thanosProps.url());
+        String url = settings.thanosUrl();
+        WorkerProperties worker = settings.worker();
         if (!ThanosReachability.probe(thanos, url, report)) {
             return List.of();
         }
         String prefix = worker.exporter().prefix();
-        TenantCensus census = new TenantCensus(thanos, prefix);
         List<String> discovered;
         try {
-            discovered = census.discover(day);
+            discovered = reader.discover(day);
         } catch (ThanosQueryException e) {
             report.add(ThanosFailures.problem("thanos " + url + " (tenant discovery)", e));
             return List.of();
@@ -101,11 +95,10 @@ final class Check {
             guarded(report, url, "series labels", () -> SeriesLabels.check(thanos, prefix, scope, day.start(), now, report));
         }
 
-        ExporterReader reader = new ExporterReader(thanos, prefix, worker.exporter().healthLookback());
         Map<String, List<ClusterActivity>> activity = new TreeMap<>();
         List<String> present = examined.stream().filter(split.valid()::contains).toList();
         boolean activityRead = guarded(report, url, "the exporter's series of the last day", () -> {
-            Map<String, Integer> series = census.namespaceSeries(day);
+            Map<String, Integer> series = reader.namespaceSeries(day);
             for (List<String> batch : TenantBatches.cut(present, series, worker.batch().maxSeries(), worker.batch().maxTenants())) {
                 activity.putAll(TenantActivity.read(reader, calculator, batch, day, now));
             }
@@ -121,7 +114,7 @@ final class Check {
                 + (answersClean ? "; answers so far came without warnings" : "")));
 
         Map<String, Map<String, BitSet>> presence = new TreeMap<>();
-        guarded(report, url, "tenant presence", () -> presence.putAll(TenantPresence.read(thanos, prefix, day, semantics)));
+        guarded(report, url, "tenant presence", () -> presence.putAll(reader.presence(day)));
         new TenantRoster(worker.tenants(), command.tenants(), discovered, invalid, presence, activity, activityRead,
                 tenant -> pastClusters(prefix, tenant, now), worker.tenantPattern()).report(day, now, command.staleAfter(), report);
         activity.values().forEach(clusters -> clusters.forEach(c -> ClusterFindings.report(c, now, command.staleAfter(), report)));

@@ -2,15 +2,9 @@ package com.cloudtuner.kubecost.diagnose;
 
 import com.cloudtuner.kubecost.cli.Command;
 import com.cloudtuner.kubecost.clickhouse.ClickHouseException;
-import com.cloudtuner.kubecost.clickhouse.ClickHouseGateway;
-import com.cloudtuner.kubecost.clickhouse.Migrator;
-import com.cloudtuner.kubecost.config.ClickHouseProperties;
-import com.cloudtuner.kubecost.config.ThanosProperties;
 import com.cloudtuner.kubecost.config.WorkerProperties;
-import com.cloudtuner.kubecost.cost.HourlyCostCalculator;
 import com.cloudtuner.kubecost.run.TenantIds;
 import com.cloudtuner.kubecost.thanos.PromQl;
-import com.cloudtuner.kubecost.thanos.ThanosClient;
 import com.cloudtuner.kubecost.thanos.ThanosQueryException;
 import java.io.PrintStream;
 import java.time.Clock;
@@ -34,11 +28,10 @@ public final class Diagnostics {
     private final WorkerProperties worker;
     private final Clock clock;
 
-    public Diagnostics(ThanosClient thanos, ThanosProperties thanosProps, ClickHouseGateway ch, ClickHouseProperties chProps,
-                       Migrator migrator, HourlyCostCalculator calculator, TenantIds tenantIds, WorkerProperties worker, Clock clock) {
-        this.check = new Check(thanos, thanosProps, ch, chProps, migrator, calculator, tenantIds, worker);
-        this.explain = new Explain(thanos, ch, calculator, worker.exporter().prefix(), worker.exporter().healthLookback());
-        this.gaps = new Gaps(thanos, ch, calculator, worker);
+    Diagnostics(Check check, Explain explain, Gaps gaps, TenantIds tenantIds, WorkerProperties worker, Clock clock) {
+        this.check = check;
+        this.explain = explain;
+        this.gaps = gaps;
         this.tenantIds = tenantIds;
         this.worker = worker;
         this.clock = clock;
@@ -81,9 +74,9 @@ public final class Diagnostics {
             return EXIT_FAILED;
         }
         if (e.json()) {
-            explanation.printJson(out);
+            ExplanationJson.print(explanation, out);
         } else {
-            explanation.printText(out);
+            ExplanationText.print(explanation, out);
         }
         if (explanation.exitCode() != EXIT_OK) {
             err.println("kubecost-worker: explain: ClickHouse failed; the stored row is unknown");

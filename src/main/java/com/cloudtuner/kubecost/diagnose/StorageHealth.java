@@ -1,21 +1,20 @@
 package com.cloudtuner.kubecost.diagnose;
 
-import com.cloudtuner.kubecost.clickhouse.ClickHouseWatermarks;
 import com.cloudtuner.kubecost.clickhouse.ClickHouseException;
 import com.cloudtuner.kubecost.clickhouse.ClickHouseGateway;
 import com.cloudtuner.kubecost.clickhouse.MigrationState;
 import com.cloudtuner.kubecost.clickhouse.Migrator;
+import com.cloudtuner.kubecost.clickhouse.RunLedger;
 import com.cloudtuner.kubecost.clickhouse.Watermarks;
 import com.cloudtuner.kubecost.cost.Window;
-import java.time.Clock;
+import com.cloudtuner.kubecost.run.WatermarkPolicy;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
-import java.util.StringJoiner;
-import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -28,15 +27,25 @@ final class StorageHealth {
 
     private static final int UNKNOWN_DATABASE = 81;
 
-    private StorageHealth() {
+    private final ClickHouseGateway ch;
+    private final Migrator migrator;
+    private final Watermarks watermarks;
+    private final RunLedger ledger;
+    private final WatermarkPolicy policy;
+
+    StorageHealth(ClickHouseGateway ch, Migrator migrator, Watermarks watermarks, RunLedger ledger, WatermarkPolicy policy) {
+        this.ch = ch;
+        this.migrator = migrator;
+        this.watermarks = watermarks;
+        this.ledger = ledger;
+        this.policy = policy;
     }
 
     /**
      * @param scope     the tenants given with --tenant; empty for all
      * @param processed tenants the hourly run processes and that have data: each should have a recent watermark
      */
-    static void check(ClickHouseGateway ch, Migrator migrator, String url, Collection<String> scope, Collection<String> processed,
-                      Instant now, Duration settleDelay, Duration maxLag, CheckReport report) {
+    void check(String url, Collection<String> scope, Collection<String> processed, Instant now, Duration maxLag, CheckReport report) {
         String where = "clickhouse " + url + " database " + ch.database();
         ObjectNode facts = report.clickhouse().put("url", url).put("database", ch.database());
         String version;
@@ -49,11 +58,11 @@ final class StorageHealth {
         }
         facts.put("reachable", true).put("version", version);
         try {
-            if (!migrations(migrator, where, version, facts, report)) {
+            if (!migrations(where, version, facts, report)) {
                 return; // the tables the other checks read may not exist yet
             }
-            watermarks(ch, processed, now, settleDelay, maxLag, report);
-            failedRuns(ch, scope, now, report);
+            watermarks(processed, now, maxLag, report);
+            failedRuns(scope, now, report);
         } catch (ClickHouseException e) {
             report.add(Finding.problem("clickhouse_error", where, e.getMessage(),
                     "the job's runs fail the same way: fix what the message names (grants, table, server log)"));
@@ -77,7 +86,7 @@ final class StorageHealth {
     }
 
     /** False when migrations are pending. */
-    private static boolean migrations(Migrator migrator, String where, String version, ObjectNode facts, CheckReport report) {
+    private boolean migrations(String where, String version, ObjectNode facts, CheckReport report) {
         List<MigrationState> states = migrator.status();
         ArrayNode list = facts.putArray("migrations");
         List<String> pending = new ArrayList<>();
@@ -108,10 +117,9 @@ final class StorageHealth {
         return pending.isEmpty();
     }
 
-    private static void watermarks(ClickHouseGateway ch, Collection<String> processed, Instant now, Duration settleDelay,
-                                   Duration maxLag, CheckReport report) {
-        Map<String, Instant> marks = new ClickHouseWatermarks(ch, Clock.systemUTC()).all();
-        Instant expected = Window.floorHour(now.minus(settleDelay)); // the end of the last complete hour
+    private void watermarks(Collection<String> processed, Instant now, Duration maxLag, CheckReport report) {
+        Map<String, Instant> marks = watermarks.all();
+        Instant expected = policy.completeUntil(now);
         int current = 0;
         for (String tenant : processed) {
             Instant mark = marks.get(tenant);
@@ -124,8 +132,8 @@ final class StorageHealth {
                                 + Texts.backfill(new Window(Window.floorHour(now.minus(Duration.ofDays(1))), expected), tenant)));
                 continue;
             }
-            Duration lag = Duration.between(mark, expected);
-            t.put("watermark_lag_seconds", Math.max(0, lag.toSeconds()));
+            Duration lag = policy.lag(mark, now);
+            t.put("watermark_lag_seconds", lag.toSeconds());
             if (lag.compareTo(maxLag) > 0) {
                 report.add(Finding.problem("watermark_lag", where, "watermark " + mark + " is " + Texts.age(lag) + " behind the last"
                                 + " complete hour (" + expected + "; --max-lag " + Texts.duration(maxLag) + "): later hours are not written",
@@ -145,72 +153,59 @@ final class StorageHealth {
      * A run that left cluster-hours unwritten because their data contradict themselves: a problem
      * until a later run of the tenant over those hours wrote every hour.
      */
-    private static void refused(JsonNode run, List<JsonNode> later, CheckReport report) {
-        String tenant = run.get("cloud_account_id").asString();
-        long ws = ClickHouseGateway.longValue(run.get("ws"));
-        long we = ClickHouseGateway.longValue(run.get("we"));
-        boolean madeGood = later.stream().anyMatch(l -> l.get("status").asString().equals("succeeded")
-                && l.get("cloud_account_id").asString().equals(tenant)
-                && ClickHouseGateway.longValue(l.get("ws")) <= ws && ClickHouseGateway.longValue(l.get("we")) >= we);
-        if (madeGood) {
+    private static void refused(RunLedger.Entry run, List<RunLedger.Entry> later, CheckReport report) {
+        if (madeGood(run, later)) {
             return;
         }
-        List<String> hours = run.get("error").asString().lines().filter(l -> l.startsWith("refused ")).map(l -> l.substring(8)).toList();
-        report.add(Finding.problem("refused_hours", "tenant " + tenant, run.get("mode").asString() + " run "
-                + run.get("run_id").asString() + " left " + hours.size() + " cluster-hour" + (hours.size() == 1 ? "" : "s")
-                + " unwritten, their data contradict themselves: " + Texts.list(hours, 3), "make the exporter report one currency"
-                + " per cluster (and its namespaces) in an hour; once Thanos holds consistent data: "
-                + Texts.backfill(new Window(Instant.ofEpochSecond(ws), Instant.ofEpochSecond(we)), tenant)));
+        List<String> hours = run.error().lines().filter(l -> l.startsWith("refused ")).map(l -> l.substring(8)).toList();
+        report.add(Finding.problem("refused_hours", "tenant " + run.tenant(), run.mode() + " run " + run.runId() + " left "
+                + hours.size() + " cluster-hour" + (hours.size() == 1 ? "" : "s") + " unwritten, their data contradict themselves: "
+                + Texts.list(hours, 3), "make the exporter report one currency per cluster (and its namespaces) in an hour; once"
+                + " Thanos holds consistent data: " + Texts.backfill(new Window(run.windowStart(), run.windowEnd()), run.tenant())));
+    }
+
+    /** Whether a later run of the tenant succeeded over all of the run's hours. */
+    private static boolean madeGood(RunLedger.Entry run, List<RunLedger.Entry> later) {
+        return later.stream().anyMatch(l -> l.status().equals("succeeded") && l.tenant().equals(run.tenant())
+                && !l.windowStart().isAfter(run.windowStart()) && !l.windowEnd().isBefore(run.windowEnd()));
     }
 
     /** Failed runs of the last day; one a later successful run covered is only a note. */
-    private static void failedRuns(ClickHouseGateway ch, Collection<String> scope, Instant now, CheckReport report) {
-        long to = now.getEpochSecond();
-        long from = to - 86_400;
-        StringJoiner tenants = new StringJoiner(", ");
-        scope.forEach(t -> tenants.add(ClickHouseGateway.quote(t)));
-        List<JsonNode> runs = ch.select("SELECT run_id, mode, cloud_account_id, toUnixTimestamp(window_start) AS ws,"
-                + " toUnixTimestamp(window_end) AS we, toUnixTimestamp(started_at) AS st, status, error FROM k8s_expenses_runs"
-                + " WHERE started_at >= toDateTime(" + from + ") AND started_at <= toDateTime(" + to + ")"
-                + (scope.isEmpty() ? "" : " AND cloud_account_id IN (" + tenants + ")")
-                + " ORDER BY started_at, run_id, cloud_account_id");
+    private void failedRuns(Collection<String> scope, Instant now, CheckReport report) {
+        Instant to = now.truncatedTo(ChronoUnit.SECONDS);
+        Instant from = to.minus(Duration.ofDays(1));
+        List<RunLedger.Entry> runs = ledger.entries(from, to, scope);
         ArrayNode facts = report.clickhouse().putArray("failed_runs");
         int failed = 0;
         for (int i = 0; i < runs.size(); i++) {
-            JsonNode r = runs.get(i);
-            if (r.get("status").asString().equals("partial")) {
-                refused(r, runs.subList(i + 1, runs.size()), report);
+            RunLedger.Entry r = runs.get(i);
+            List<RunLedger.Entry> later = runs.subList(i + 1, runs.size());
+            if (r.status().equals("partial")) {
+                refused(r, later, report);
                 continue;
             }
-            if (!r.get("status").asString().equals("failed")) {
+            if (!r.status().equals("failed")) {
                 continue;
             }
             failed++;
-            String tenant = r.get("cloud_account_id").asString();
-            long ws = ClickHouseGateway.longValue(r.get("ws"));
-            long we = ClickHouseGateway.longValue(r.get("we"));
-            Instant started = Instant.ofEpochSecond(ClickHouseGateway.longValue(r.get("st")));
-            boolean madeGood = runs.subList(i + 1, runs.size()).stream().anyMatch(later -> later.get("status").asString().equals("succeeded")
-                    && later.get("cloud_account_id").asString().equals(tenant)
-                    && ClickHouseGateway.longValue(later.get("ws")) <= ws && ClickHouseGateway.longValue(later.get("we")) >= we);
-            Window window = new Window(Instant.ofEpochSecond(ws), Instant.ofEpochSecond(we));
-            String mode = r.get("mode").asString();
-            String error = r.get("error").asString().strip().lines().findFirst().orElse("");
-            facts.addObject().put("run_id", r.get("run_id").asString()).put("mode", mode).put("tenant", tenant)
+            boolean madeGood = madeGood(r, later);
+            Window window = new Window(r.windowStart(), r.windowEnd());
+            String error = r.error().strip().lines().findFirst().orElse("");
+            facts.addObject().put("run_id", r.runId()).put("mode", r.mode()).put("tenant", r.tenant())
                     .put("window_start", window.start().toString()).put("window_end", window.end().toString())
-                    .put("started_at", started.toString()).put("error", error).put("made_good_by_a_later_run", madeGood);
-            String what = mode + " run " + r.get("run_id").asString() + " failed at " + started + " for " + window + ": " + error;
-            String where = "tenant " + tenant;
+                    .put("started_at", r.startedAt().toString()).put("error", error).put("made_good_by_a_later_run", madeGood);
+            String what = r.mode() + " run " + r.runId() + " failed at " + r.startedAt() + " for " + window + ": " + error;
+            String where = "tenant " + r.tenant();
             if (madeGood) {
                 report.add(Finding.note("failed_run_made_good", where, what + " (a later run succeeded for these hours)"));
             } else {
-                report.add(Finding.problem("failed_run", where, what, (mode.equals("hourly")
+                report.add(Finding.problem("failed_run", where, what, (r.mode().equals("hourly")
                         ? "fix the cause the error names; the next hourly run retries these hours (the watermark did not move), or now: "
-                        : "fix the cause the error names, then: ") + Texts.backfill(window, tenant)));
+                        : "fix the cause the error names, then: ") + Texts.backfill(window, r.tenant())));
             }
         }
         if (failed == 0) {
-            report.add(Finding.ok("runs", "clickhouse", "no failed run in k8s_expenses_runs since " + Instant.ofEpochSecond(from)));
+            report.add(Finding.ok("runs", "clickhouse", "no failed run in k8s_expenses_runs since " + from));
         }
     }
 }

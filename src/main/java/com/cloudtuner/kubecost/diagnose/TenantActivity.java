@@ -2,7 +2,9 @@ package com.cloudtuner.kubecost.diagnose;
 
 import com.cloudtuner.kubecost.exporter.ExporterSource;
 import com.cloudtuner.kubecost.cost.AuditedSeries;
+import com.cloudtuner.kubecost.cost.ClusterKey;
 import com.cloudtuner.kubecost.cost.ExporterMetric;
+import com.cloudtuner.kubecost.cost.HealthTimeline;
 import com.cloudtuner.kubecost.cost.HourlyCostCalculator;
 import com.cloudtuner.kubecost.cost.SampleVerdict;
 import com.cloudtuner.kubecost.cost.Series;
@@ -34,8 +36,7 @@ final class TenantActivity {
     static Map<String, List<ClusterActivity>> read(ExporterReader reader, HourlyCostCalculator calculator, List<String> batch,
                                                    Window day, Instant now) {
         ExporterSource.SumsRead sums = reader.readSums(batch, day);
-        Map<List<String>, Builder> clusters = new TreeMap<>(
-                Comparator.comparing((List<String> k) -> k.get(0)).thenComparing(k -> k.get(1)));
+        Map<ClusterKey, Builder> clusters = new TreeMap<>(Comparator.comparing(ClusterKey::tenant).thenComparing(ClusterKey::cluster));
         List<Series> health = new ArrayList<>();
         List<Series> totals = new ArrayList<>();
         if (sums.unsettled()) {
@@ -48,9 +49,9 @@ final class TenantActivity {
                 if (s.metric() == ExporterMetric.CLUSTER_TOTAL_COST) {
                     totals.add(s);
                 }
-                Builder c = clusters.computeIfAbsent(List.of(s.tenant(), s.cluster()), Builder::new);
+                Builder c = clusters.computeIfAbsent(new ClusterKey(s.tenant(), s.cluster()), Builder::new);
                 for (long t : s.timestamps()) {
-                    long hour = Math.floorDiv(t, Window.HOUR_MS) * Window.HOUR_MS;
+                    long hour = Window.hourOf(t);
                     if (hour <= now.toEpochMilli()) {
                         c.hadData(hour, s.namespace());
                     }
@@ -59,7 +60,7 @@ final class TenantActivity {
         } else {
             totals.addAll(reader.readRaw(ExporterMetric.CLUSTER_TOTAL_COST, batch, day).series());
             for (SeriesHours s : sums.series()) {
-                Builder c = clusters.computeIfAbsent(List.of(s.ref().tenant(), s.ref().cluster()), Builder::new);
+                Builder c = clusters.computeIfAbsent(ClusterKey.of(s.ref()), Builder::new);
                 for (int i = 0; i < s.hours(); i++) {
                     if (s.counts()[i] > 0 && s.hourStart(i) <= now.toEpochMilli()) {
                         c.hadData(s.hourStart(i), s.ref().namespace());
@@ -69,12 +70,12 @@ final class TenantActivity {
             health.addAll(sums.health());
         }
         for (Series h : health) {
-            clusters.computeIfAbsent(List.of(h.tenant(), h.cluster()), Builder::new).health.add(h);
+            clusters.computeIfAbsent(new ClusterKey(h.tenant(), h.cluster()), Builder::new).health.add(h);
         }
         List<Series> auditInput = new ArrayList<>(totals);
         auditInput.addAll(health);
         for (AuditedSeries a : calculator.audit(day.start(), day.end(), auditInput)) {
-            clusters.computeIfAbsent(List.of(a.series().tenant(), a.series().cluster()), Builder::new).totals.add(a);
+            clusters.computeIfAbsent(new ClusterKey(a.series().tenant(), a.series().cluster()), Builder::new).totals.add(a);
         }
         Map<String, List<ClusterActivity>> out = new TreeMap<>();
         clusters.values().forEach(b -> out.computeIfAbsent(b.tenant, k -> new ArrayList<>()).add(b.build(day, now)));
@@ -96,27 +97,15 @@ final class TenantActivity {
             }
         }
 
-        Builder(List<String> key) {
-            this.tenant = key.get(0);
-            this.cluster = key.get(1);
+        Builder(ClusterKey key) {
+            this.tenant = key.tenant();
+            this.cluster = key.cluster();
         }
 
         ClusterActivity build(Window day, Instant now) {
             long nowMs = now.toEpochMilli();
-            long last = Long.MIN_VALUE;
-            // pooled health samples: time -> 0 when any replica reported 0 then (rule 2 trusts the failure)
-            TreeMap<Long, Double> pooled = new TreeMap<>();
-            for (Series h : health) {
-                for (int i = 0; i < h.size(); i++) {
-                    long t = h.timestamps()[i];
-                    if (t <= nowMs) {
-                        pooled.merge(t, h.values()[i], Math::min);
-                    }
-                }
-            }
-            if (!pooled.isEmpty()) {
-                last = pooled.lastKey();
-            }
+            HealthTimeline timeline = HealthTimeline.of(health, 0);
+            long last = timeline.latestAtOrBefore(nowMs);
             for (AuditedSeries a : totals) {
                 long[] t = a.series().timestamps();
                 for (int i = t.length - 1; i >= 0; i--) {
@@ -130,27 +119,13 @@ final class TenantActivity {
             if (!exact && lastHourWithData != Long.MIN_VALUE) {
                 last = Math.min(nowMs, lastHourWithData + Window.HOUR_MS);
             }
-            Double success = pooled.isEmpty() ? null : pooled.lastEntry().getValue();
-            Instant failingSince = null;
-            if (success != null && success == 0.0) {
-                long since = pooled.lastKey();
-                for (Map.Entry<Long, Double> e : pooled.descendingMap().entrySet()) {
-                    if (e.getValue() != 0.0) {
-                        break;
-                    }
-                    since = e.getKey();
-                }
-                failingSince = Instant.ofEpochMilli(since);
-            }
-            Set<Long> unhealthy = new TreeSet<>();
-            pooled.forEach((t, v) -> {
-                if (v == 0.0 && t >= day.startMs()) {
-                    unhealthy.add(Math.floorDiv(t, Window.HOUR_MS) * Window.HOUR_MS);
-                }
-            });
+            // rule 2's pooling: replicas reporting the same instant, a 0 wins
+            Double success = timeline.latestAtOrBefore(nowMs) == Long.MIN_VALUE ? null : timeline.failingAt(nowMs) ? 0.0 : 1.0;
+            Long since = timeline.failingSince(nowMs);
+            List<Instant> unhealthy = timeline.failingHours(day.startMs(), nowMs).stream().map(Instant::ofEpochMilli).toList();
             ZeroRuns zeros = ZeroRuns.of(totals, nowMs);
             return new ClusterActivity(tenant, cluster, namespaces.size(), last == Long.MIN_VALUE ? null : Instant.ofEpochMilli(last),
-                    exact, success, failingSince, unhealthy.stream().map(Instant::ofEpochMilli).toList(), zeros.runs, zeros.allZero);
+                    exact, success, since == null ? null : Instant.ofEpochMilli(since), unhealthy, zeros.runs, zeros.allZero);
         }
     }
 
@@ -160,49 +135,50 @@ final class TenantActivity {
         static final long REPLICA_SLACK_MS = 60_000;
 
         static ZeroRuns of(Collection<AuditedSeries> totals, long nowMs) {
-            List<long[]> runs = new ArrayList<>(); // {first, last, samples}
+            List<ClusterActivity.ZeroRun> runs = new ArrayList<>();
             boolean anyCounted = false;
             boolean anyNonZero = false;
             for (AuditedSeries a : totals) {
                 long[] t = a.series().timestamps();
                 double[] v = a.series().values();
-                long[] run = null;
+                ClusterActivity.ZeroRun run = null;
                 for (int i = 0; i < t.length && t[i] <= nowMs; i++) {
                     if (a.verdicts()[i] != SampleVerdict.COUNTED) {
                         continue; // dropped samples neither start nor end a run of counted zeros
                     }
                     anyCounted = true;
                     if (v[i] == 0.0) {
-                        if (run == null) {
-                            run = new long[] {t[i], t[i], 0};
-                            runs.add(run);
-                        }
-                        run[1] = t[i];
-                        run[2]++;
+                        Instant at = Instant.ofEpochMilli(t[i]);
+                        run = run == null ? new ClusterActivity.ZeroRun(at, at, 1) : new ClusterActivity.ZeroRun(run.first(), at,
+                                run.samples() + 1);
                     } else {
                         anyNonZero = true;
+                        if (run != null) {
+                            runs.add(run);
+                        }
                         run = null;
                     }
+                }
+                if (run != null) {
+                    runs.add(run);
                 }
             }
             if (!anyNonZero) {
                 return new ZeroRuns(List.of(), anyCounted);
             }
-            runs.sort((x, y) -> Long.compare(x[0], y[0]));
-            List<long[]> merged = new ArrayList<>();
-            for (long[] r : runs) {
-                long[] cur = merged.isEmpty() ? null : merged.get(merged.size() - 1);
+            runs.sort(Comparator.comparing(ClusterActivity.ZeroRun::first));
+            List<ClusterActivity.ZeroRun> merged = new ArrayList<>();
+            for (ClusterActivity.ZeroRun r : runs) {
+                ClusterActivity.ZeroRun cur = merged.isEmpty() ? null : merged.get(merged.size() - 1);
                 // HA replicas report one restart as runs a scrape offset apart: one run
-                if (cur != null && r[0] <= cur[1] + REPLICA_SLACK_MS) {
-                    cur[1] = Math.max(cur[1], r[1]);
-                    cur[2] = Math.max(cur[2], r[2]);
+                if (cur != null && !r.first().isAfter(cur.last().plusMillis(REPLICA_SLACK_MS))) {
+                    merged.set(merged.size() - 1, new ClusterActivity.ZeroRun(cur.first(),
+                            r.last().isAfter(cur.last()) ? r.last() : cur.last(), Math.max(cur.samples(), r.samples())));
                 } else {
-                    merged.add(r.clone());
+                    merged.add(r);
                 }
             }
-            List<ClusterActivity.ZeroRun> out = merged.stream().map(r -> new ClusterActivity.ZeroRun(Instant.ofEpochMilli(r[0]),
-                    Instant.ofEpochMilli(r[1]), (int) r[2])).toList();
-            return new ZeroRuns(out, false);
+            return new ZeroRuns(merged, false);
         }
     }
 }

@@ -2,6 +2,7 @@ package com.cloudtuner.kubecost.diagnose;
 
 import com.cloudtuner.kubecost.cost.Window;
 import com.cloudtuner.kubecost.cli.BackfillCommand;
+import com.cloudtuner.kubecost.cost.Figures;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
@@ -28,7 +29,6 @@ final class Texts {
         return s + "s";
     }
 
-    /** A number as short as it can be without losing what matters for money: up to 10 significant digits. */
     /** A setting's duration as it would be written: {@code 30m}, {@code 2h}, {@code 1m30s}, {@code 60s} stays {@code 1m}. */
     static String duration(Duration d) {
         long s = d.toSeconds();
@@ -48,6 +48,7 @@ final class Texts {
         return sb.toString();
     }
 
+    /** A number as short as it can be without losing what matters for money: up to 10 significant digits. */
     static String number(double v) {
         if (!Double.isFinite(v)) {
             return Double.isNaN(v) ? "NaN" : v > 0 ? "+Inf" : "-Inf";
@@ -75,6 +76,12 @@ final class Texts {
 
     static String backfill(Window hours, String tenant) {
         return BackfillCommand.of(hours, tenant);
+    }
+
+    /** {@code cost stored 1.5 vs fresh 2}; the currency quoted. */
+    static String difference(Figures.Difference d) {
+        return d.column().equals("currency") ? "currency stored '" + d.stored() + "' vs fresh '" + d.fresh() + "'"
+                : d.column() + " stored " + number((Double) d.stored()) + " vs fresh " + number((Double) d.fresh());
     }
 
     static String list(Collection<?> items, int max) {

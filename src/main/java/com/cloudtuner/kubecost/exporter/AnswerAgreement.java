@@ -60,7 +60,7 @@ final class AnswerAgreement {
                     max = Math.max(max, n);
                 }
                 if (max > 0 && min != max) {
-                    out.putIfAbsent(new ClusterHourKey(row.tenant(), row.cluster(), window.startMs() + i * Window.HOUR_MS),
+                    out.putIfAbsent(ClusterHourKey.ofMillis(row.tenant(), row.cluster(), window.startMs() + i * Window.HOUR_MS),
                             (row.namespace() == null ? "the cluster's" : "namespace " + row.namespace() + "'s")
                                     + " metrics have between " + min + " and " + max + " samples");
                 }
@@ -92,7 +92,7 @@ final class AnswerAgreement {
                 int before = first.getOrDefault(target, Map.of()).getOrDefault(h, 0);
                 int after = recount.getOrDefault(target, Map.of()).getOrDefault(h, 0);
                 if (before != after) {
-                    out.putIfAbsent(new ClusterHourKey(target.tenant(), target.cluster(), h),
+                    out.putIfAbsent(ClusterHourKey.ofMillis(target.tenant(), target.cluster(), h),
                             "the health series had " + before + " samples, then " + after);
                 }
             }

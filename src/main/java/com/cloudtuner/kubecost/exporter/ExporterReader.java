@@ -52,7 +52,6 @@ public final class ExporterReader implements ExporterSource {
     /** The metrics read first for a namespace row and for a cluster row. */
     private static final List<ExporterMetric> COUNTED_TWICE = List.of(ExporterMetric.CLUSTER_TOTAL_COST,
             ExporterMetric.NAMESPACE_TOTAL_COST);
-    private static final long HOUR_MS = Window.HOUR_MS;
 
     private final ThanosClient thanos;
     private final String prefix;
@@ -76,6 +75,14 @@ public final class ExporterReader implements ExporterSource {
     @Override
     public Map<String, Integer> namespaceSeries(Window window) {
         return census.namespaceSeries(window);
+    }
+
+    /**
+     * Per tenant and cluster, the hours of the window in which the exporter's main series have
+     * samples, for every tenant in one request.
+     */
+    public Map<String, Map<String, java.util.BitSet>> presence(Window window) {
+        return TenantPresence.read(thanos, prefix, window, probe.known());
     }
 
     /** The server's range semantics once a read has probed them; null before. */
@@ -212,7 +219,7 @@ public final class ExporterReader implements ExporterSource {
                 SeriesRef ref = labels.ref(metric, s.labels());
                 int first = 0;
                 for (int i = 0; i < s.size(); i++) {
-                    long hour = s.timestamps()[i] + 1 - HOUR_MS;
+                    long hour = HourlyPoints.hourStart(s.timestamps()[i]);
                     if (ref != null) {
                         history.add(ClusterKey.of(ref), hour, (int) s.values()[i]);
                     }
@@ -239,8 +246,8 @@ public final class ExporterReader implements ExporterSource {
                     if (!(n >= 0 && n == Math.rint(n) && n < Integer.MAX_VALUE)) {
                         throw new ThanosQueryException("the census answer counts " + n + " series for " + s.labels(), false);
                     }
-                    ClusterHourKey key = new ClusterHourKey(tenant, s.labels().getOrDefault(ExporterLabels.CLUSTER, ""),
-                            s.timestamps()[i] + 1 - HOUR_MS);
+                    ClusterHourKey key = ClusterHourKey.ofMillis(tenant, s.labels().getOrDefault(ExporterLabels.CLUSTER, ""),
+                            HourlyPoints.hourStart(s.timestamps()[i]));
                     counted.put(new SeriesPresence.Key(ExporterMetric.valueOf(family), key), (int) n);
                 }
             }
@@ -258,7 +265,7 @@ public final class ExporterReader implements ExporterSource {
                     continue;
                 }
                 for (int i = 0; i < s.size(); i++) {
-                    long hour = s.timestamps()[i] + 1 - HOUR_MS;
+                    long hour = HourlyPoints.hourStart(s.timestamps()[i]);
                     history.add(ClusterKey.of(ref), hour, (int) s.values()[i]);
                     if (hour >= window.startMs()) {
                         recount.computeIfAbsent(ref, k -> new HashMap<>()).merge(hour, (int) s.values()[i], Integer::sum);
@@ -270,8 +277,7 @@ public final class ExporterReader implements ExporterSource {
 
         /** A query_range over the hours of {@code hours}, each point at its hour's last millisecond. */
         private List<PromSeries> hourly(String expr, Window hours) {
-            List<PromSeries> answer = thanos.queryRange(expr, hours.start().plusMillis(HOUR_MS - 1), hours.end().minusMillis(1),
-                    Duration.ofHours(1));
+            List<PromSeries> answer = HourlyPoints.query(thanos, expr, hours);
             for (PromSeries s : answer) {
                 points += s.size();
             }

@@ -110,12 +110,11 @@ final class HourlyAnswers {
     }
 
     private ClusterHourKey key(SeriesRef ref, int hour) {
-        return new ClusterHourKey(ref.tenant(), ref.cluster(), window.startMs() + hour * Window.HOUR_MS);
+        return ClusterHourKey.ofMillis(ref.tenant(), ref.cluster(), window.startMs() + hour * Window.HOUR_MS);
     }
 
-    /** The index of the hour a point evaluated at its last millisecond stands for. */
     private int hourIndex(long pointMs) {
-        return (int) ((pointMs + 1 - Window.HOUR_MS - window.startMs()) / Window.HOUR_MS);
+        return HourlyPoints.index(window, pointMs);
     }
 
     /**

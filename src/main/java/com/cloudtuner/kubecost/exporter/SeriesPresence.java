@@ -25,7 +25,7 @@ final class SeriesPresence {
             return;
         }
         String cluster = labels.getOrDefault(ExporterLabels.CLUSTER, "");
-        series.merge(new Key(metric, new ClusterHourKey(tenant, cluster, hourMs)), 1, Integer::sum);
+        series.merge(new Key(metric, ClusterHourKey.ofMillis(tenant, cluster, hourMs)), 1, Integer::sum);
     }
 
     /** One series of {@code metric} for each hour its samples fall in. */

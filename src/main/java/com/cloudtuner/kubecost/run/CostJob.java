@@ -4,9 +4,6 @@ import com.cloudtuner.kubecost.clickhouse.ClickHouseException;
 import com.cloudtuner.kubecost.clickhouse.ExpenseStore;
 import com.cloudtuner.kubecost.clickhouse.RunLedger;
 import com.cloudtuner.kubecost.clickhouse.Watermarks;
-import com.cloudtuner.kubecost.config.WorkerProperties.ReadMode;
-import com.cloudtuner.kubecost.cost.HourlyCostCalculator;
-import com.cloudtuner.kubecost.exporter.ExporterSource;
 import com.cloudtuner.kubecost.thanos.ThanosQueryException;
 import java.io.PrintStream;
 import java.time.Clock;
@@ -54,12 +51,10 @@ public final class CostJob {
     private final JobRepository jobRepository;
     private final JobOperator jobOperator;
     private final RunPlanner planner;
-    private final ExporterSource reader;
-    private final HourlyCostCalculator calculator;
+    private final WindowComputation computation;
     private final ExpenseStore store;
     private final RunLedger ledger;
     private final Watermarks watermarks;
-    private final ReadMode mode;
     private final int parallelism;
     private final int writeRetries;
     private final Duration writeRetryBackoff;
@@ -67,19 +62,17 @@ public final class CostJob {
     private final Clock clock;
     private final Duration forgetTenantsAfter;
 
-    CostJob(JobRepository jobRepository, JobOperator jobOperator, RunPlanner planner, ExporterSource reader,
-            HourlyCostCalculator calculator, ExpenseStore store, RunLedger ledger, Watermarks watermarks, ReadMode mode,
+    CostJob(JobRepository jobRepository, JobOperator jobOperator, RunPlanner planner, WindowComputation computation,
+            ExpenseStore store, RunLedger ledger, Watermarks watermarks,
             int parallelism, int writeRetries, Duration writeRetryBackoff, ObservationRegistry observations, Clock clock,
             Duration forgetTenantsAfter) {
         this.jobRepository = jobRepository;
         this.jobOperator = jobOperator;
         this.planner = planner;
-        this.reader = reader;
-        this.calculator = calculator;
+        this.computation = computation;
         this.store = store;
         this.ledger = ledger;
         this.watermarks = watermarks;
-        this.mode = mode;
         this.parallelism = parallelism;
         this.writeRetries = writeRetries;
         this.writeRetryBackoff = writeRetryBackoff;
@@ -117,7 +110,7 @@ public final class CostJob {
         Step process = new StepBuilder("process", jobRepository)
                 .<WorkUnit, UnitResult>chunk(parallelism)
                 .reader(() -> state.units.hasNext() ? state.units.next() : null)
-                .processor(new UnitProcessor(reader, calculator, mode, runId, planner.rawSampleBudget()))
+                .processor(new UnitProcessor(computation, runId))
                 .writer(new UnitWriter(store, request.eraseMissing(), request.dryRun() ? dryRunOut : null))
                 .taskExecutor(executor)
                 .faultTolerant()
@@ -178,12 +171,11 @@ public final class CostJob {
             Set<String> tenants = new TreeSet<>(failed.keySet());
             plan.plans().forEach(p -> tenants.add(p.tenant()));
             Map<String, Instant> marks = watermarks.all();
-            Instant complete = planner.completeUntil(now);
             Map<String, Duration> lag = new TreeMap<>();
             for (String tenant : tenants) {
                 Instant mark = marks.get(tenant);
                 if (mark != null) {
-                    lag.put(tenant, mark.isBefore(complete) ? Duration.between(mark, complete) : Duration.ZERO);
+                    lag.put(tenant, planner.policy().lag(mark, now));
                 }
             }
             return new TenantStates(failed, lag);

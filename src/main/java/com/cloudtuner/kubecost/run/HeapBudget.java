@@ -14,6 +14,11 @@ record HeapBudget(long perUnitBytes, long bytesPerSeriesHour) {
     /** The least a unit gets, however small the heap: one tenant's hour must always be possible. */
     static final long MIN_UNIT_BYTES = 4L << 20;
 
+    /** The budget of this JVM's heap for the configured parallelism. */
+    static HeapBudget configured(com.cloudtuner.kubecost.config.WorkerProperties worker) {
+        return of(Runtime.getRuntime().maxMemory(), worker.parallelism(), worker.batch().heapPerSeriesHour().toBytes());
+    }
+
     static HeapBudget of(long maxHeapBytes, int parallelism, long bytesPerSeriesHour) {
         long perUnit = Math.max(MIN_UNIT_BYTES, (maxHeapBytes - PROGRAM_BYTES) / Math.max(1, parallelism));
         return new HeapBudget(perUnit, Math.max(1, bytesPerSeriesHour));

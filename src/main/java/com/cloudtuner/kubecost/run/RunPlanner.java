@@ -56,9 +56,8 @@ final class RunPlanner {
         return limits.heap().maxRawSamples(limits.maxRawSamples());
     }
 
-    /** End of the last complete hour as of {@code now}. */
-    Instant completeUntil(Instant now) {
-        return policy.completeUntil(now);
+    WatermarkPolicy policy() {
+        return policy;
     }
 
     RunPlan plan(String runId, RunRequest request) {

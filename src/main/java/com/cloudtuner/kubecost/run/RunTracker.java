@@ -61,7 +61,7 @@ final class RunTracker {
         WriteResult total = result.written().values().stream().reduce(WriteResult.NOTHING, WriteResult::plus);
         progress.unitEnded((long) unit.chunk().hours() * unit.batch().plans().size(), total.rows(),
                 batch.complete() ? unit.batch().plans().size() : 0);
-        UnitResult.ReadStats s = result.stats();
+        WindowComputation.ReadStats s = result.stats();
         log.info("run={} batch={} window={} tenants={} series={} points={} malformed_series={} raw_cluster_hours={}"
                         + " disagreeing_cluster_hours={} rows={} changed={} tombstoned={} refused_cluster_hours={}"
                         + " failed_tenants={} ms={}{}",
@@ -73,7 +73,7 @@ final class RunTracker {
                 log.error("run={} tenant={} window={} FAILED, nothing written for it: {}", runId, tenant, unit.chunk(), reason));
         result.rows().refused().forEach((key, why) ->
                 log.error("run={} tenant={} window={} cluster={} hour={} REFUSED, left unwritten: {}", runId, key.tenant(),
-                        unit.chunk(), key.cluster(), java.time.Instant.ofEpochMilli(key.hourMs()), why));
+                        unit.chunk(), key.cluster(), key.hour(), why));
         for (String tenant : result.written().keySet()) {
             SampleCounts samples = result.sampleCounts(tenant);
             if (samples.any()) {

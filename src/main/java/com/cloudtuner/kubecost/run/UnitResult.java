@@ -10,34 +10,17 @@ import java.util.Map;
  * What processing a work unit computed: the rows of the tenants whose data held together, and why
  * the others' did not. The writer records what it did with them once, so that writing the unit
  * again (Spring Batch retries and scans a failed chunk item by item) is never counted twice.
- *
- * @param rows          rows of the tenants in {@code written}'s future keys: every tenant not in {@code tenantErrors}
- * @param tenantErrors  per tenant whose rows could not be computed, why; nothing is written for them
- * @param fallbackHours cluster-hours computed from raw samples because the hourly sums could not settle them
  */
 public final class UnitResult {
 
     private final WorkUnit unit;
-    private final CostResult rows;
-    private final Map<String, String> tenantErrors;
-    private final ReadStats stats;
+    private final WindowComputation.Result computed;
     private volatile Map<String, WriteResult> written;
     private final Map<String, WriteResult> appliedBeforeFailures = new java.util.concurrent.ConcurrentHashMap<>();
 
-    /**
-     * How much a unit read.
-     *
-     * @param suspectClusterHours cluster-hours whose answers disagreed, read again raw
-     */
-    public record ReadStats(int series, long points, int malformedSeries, int fallbackClusterHours, int suspectClusterHours,
-                            long millis) {
-    }
-
-    public UnitResult(WorkUnit unit, CostResult rows, Map<String, String> tenantErrors, ReadStats stats) {
+    public UnitResult(WorkUnit unit, WindowComputation.Result computed) {
         this.unit = unit;
-        this.rows = rows;
-        this.tenantErrors = Map.copyOf(tenantErrors);
-        this.stats = stats;
+        this.computed = computed;
     }
 
     public WorkUnit unit() {
@@ -45,25 +28,25 @@ public final class UnitResult {
     }
 
     public CostResult rows() {
-        return rows;
+        return computed.rows();
     }
 
     public Map<String, String> tenantErrors() {
-        return tenantErrors;
+        return computed.tenantErrors();
     }
 
-    public ReadStats stats() {
-        return stats;
+    public WindowComputation.ReadStats stats() {
+        return computed.stats();
     }
 
     /** Non-finite samples dropped and negative cost samples used, for one tenant. */
     public SampleCounts sampleCounts(String tenant) {
-        return rows.sampleCountsOf(tenant);
+        return computed.rows().sampleCountsOf(tenant);
     }
 
     /** The tenants whose rows are to be written. */
     public List<String> writableTenants() {
-        return unit.batch().tenants().stream().filter(t -> !tenantErrors.containsKey(t)).toList();
+        return unit.batch().tenants().stream().filter(t -> !computed.tenantErrors().containsKey(t)).toList();
     }
 
     /** Per writable tenant, what writing did; null until written. */

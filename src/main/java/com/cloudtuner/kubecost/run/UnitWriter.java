@@ -44,7 +44,7 @@ final class UnitWriter implements ItemWriter<UnitResult> {
                 unit.appliedBeforeFailure(e.applied());
                 throw e;
             } catch (OutOfMemoryError e) {
-                throw UnitTooLarge.of(unit.unit(), unit.stats().series(), e);
+                throw UnitTooLarge.of(unit.unit().batch().tenants().size(), unit.unit().chunk(), unit.stats().series(), e);
             }
         }
     }

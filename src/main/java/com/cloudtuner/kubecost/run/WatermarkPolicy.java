@@ -33,6 +33,17 @@ public final class WatermarkPolicy {
         return Window.floorHour(now.minus(settleDelay));
     }
 
+    /** How far a watermark is behind the last complete hour as of {@code now}; zero when it is not behind. */
+    public Duration lag(Instant watermark, Instant now) {
+        Instant complete = completeUntil(now);
+        return watermark.isBefore(complete) ? Duration.between(watermark, complete) : Duration.ZERO;
+    }
+
+    /** Whether the next hourly run writes {@code hour} of a tenant with this watermark: an hour at or after it. */
+    public static boolean nextHourlyRunWrites(Instant hour, Instant watermark) {
+        return watermark != null && !hour.isBefore(watermark);
+    }
+
     private Instant oldestAllowed(Instant end) {
         return Window.ceilHour(end.minus(maxCatchUp));
     }

@@ -8,8 +8,9 @@ import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
-import com.cloudtuner.kubecost.run.FreshRows;
 import com.cloudtuner.kubecost.run.TenantIds;
+import com.cloudtuner.kubecost.run.WatermarkPolicy;
+import com.cloudtuner.kubecost.run.WindowComputation;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -44,10 +45,12 @@ class PackageRulesTest {
 
     @Test
     void theToolsUseTheJobsUseCasesNotItsInternals() {
-        // the use cases: what a backfill would write (FreshRows), which tenant ids are valid (TenantIds)
+        // the use cases: how a window computes (WindowComputation), which tenant ids are valid (TenantIds),
+        // where watermarks stand (WatermarkPolicy)
         noClasses().that().resideInAPackage(ROOT + ".diagnose..")
                 .should().dependOnClassesThat(JavaClass.Predicates.resideInAPackage(ROOT + ".run..")
-                        .and(DescribedPredicate.not(JavaClass.Predicates.belongToAnyOf(FreshRows.class, TenantIds.class))))
+                        .and(DescribedPredicate.not(JavaClass.Predicates.belongToAnyOf(WindowComputation.class, TenantIds.class,
+                                WatermarkPolicy.class))))
                 .check(MAIN);
     }
 

@@ -27,19 +27,19 @@ class WritePlanTest {
     @Test
     void intoAnEmptyTableEveryRowIsInsertedAtTheCurrentTimeInMicroseconds() {
         CostResult fresh = result(row("a", "c", "x", H0, 1), row("a", "c", "y", H1, 2), row("b", "c", "x", H0, 3));
-        WritePlan plan = WritePlan.of(List.of("a", "b"), WINDOW, fresh, WritePlan.Stored.NOTHING, false, NOW);
+        WritePlan plan = WritePlan.of(List.of("a", "b"), WINDOW, fresh, StoredRows.NOTHING, false, NOW);
 
         assertThat(plan.version()).isEqualTo(NOW_MICROS);
         assertThat(plan.expenses()).extracting(r -> r.key().namespace(), ExpenseRecord::deleted, ExpenseRecord::version,
-                ExpenseRecord::computedAtSec).containsOnly(tuple("x", false, NOW_MICROS, NOW.getEpochSecond()),
-                tuple("y", false, NOW_MICROS, NOW.getEpochSecond())).hasSize(3);
+                ExpenseRecord::computedAt).containsOnly(tuple("x", false, NOW_MICROS, NOW.truncatedTo(java.time.temporal.ChronoUnit.SECONDS)),
+                tuple("y", false, NOW_MICROS, NOW.truncatedTo(java.time.temporal.ChronoUnit.SECONDS))).hasSize(3);
         assertThat(plan.perTenant()).containsEntry("a", new WriteResult(2, 2, 0)).containsEntry("b", new WriteResult(1, 1, 0));
     }
 
     @Test
     void rowsEqualToWhatIsStoredAreLeftAloneAndChangedOnesGetALargerVersion() {
         long storedVersion = NOW_MICROS + 500; // a clock that went backwards must not lose to the stored rows
-        WritePlan.Stored stored = new WritePlan.Stored(List.of(
+        StoredRows stored = new StoredRows(List.of(
                 stored(row("a", "c", "x", H0, 1), false, storedVersion),
                 stored(row("a", "c", "y", H0, 2), false, storedVersion - 7)), List.of());
         // x says the same (one ulp off, as 18.16 may parse it); y changed
@@ -50,7 +50,7 @@ class WritePlanTest {
         assertThat(plan.version()).isEqualTo(storedVersion + 1);
         assertThat(plan.expenses()).singleElement().satisfies(r -> {
             assertThat(r.key().namespace()).isEqualTo("y");
-            assertThat(r.figures()[0]).isEqualTo(2.5);
+            assertThat(r.figures().costs().total()).isEqualTo(2.5);
             assertThat(r.version()).isEqualTo(storedVersion + 1);
         });
         assertThat(plan.perTenant().get("a")).isEqualTo(new WriteResult(2, 1, 0));
@@ -58,7 +58,7 @@ class WritePlanTest {
 
     @Test
     void aStoredRowTheFreshRowsLackIsTombstonedOnlyWhereTheFreshRowsCoverItsClusterHour() {
-        WritePlan.Stored stored = new WritePlan.Stored(List.of(
+        StoredRows stored = new StoredRows(List.of(
                 stored(row("a", "c", "gone", H0, 4), false, 1),     // c at H0 is covered: tombstone
                 stored(row("a", "c", "kept", H1, 4), false, 1),     // c at H1 has no fresh rows: history stays
                 stored(row("a", "d", "kept", H0, 4), false, 1),     // another cluster: stays
@@ -70,16 +70,16 @@ class WritePlanTest {
         assertThat(plan.expenses()).extracting(r -> r.key().namespace(), ExpenseRecord::deleted)
                 .containsExactlyInAnyOrder(tuple("x", false), tuple("gone", true));
         ExpenseRecord tombstone = plan.expenses().stream().filter(ExpenseRecord::deleted).findFirst().orElseThrow();
-        assertThat(tombstone.figures()[0]).isEqualTo(4.0); // the stored values, marked deleted
+        assertThat(tombstone.figures().costs().total()).isEqualTo(4.0); // the stored values, marked deleted
         assertThat(tombstone.resourceId()).isEqualTo(stored.expenses().get(0).resourceId());
         // the cluster table follows the same covered cluster-hours
-        assertThat(plan.clusters()).extracting(r -> r.hourSec(), ExpenseRecord::deleted).containsExactly(tuple(H0.getEpochSecond(), true));
+        assertThat(plan.clusters()).extracting(ExpenseRecord::hour, ExpenseRecord::deleted).containsExactly(tuple(H0, true));
         assertThat(plan.perTenant().get("a")).isEqualTo(new WriteResult(1, 1, 1));
     }
 
     @Test
     void eraseMissingTombstonesEveryStoredRowTheFreshRowsLack() {
-        WritePlan.Stored stored = new WritePlan.Stored(List.of(stored(row("a", "c", "x", H1, 4), false, 1),
+        StoredRows stored = new StoredRows(List.of(stored(row("a", "c", "x", H1, 4), false, 1),
                 stored(row("a", "d", "y", H0, 4), false, 1)), List.of(stored(cluster("a", "d", H0), false, 1)));
 
         WritePlan plan = WritePlan.of(List.of("a"), WINDOW, CostResult.EMPTY, stored, true, NOW);
@@ -91,7 +91,7 @@ class WritePlanTest {
 
     @Test
     void aTombstonedKeyThatHasDataAgainIsWrittenAgain() {
-        WritePlan.Stored stored = new WritePlan.Stored(List.of(stored(row("a", "c", "x", H0, 1), true, 9)), List.of());
+        StoredRows stored = new StoredRows(List.of(stored(row("a", "c", "x", H0, 1), true, 9)), List.of());
         WritePlan plan = WritePlan.of(List.of("a"), WINDOW, result(row("a", "c", "x", H0, 1)), stored, false, NOW);
         assertThat(plan.expenses()).singleElement().satisfies(r -> assertThat(r.deleted()).isFalse());
         assertThat(plan.perTenant().get("a").changed()).isEqualTo(1);
@@ -99,7 +99,7 @@ class WritePlanTest {
 
     @Test
     void tenantsOfOneBatchAreCountedApart() {
-        WritePlan.Stored stored = new WritePlan.Stored(List.of(stored(row("b", "c", "old", H0, 1), false, 1)), List.of());
+        StoredRows stored = new StoredRows(List.of(stored(row("b", "c", "old", H0, 1), false, 1)), List.of());
         CostResult fresh = result(row("a", "c", "x", H0, 1), row("b", "c", "x", H0, 1));
         WritePlan plan = WritePlan.of(List.of("a", "b", "c"), WINDOW, fresh, stored, false, NOW);
         assertThat(plan.perTenant()).containsEntry("a", new WriteResult(1, 1, 0)).containsEntry("b", new WriteResult(1, 1, 1))
@@ -108,27 +108,27 @@ class WritePlanTest {
 
     @Test
     void rowsOutsideTheBatchOrTheWindowAndNonFiniteValuesAreRefused() {
-        assertThatThrownBy(() -> WritePlan.of(List.of("a"), WINDOW, result(row("b", "c", "x", H0, 1)), WritePlan.Stored.NOTHING, false, NOW))
+        assertThatThrownBy(() -> WritePlan.of(List.of("a"), WINDOW, result(row("b", "c", "x", H0, 1)), StoredRows.NOTHING, false, NOW))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("tenant b");
         assertThatThrownBy(() -> WritePlan.of(List.of("a"), WINDOW, result(row("a", "c", "x", WINDOW.end(), 1)),
-                WritePlan.Stored.NOTHING, false, NOW)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("outside");
+                StoredRows.NOTHING, false, NOW)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("outside");
         assertThatThrownBy(() -> WritePlan.of(List.of("a"), WINDOW, result(row("a", "c", "x", H0, Double.NaN)),
-                WritePlan.Stored.NOTHING, false, NOW)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("not a finite value");
+                StoredRows.NOTHING, false, NOW)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("not a finite value");
     }
 
     // ---- refused cluster-hours, insert order
 
     @Test
     void aRefusedClusterHourKeepsItsStoredRowsEvenWhenErasing() {
-        WritePlan.Stored stored = new WritePlan.Stored(List.of(stored(row("a", "c", "x", H0, 1), false, 5),
+        StoredRows stored = new StoredRows(List.of(stored(row("a", "c", "x", H0, 1), false, 5),
                 stored(row("a", "c", "x", H1, 1), false, 5)), List.of(stored(cluster("a", "c", H0), false, 5)));
         CostResult fresh = new CostResult(List.of(), List.of(), java.util.Map.of(),
-                java.util.Map.of(new com.cloudtuner.kubecost.cost.ClusterHourKey("a", "c", H0.toEpochMilli()), "two currencies"));
+                java.util.Map.of(new com.cloudtuner.kubecost.cost.ClusterHourKey("a", "c", H0), "two currencies"));
 
         WritePlan plan = WritePlan.of(List.of("a"), WINDOW, fresh, stored, true, NOW);
 
-        assertThat(plan.expenses()).extracting(ExpenseRecord::hourSec, ExpenseRecord::deleted)
-                .containsExactly(tuple(H1.getEpochSecond(), true)); // H0 refused: kept; H1: erased
+        assertThat(plan.expenses()).extracting(ExpenseRecord::hour, ExpenseRecord::deleted)
+                .containsExactly(tuple(H1, true)); // H0 refused: kept; H1: erased
         assertThat(plan.clusters()).isEmpty();
     }
 
@@ -136,10 +136,10 @@ class WritePlanTest {
     void insertsComeClusterHourByClusterHourAndAreSplitOnlyBetweenThem() {
         CostResult fresh = result(row("a", "c", "z", H0, 1), row("a", "c", "y", H1, 1), row("a", "c", "x", H0, 1),
                 row("a", "c", "x", H1, 1), row("a", "c", "w", H0, 1));
-        WritePlan plan = WritePlan.of(List.of("a"), WINDOW, fresh, WritePlan.Stored.NOTHING, false, NOW);
-        assertThat(plan.expenses()).extracting(ExpenseRecord::hourSec, r -> r.key().namespace()).containsExactly(
-                tuple(H0.getEpochSecond(), "w"), tuple(H0.getEpochSecond(), "x"), tuple(H0.getEpochSecond(), "z"),
-                tuple(H1.getEpochSecond(), "x"), tuple(H1.getEpochSecond(), "y"));
+        WritePlan plan = WritePlan.of(List.of("a"), WINDOW, fresh, StoredRows.NOTHING, false, NOW);
+        assertThat(plan.expenses()).extracting(ExpenseRecord::hour, r -> r.key().namespace()).containsExactly(
+                tuple(H0, "w"), tuple(H0, "x"), tuple(H0, "z"),
+                tuple(H1, "x"), tuple(H1, "y"));
         // at most 2 rows an insert: H0's three go whole, then H1's two
         assertThat(ClickHouseExpenseStore.byClusterHours(plan.expenses(), 2)).extracting(List::size).containsExactly(3, 2);
         // at most 4: H0's three, then H1's two (three and two would not fit in four together)
@@ -164,10 +164,10 @@ class WritePlanTest {
     }
 
     private static ExpenseRecord stored(CostRow r, boolean deleted, long version) {
-        return ExpenseRecord.of(r).versioned(deleted, version, 1);
+        return ExpenseRecord.of(r).versioned(deleted, version, Instant.ofEpochSecond(1));
     }
 
     private static ExpenseRecord stored(ClusterHour c, boolean deleted, long version) {
-        return ExpenseRecord.of(c).versioned(deleted, version, 1);
+        return ExpenseRecord.of(c).versioned(deleted, version, Instant.ofEpochSecond(1));
     }
 }

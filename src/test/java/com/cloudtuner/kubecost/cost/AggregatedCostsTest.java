@@ -166,7 +166,7 @@ class AggregatedCostsTest {
     }
 
     private static ClusterHourKey key(int hour) {
-        return new ClusterHourKey("t", "c", H + hour * HOUR);
+        return ClusterHourKey.ofMillis("t", "c", H + hour * HOUR);
     }
 
     private static Series series(ExporterMetric metric, String namespace, String replica, long offset, long step,

@@ -260,7 +260,7 @@ class HourlyCostCalculatorTest {
         Series clusterLater = new Series(ExporterMetric.CLUSTER_TOTAL_COST, "t", "c", null, "USD", new long[] {H + HOUR},
                 new double[] {5});
         CostResult r = compute(H, H + 2 * HOUR, cluster, clusterLater, nsEveryMinute("a", H, 120, t -> true, t -> 1));
-        assertThat(r.refused()).containsOnlyKeys(new ClusterHourKey("t", "c", H));
+        assertThat(r.refused()).containsOnlyKeys(ClusterHourKey.ofMillis("t", "c", H));
         assertThat(r.rows()).extracting(row -> row.hour().toEpochMilli(), CostRow::namespace)
                 .containsExactlyInAnyOrder(tuple(H + HOUR, "a"), tuple(H + HOUR, CostRow.UNALLOCATED));
         assertThat(r.clusterHours()).extracting(c -> c.hour().toEpochMilli()).containsExactly(H + HOUR);
@@ -274,7 +274,7 @@ class HourlyCostCalculatorTest {
         Series after = recast(nsEveryMinute("a", H, 180, t -> t >= change, t -> 1), "c", "EUR");
         Series other = recast(nsEveryMinute("a", H, 180, t -> true, t -> 1), "d", "USD");
         CostResult r = compute(H, H + 3 * HOUR, before, after, other);
-        assertThat(r.refused()).containsOnlyKeys(new ClusterHourKey("t", "c", H + 2 * HOUR));
+        assertThat(r.refused()).containsOnlyKeys(ClusterHourKey.ofMillis("t", "c", H + 2 * HOUR));
         assertThat(r.refused().values()).singleElement().asString().contains("USD").contains("EUR");
         assertThat(r.rows()).extracting(CostRow::cluster, row -> row.hour().toEpochMilli())
                 .containsExactlyInAnyOrder(tuple("c", H), tuple("c", H + HOUR), tuple("d", H), tuple("d", H + HOUR),

@@ -1,6 +1,8 @@
 package com.cloudtuner.kubecost.run;
 
+import com.cloudtuner.kubecost.clickhouse.ExpenseRecord;
 import com.cloudtuner.kubecost.clickhouse.ExpenseStore;
+import com.cloudtuner.kubecost.clickhouse.StoredRows;
 import com.cloudtuner.kubecost.clickhouse.RunLedger;
 import com.cloudtuner.kubecost.clickhouse.Watermarks;
 import com.cloudtuner.kubecost.clickhouse.WriteResult;
@@ -55,6 +57,12 @@ final class InMemoryPorts {
         }
 
         @Override
+        public List<Entry> entries(Instant from, Instant to, Collection<String> tenants) {
+            return entries.stream().filter(e -> !e.startedAt().isBefore(from) && !e.startedAt().isAfter(to)
+                    && (tenants.isEmpty() || tenants.contains(e.tenant()))).toList();
+        }
+
+        @Override
         public Map<String, Boolean> latestFailed(String mode, Instant since) {
             Map<String, Boolean> out = new HashMap<>();
             entries.stream().filter(e -> e.mode().equals(mode)).forEach(e -> out.put(e.tenant(), !e.status().equals("succeeded")));
@@ -83,6 +91,12 @@ final class InMemoryPorts {
                 perTenant.merge(r.tenant(), new WriteResult(1, changed ? 1 : 0, 0), WriteResult::plus);
             }
             return perTenant;
+        }
+
+        @Override
+        public StoredRows stored(Collection<String> tenants, Window window) {
+            return new StoredRows(rows.values().stream().filter(r -> tenants.contains(r.tenant()) && window.contains(r.hour()))
+                    .map(ExpenseRecord::of).toList(), List.of());
         }
 
         @Override

@@ -76,7 +76,7 @@ class RunTrackerTest {
     @Test
     void aRefusedClusterHourMakesTheTenantPartialAndTheWatermarkMovesOn() {
         CostResult refused = new CostResult(List.of(), List.of(), Map.of(),
-                Map.of(new ClusterHourKey("a", "c", H0.plusSeconds(3600).toEpochMilli()), "two currencies"));
+                Map.of(new ClusterHourKey("a", "c", H0.plusSeconds(3600)), "two currencies"));
         tracker.written(written(0, CostResult.EMPTY, Map.of("a", WriteResult.NOTHING, "b", WriteResult.NOTHING)));
         tracker.written(written(1, refused, Map.of("a", WriteResult.NOTHING, "b", WriteResult.NOTHING)));
         tracker.written(written(2, CostResult.EMPTY, Map.of("a", WriteResult.NOTHING, "b", WriteResult.NOTHING)));
@@ -90,7 +90,8 @@ class RunTrackerTest {
     }
 
     private UnitResult written(int chunk, CostResult rows, Map<String, WriteResult> perTenant) {
-        UnitResult r = new UnitResult(new WorkUnit(batch, chunk), rows, Map.of(), new UnitResult.ReadStats(0, 0, 0, 0, 0, 0));
+        UnitResult r = new UnitResult(new WorkUnit(batch, chunk), new WindowComputation.Result(rows, Map.of(),
+                new WindowComputation.ReadStats(0, 0, 0, 0, 0, 0)));
         r.markWritten(perTenant);
         return r;
     }

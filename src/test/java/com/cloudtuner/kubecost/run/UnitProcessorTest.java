@@ -23,8 +23,8 @@ class UnitProcessorTest {
     private static final List<String> TENANTS = IntStream.range(0, 8).mapToObj(i -> "t" + i).toList();
 
     private final FakeExporterSource source = new FakeExporterSource();
-    private final UnitProcessor processor = new UnitProcessor(source, new HourlyCostCalculator(CostRules.DEFAULTS),
-            ReadMode.AGGREGATED, "test-run", 1_000_000);
+    private final UnitProcessor processor = new UnitProcessor(new WindowComputation(source,
+            new HourlyCostCalculator(CostRules.DEFAULTS), ReadMode.AGGREGATED, 1_000_000), "test-run");
 
     UnitProcessorTest() {
         for (int i = 0; i < TENANTS.size(); i++) {

@@ -1,12 +1,9 @@
-package com.cloudtuner.kubecost.diagnose;
+package com.cloudtuner.kubecost.exporter;
 
 import com.cloudtuner.kubecost.cost.ExporterMetric;
 import com.cloudtuner.kubecost.cost.Window;
-import com.cloudtuner.kubecost.exporter.ExporterLabels;
-import com.cloudtuner.kubecost.exporter.RangeSemantics;
 import com.cloudtuner.kubecost.thanos.PromSeries;
 import com.cloudtuner.kubecost.thanos.ThanosClient;
-import java.time.Duration;
 import java.util.BitSet;
 import java.util.List;
 import java.util.Map;
@@ -34,8 +31,7 @@ final class TenantPresence {
         String expr = MAIN.stream().map(m -> by + "(count_over_time(" + m.metricName(prefix) + "[" + range + "]))")
                 .collect(Collectors.joining(" or "));
         Map<String, Map<String, BitSet>> presence = new TreeMap<>();
-        for (PromSeries s : thanos.queryRange(expr, window.start().plusMillis(Window.HOUR_MS - 1), window.end().minusMillis(1),
-                Duration.ofHours(1))) {
+        for (PromSeries s : HourlyPoints.query(thanos, expr, window)) {
             String tenant = s.labels().get(ExporterLabels.TENANT);
             String cluster = s.labels().get(ExporterLabels.CLUSTER);
             if (tenant == null || cluster == null) {
@@ -43,7 +39,7 @@ final class TenantPresence {
             }
             BitSet hours = presence.computeIfAbsent(tenant, k -> new TreeMap<>()).computeIfAbsent(cluster, k -> new BitSet());
             for (long t : s.timestamps()) {
-                hours.set((int) ((t + 1 - Window.HOUR_MS - window.startMs()) / Window.HOUR_MS));
+                hours.set(HourlyPoints.index(window, t));
             }
         }
         return presence;
