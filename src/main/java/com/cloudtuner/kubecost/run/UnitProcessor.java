@@ -6,7 +6,7 @@ import org.springframework.batch.infrastructure.item.ItemProcessor;
  * Computes a work unit's rows through the {@link WindowComputation}. A unit nothing could be read
  * for throws: Spring Batch skips it and the run records its tenants as failed for that window.
  */
-final class UnitProcessor implements ItemProcessor<WorkUnit, UnitResult> {
+class UnitProcessor implements ItemProcessor<WorkUnit, UnitResult> {
 
     private final WindowComputation computation;
     private final String runId;

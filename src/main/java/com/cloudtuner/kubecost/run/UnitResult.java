@@ -7,16 +7,16 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * What processing a work unit computed: the rows of the tenants whose data held together, and why
- * the others' did not. The writer records what it did with them once, so that writing the unit
- * again (Spring Batch retries and scans a failed chunk item by item) is never counted twice.
+ * What processing a work unit computed (the rows of the tenants whose data held together, and why
+ * the others' did not) and, once the writer is done, what writing it did. One worker thread
+ * handles a unit from its read to its write.
  */
 public final class UnitResult {
 
     private final WorkUnit unit;
     private final WindowComputation.Result computed;
-    private volatile Map<String, WriteResult> written;
-    private final Map<String, WriteResult> appliedBeforeFailures = new java.util.concurrent.ConcurrentHashMap<>();
+    private Map<String, WriteResult> written;
+    private final Map<String, WriteResult> appliedBeforeFailures = new java.util.LinkedHashMap<>();
 
     public UnitResult(WorkUnit unit, WindowComputation.Result computed) {
         this.unit = unit;

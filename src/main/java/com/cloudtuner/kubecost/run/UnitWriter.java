@@ -15,10 +15,10 @@ import org.springframework.batch.infrastructure.item.ItemWriter;
 /**
  * Stores each unit's rows: one read of the stored state and one insert per table for the whole
  * batch of tenants (see {@link com.cloudtuner.kubecost.clickhouse.WritePlan}). A dry run prints the
- * rows instead. A unit already written (its chunk failed on a later unit and is being retried or
- * scanned) is not written again.
+ * rows instead. A write retried after failing halfway plans against what the failed attempt left,
+ * and the unit's counts include what that attempt applied.
  */
-final class UnitWriter implements ItemWriter<UnitResult> {
+class UnitWriter implements ItemWriter<UnitResult> {
 
     private final ExpenseStore store;
     private final boolean eraseMissing;
@@ -34,9 +34,6 @@ final class UnitWriter implements ItemWriter<UnitResult> {
     @Override
     public void write(Chunk<? extends UnitResult> units) {
         for (UnitResult unit : units) {
-            if (unit.written() != null) {
-                continue;
-            }
             try {
                 unit.markWritten(dryRunOut != null ? print(unit) : store.write(unit.writableTenants(), unit.unit().chunk(),
                         unit.rows(), eraseMissing));
