@@ -1,5 +1,6 @@
 package com.cloudtuner.kubecost;
 
+import com.cloudtuner.kubecost.cli.ExitCodes;
 import com.cloudtuner.kubecost.cli.Command;
 import com.cloudtuner.kubecost.clickhouse.ClickHouseException;
 import com.cloudtuner.kubecost.clickhouse.MigrationException;
@@ -74,7 +75,7 @@ final class CommandExecutor {
             String invalid = invalid(request);
             if (invalid != null) { // bad input: the one line on stderr is all that is printed
                 err.println("kubecost-worker: " + invalid);
-                return KubecostWorkerApplication.EXIT_USAGE;
+                return ExitCodes.USAGE;
             }
         }
         log.info("config: {} {} worker[prefix={}, mode={}, read-mode={}, reprocess-hours={}, settle-delay={}, max-catch-up={},"
@@ -91,7 +92,7 @@ final class CommandExecutor {
                 return failed;
             }
             out.println("migrations: database " + clickhouse.database() + " is up to date");
-            return 0;
+            return ExitCodes.OK;
         }
         if (worker.migrateOnStart() && !request.dryRun()) {
             Instant started = clock.instant();
@@ -158,7 +159,7 @@ final class CommandExecutor {
             return null;
         } catch (MigrationException | ClickHouseException e) {
             err.println("kubecost-worker: cannot bring the ClickHouse schema up to date: " + e.getMessage());
-            return RunReport.EXIT_FAILED;
+            return ExitCodes.FAILED;
         }
     }
 
@@ -172,10 +173,10 @@ final class CommandExecutor {
             samples = simulation.writeOpenMetrics(w);
         } catch (IOException | UncheckedIOException e) {
             err.println("kubecost-worker: cannot write " + s.out() + ": " + e.getMessage());
-            return RunReport.EXIT_FAILED;
+            return ExitCodes.FAILED;
         }
         out.println("simulate: wrote " + samples + " samples for " + s.tenants().size() + " tenants from " + s.from()
                 + " (" + s.hours() + " h) to " + s.out());
-        return 0;
+        return ExitCodes.OK;
     }
 }

@@ -1,5 +1,6 @@
 package com.cloudtuner.kubecost;
 
+import com.cloudtuner.kubecost.cli.ExitCodes;
 import com.cloudtuner.kubecost.cli.Command;
 import com.cloudtuner.kubecost.cli.CommandLine;
 import com.cloudtuner.kubecost.cli.UsageException;
@@ -20,8 +21,6 @@ import org.springframework.context.ConfigurableApplicationContext;
 @SpringBootApplication
 @ConfigurationPropertiesScan
 public class KubecostWorkerApplication {
-
-    public static final int EXIT_USAGE = 2;
 
     public static void main(String[] args) {
         System.exit(run(args, System.out, System.err));
@@ -50,16 +49,16 @@ public class KubecostWorkerApplication {
             parsed = CommandLine.parse(args, Clock.systemUTC());
         } catch (UsageException e) {
             err.println("kubecost-worker: " + e.getMessage() + " (see --help)");
-            return EXIT_USAGE;
+            return ExitCodes.USAGE;
         }
         if (parsed.command() instanceof Command.Help) {
             out.print(CommandLine.USAGE);
-            return 0;
+            return ExitCodes.OK;
         }
         if (secrets.unreadableJson().isPresent()) {
             // Spring Boot would fail on it with a stack trace quoting the offending token
             err.println("kubecost-worker: invalid configuration: " + secrets.unreadableJson().get());
-            return EXIT_USAGE;
+            return ExitCodes.USAGE;
         }
         SpringApplication app = new SpringApplication(KubecostWorkerApplication.class);
         app.setWebApplicationType(WebApplicationType.NONE);
@@ -71,7 +70,7 @@ public class KubecostWorkerApplication {
             context = app.run(parsed.propertyArgs().toArray(String[]::new));
         } catch (RuntimeException e) {
             err.println("kubecost-worker: invalid configuration: " + ConfigurationFailureAnalyzer.describe(e));
-            return EXIT_USAGE;
+            return ExitCodes.USAGE;
         }
         try (context) {
             return context.getBean(CommandExecutor.class).execute(parsed.command(), out, err);

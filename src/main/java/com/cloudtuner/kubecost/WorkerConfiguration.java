@@ -30,6 +30,7 @@ import com.cloudtuner.kubecost.secrets.Redactor;
 import com.cloudtuner.kubecost.secrets.Secrets;
 import com.cloudtuner.kubecost.thanos.ThanosClient;
 import java.time.Clock;
+import org.springframework.core.env.Environment;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -44,15 +45,8 @@ class WorkerConfiguration {
 
     /** The secrets the bound configuration holds, hidden from every log line and output from now on. */
     @Bean
-    Secrets configuredSecrets(ThanosProperties thanos, ClickHouseProperties clickhouse, PushgatewayProperties pushgateway) {
-        Secrets secrets = Secrets.none()
-                .token(thanos.bearerToken())
-                .password(thanos.username(), thanos.password())
-                .password(clickhouse.user(), clickhouse.password())
-                .headers(String.join(",", thanos.headers()))
-                .url(thanos.url().toString())
-                .url(clickhouse.url().toString())
-                .url(pushgateway.url());
+    Secrets configuredSecrets(Environment environment) {
+        Secrets secrets = Secrets.fromBound(environment);
         Redactor.add(secrets);
         return secrets;
     }

@@ -21,7 +21,7 @@ public record ClickHouseProperties(
     public ClickHouseProperties {
         String scheme = url.getScheme();
         if (!"http".equals(scheme) && !"https".equals(scheme) || url.getHost() == null) {
-            throw new IllegalArgumentException("clickhouse.url must be an http(s) URL, got " + ThanosProperties.redacted(url));
+            throw new IllegalArgumentException("clickhouse.url must be an http(s) URL, got " + UrlUserInfo.redacted(url.toString()));
         }
         if (url.getUserInfo() != null) {
             throw new IllegalArgumentException("put ClickHouse credentials in CLICKHOUSE_USER / CLICKHOUSE_PASSWORD, not in clickhouse.url");
@@ -37,6 +37,6 @@ public record ClickHouseProperties(
 
     @Override
     public String toString() {
-        return "ClickHouseProperties[url=" + ThanosProperties.redacted(url) + ", user=" + user + ", database=" + database + "]";
+        return "ClickHouseProperties[url=" + UrlUserInfo.redacted(url.toString()) + ", user=" + user + ", database=" + database + "]";
     }
 }

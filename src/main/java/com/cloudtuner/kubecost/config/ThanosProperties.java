@@ -67,22 +67,7 @@ public record ThanosProperties(
 
     /** The URL without user information, safe to log. */
     public static String redacted(URI uri) {
-        return redacted(uri.toString());
-    }
-
-    /**
-     * The URL without user information, safe to log: everything between the scheme and the last
-     * {@code @} is hidden, found in the text rather than by {@link URI#getUserInfo()}, which is null
-     * when the host is not valid; a password may hold an {@code @} or a {@code /} of its own.
-     */
-    public static String redacted(String url) {
-        int scheme = url.indexOf("://");
-        int start = scheme < 0 ? 0 : scheme + 3;
-        int at = url.lastIndexOf('@');
-        if (at < start) {
-            return url;
-        }
-        return url.substring(0, start) + "***" + url.substring(at);
+        return UrlUserInfo.redacted(uri.toString());
     }
 
     @Override

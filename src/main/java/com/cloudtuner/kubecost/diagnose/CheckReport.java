@@ -1,5 +1,6 @@
 package com.cloudtuner.kubecost.diagnose;
 
+import com.cloudtuner.kubecost.cli.ExitCodes;
 import com.cloudtuner.kubecost.cost.Window;
 import java.io.PrintStream;
 import java.time.Instant;
@@ -68,7 +69,7 @@ final class CheckReport {
     }
 
     int exitCode() {
-        return problems() == 0 ? 0 : 1;
+        return problems() == 0 ? ExitCodes.OK : ExitCodes.FAILED;
     }
 
     void printText(PrintStream out) {

@@ -1,5 +1,6 @@
 package com.cloudtuner.kubecost.diagnose;
 
+import com.cloudtuner.kubecost.cli.ExitCodes;
 import com.cloudtuner.kubecost.cli.Command;
 import com.cloudtuner.kubecost.clickhouse.ClickHouseException;
 import com.cloudtuner.kubecost.config.WorkerProperties;
@@ -16,10 +17,6 @@ import java.util.List;
  * {@code --json}); logs and failures to stderr.
  */
 public final class Diagnostics {
-
-    static final int EXIT_OK = 0;
-    static final int EXIT_FAILED = 1;
-    static final int EXIT_USAGE = 2;
 
     private final Check check;
     private final Explain explain;
@@ -64,21 +61,21 @@ public final class Diagnostics {
         if (!tenantIds.split(List.of(e.tenant())).invalid().isEmpty()) {
             err.println("kubecost-worker: tenant id " + PromQl.quote(e.tenant()) + " does not match worker.tenant-pattern ("
                     + worker.tenantPattern() + ")");
-            return EXIT_USAGE;
+            return ExitCodes.USAGE;
         }
         Explanation explanation;
         try {
             explanation = explain.run(e);
         } catch (ThanosQueryException ex) {
             err.println("kubecost-worker: explain: Thanos failed: " + ex.getMessage());
-            return EXIT_FAILED;
+            return ExitCodes.FAILED;
         }
         if (e.json()) {
             ExplanationJson.print(explanation, out);
         } else {
             ExplanationText.print(explanation, out);
         }
-        if (explanation.exitCode() != EXIT_OK) {
+        if (explanation.exitCode() != ExitCodes.OK) {
             err.println("kubecost-worker: explain: ClickHouse failed; the stored row is unknown");
         }
         return explanation.exitCode();
@@ -89,17 +86,17 @@ public final class Diagnostics {
         TenantIds.Split explicit = given.isEmpty() ? null : tenantIds.split(given);
         if (explicit != null && explicit.valid().isEmpty()) {
             err.println("kubecost-worker: no tenant id given matches worker.tenant-pattern (" + worker.tenantPattern() + ")");
-            return EXIT_USAGE;
+            return ExitCodes.USAGE;
         }
         GapReport report;
         try {
             report = gaps.run(g, explicit, tenantIds);
         } catch (ThanosQueryException ex) {
             err.println("kubecost-worker: gaps: Thanos failed: " + ex.getMessage());
-            return EXIT_FAILED;
+            return ExitCodes.FAILED;
         } catch (ClickHouseException ex) {
             err.println("kubecost-worker: gaps: ClickHouse failed: " + ex.getMessage());
-            return EXIT_FAILED;
+            return ExitCodes.FAILED;
         }
         if (g.json()) {
             report.printJson(out);

@@ -1,5 +1,6 @@
 package com.cloudtuner.kubecost.diagnose;
 
+import com.cloudtuner.kubecost.cli.ExitCodes;
 import com.cloudtuner.kubecost.cli.Command;
 import com.cloudtuner.kubecost.clickhouse.ExpenseRecord;
 import com.cloudtuner.kubecost.cost.AuditedSeries;
@@ -50,7 +51,7 @@ record Explanation(Command.Explain request, Window hour, String prefix, CostRule
 
     /** 1 when the stored row could not be read (ClickHouse failed); explaining itself never fails otherwise. */
     int exitCode() {
-        return storageError == null ? 0 : 1;
+        return storageError == null ? ExitCodes.OK : ExitCodes.FAILED;
     }
 
     Verdict verdict() {

@@ -1,5 +1,6 @@
 package com.cloudtuner.kubecost.diagnose;
 
+import com.cloudtuner.kubecost.cli.ExitCodes;
 import com.cloudtuner.kubecost.cost.Window;
 import com.cloudtuner.kubecost.thanos.PromQl;
 import java.io.PrintStream;
@@ -88,7 +89,7 @@ final class GapReport {
 
     /** 0 nothing to backfill; 1 hours to backfill, refused hours (no run writes them), or some could not be checked. */
     int exitCode() {
-        return failures.isEmpty() && ranges.stream().noneMatch(r -> r.kind().toBackfill || r.kind() == Kind.REFUSED) ? 0 : 1;
+        return failures.isEmpty() && ranges.stream().noneMatch(r -> r.kind().toBackfill || r.kind() == Kind.REFUSED) ? ExitCodes.OK : ExitCodes.FAILED;
     }
 
     void printText(PrintStream out, PrintStream err) {

@@ -1,5 +1,6 @@
 package com.cloudtuner.kubecost.run;
 
+import com.cloudtuner.kubecost.cli.ExitCodes;
 import com.cloudtuner.kubecost.cli.BackfillCommand;
 import com.cloudtuner.kubecost.cost.Window;
 import com.cloudtuner.kubecost.thanos.PromQl;
@@ -16,9 +17,6 @@ import java.util.List;
  */
 public record RunReport(String runId, RunRequest request, List<TenantOutcome> outcomes, List<String> invalidTenants,
                         List<TenantPlan> plans, String failure, Duration elapsed, TenantStates tenants) {
-
-    public static final int EXIT_OK = 0;
-    public static final int EXIT_FAILED = 1;
 
     public RunReport {
         outcomes = List.copyOf(outcomes);
@@ -37,7 +35,7 @@ public record RunReport(String runId, RunRequest request, List<TenantOutcome> ou
     }
 
     public int exitCode() {
-        return failure == null && failedTenants() == 0 ? EXIT_OK : EXIT_FAILED;
+        return failure == null && failedTenants() == 0 ? ExitCodes.OK : ExitCodes.FAILED;
     }
 
     /**

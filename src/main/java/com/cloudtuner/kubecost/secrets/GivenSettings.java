@@ -43,7 +43,7 @@ import tools.jackson.databind.json.JsonMapper;
  * {@code thanos_url}, {@code thanos.bearerToken}, {@code THANOS_HEADERS_0}). Each place is bound on
  * its own: every value given counts, not only the one that wins.
  */
-final class GivenSettings {
+final class GivenSettings implements SettingValues {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
@@ -67,13 +67,13 @@ final class GivenSettings {
         sources.forEach(source -> places.add(new Binder(ConfigurationPropertySources.from(source), placeholders)));
     }
 
-    /** Every value {@code setting} (a canonical name, e.g. {@code thanos.bearer-token}) is given. */
-    List<String> values(String setting) {
+    @Override
+    public List<String> values(String setting) {
         return bindEach(setting, Bindable.of(String.class));
     }
 
-    /** The entries of every list {@code setting} is given: a comma-separated value, or indexed names. */
-    List<String> entries(String setting) {
+    @Override
+    public List<String> entries(String setting) {
         return bindEach(setting, Bindable.listOf(String.class)).stream().flatMap(List::stream).toList();
     }
 

@@ -1,5 +1,6 @@
 package com.cloudtuner.kubecost.secrets;
 
+import com.cloudtuner.kubecost.config.UrlUserInfo;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.Charset;
@@ -15,6 +16,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
+import org.springframework.core.env.Environment;
 
 /**
  * The configured secrets (bearer token, passwords, header values and each of their parts, URL user
@@ -43,8 +45,19 @@ public final class Secrets {
      */
     public static Secrets fromEnvironment(Map<String, String> env, Properties systemProperties, List<String> args) {
         GivenSettings given = new GivenSettings(env, systemProperties, args);
-        Secrets s = new Secrets();
+        Secrets s = of(given);
         s.unreadableJson = given.unreadableJson();
+        return s;
+    }
+
+    /** The secrets of the configuration the application bound: it may come from a file the places above do not include. */
+    public static Secrets fromBound(Environment environment) {
+        return of(SettingValues.bound(environment));
+    }
+
+    /** Which settings are secrets, and how each is one. */
+    private static Secrets of(SettingValues given) {
+        Secrets s = new Secrets();
         given.values("thanos.bearer-token").forEach(s::token);
         s.passwords(given.values("thanos.username"), given.values("thanos.password"));
         s.passwords(given.values("clickhouse.user"), given.values("clickhouse.password"));
@@ -152,8 +165,8 @@ public final class Secrets {
         if (url == null) {
             return this;
         }
-        int scheme = url.indexOf("://");
-        int start = scheme < 0 ? 0 : scheme + 3;
+        int start = UrlUserInfo.start(url);
+        boolean scheme = start > 0;
         for (int at = url.indexOf('@', start); at >= 0; at = url.indexOf('@', at + 1)) {
             String userInfo = url.substring(start, at);
             add(userInfo);
@@ -161,7 +174,7 @@ public final class Secrets {
             if (colon >= 0) {
                 password(userInfo.substring(0, colon), userInfo.substring(colon + 1));
             }
-            if (scheme >= 0) {
+            if (scheme) {
                 try {
                     String decoded = URI.create(url.substring(0, at + 1) + "x").getUserInfo();
                     add(decoded);

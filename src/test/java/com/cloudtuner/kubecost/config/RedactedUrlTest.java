@@ -28,7 +28,7 @@ class RedactedUrlTest {
             no user information                    | http://thanos:9090/prometheus              | http://thanos:9090/prometheus
             """)
     void hidesTheUserInformationByItsText(String what, String url, String printed) {
-        assertThat(ThanosProperties.redacted(url)).isEqualTo(printed);
+        assertThat(UrlUserInfo.redacted(url)).isEqualTo(printed);
     }
 
     @Test
