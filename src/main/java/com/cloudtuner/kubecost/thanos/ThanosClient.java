@@ -3,8 +3,7 @@ package com.cloudtuner.kubecost.thanos;
 import com.cloudtuner.kubecost.config.ThanosProperties;
 import com.cloudtuner.kubecost.config.ThanosTlsProperties;
 import com.cloudtuner.kubecost.config.WorkerProperties;
-import com.cloudtuner.kubecost.secrets.Redactor;
-import java.io.IOException;
+import com.cloudtuner.kubecost.thanos.ApiResponseParser.DataReader;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
@@ -13,23 +12,9 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicLong;
-import okhttp3.Credentials;
 import okhttp3.FormBody;
 import okhttp3.HttpUrl;
-import okhttp3.OkHttpClient;
 import okhttp3.Request;
-import okhttp3.Response;
-import okhttp3.ResponseBody;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-import org.springframework.core.retry.RetryException;
-import org.springframework.core.retry.RetryListener;
-import org.springframework.core.retry.RetryPolicy;
-import org.springframework.core.retry.RetryState;
-import org.springframework.core.retry.RetryTemplate;
-import org.springframework.core.retry.Retryable;
-import tools.jackson.core.exc.JacksonIOException;
 
 /**
  * The Thanos Query HTTP API (which plain Prometheus serves too). Every request asks for complete,
@@ -38,18 +23,9 @@ import tools.jackson.core.exc.JacksonIOException;
  */
 public final class ThanosClient {
 
-    private static final Logger log = LoggerFactory.getLogger(ThanosClient.class);
-
-    private final OkHttpClient http;
     private final HttpUrl base;
     private final ThanosProperties props;
-    private final RetryTemplate retry;
-    /** The longest a server's Retry-After is honoured; beyond it the retry policy's own backoff applies. */
-    static final Duration MAX_RETRY_AFTER = Duration.ofSeconds(60);
-
-    private final AtomicLong requests = new AtomicLong();
-    private final AtomicLong retries = new AtomicLong();
-    private final AtomicLong errors = new AtomicLong();
+    private final ThanosHttp http;
 
     public ThanosClient(ThanosProperties props) {
         this(props, ThanosTlsProperties.none());
@@ -58,28 +34,7 @@ public final class ThanosClient {
     public ThanosClient(ThanosProperties props, ThanosTlsProperties tls) {
         this.props = props;
         this.base = HttpUrl.get(props.url().toString());
-        this.http = ThanosTls.configure(new OkHttpClient.Builder(), props, tls)
-                .connectTimeout(Duration.ofSeconds(10))
-                .readTimeout(props.timeout())
-                .callTimeout(props.timeout())
-                .retryOnConnectionFailure(true)
-                .build();
-        this.retry = new RetryTemplate(RetryPolicy.builder()
-                .maxRetries(props.retries())
-                .delay(props.retryBackoff())
-                .multiplier(2)
-                .maxDelay(Duration.ofSeconds(30))
-                .predicate(e -> e instanceof ThanosQueryException q && q.retryable())
-                .build());
-        this.retry.setRetryListener(new RetryListener() {
-            @Override
-            public void beforeRetry(RetryPolicy policy, Retryable<?> retryable, RetryState state) {
-                Throwable last = state.getLastException();
-                retries.incrementAndGet();
-                log.warn("thanos request retry {}: {}", state.getRetryCount(),
-                        PromQl.withShortMatchers(last == null ? retryable.getName() : last.getMessage()));
-            }
-        });
+        this.http = new ThanosHttp(props, tls);
     }
 
     /**
@@ -94,10 +49,8 @@ public final class ThanosClient {
         }
         // Evaluate 1 ms before end: Prometheus 2 includes both ends of a range, Prometheus 3 only
         // the right one; either way [start - 1 ms, end - 1 ms] is fetched and trimmed below.
-        Map<String, String> form = new LinkedHashMap<>();
-        form.put("query", selector + "[" + rangeMs + "ms]");
-        form.put("time", seconds(end.toEpochMilli() - 1));
-        List<PromSeries> answer = post("api/v1/query", form, ApiResponseParser.samples(ResultType.MATRIX));
+        Map<String, String> form = form("query", selector + "[" + rangeMs + "ms]", "time", seconds(end.toEpochMilli() - 1));
+        List<PromSeries> answer = post("api/v1/query", form, new SeriesReader(ResultType.MATRIX));
         long from = start.toEpochMilli();
         List<PromSeries> trimmed = new ArrayList<>(answer.size());
         for (PromSeries s : answer) {
@@ -114,10 +67,7 @@ public final class ThanosClient {
 
     /** An instant query of an expression that gives an instant vector, evaluated at {@code time}. */
     public List<PromSeries> instantVector(String expr, Instant time) {
-        Map<String, String> form = new LinkedHashMap<>();
-        form.put("query", expr);
-        form.put("time", seconds(time.toEpochMilli()));
-        return post("api/v1/query", form, ApiResponseParser.samples(ResultType.VECTOR));
+        return post("api/v1/query", form("query", expr, "time", seconds(time.toEpochMilli())), new SeriesReader(ResultType.VECTOR));
     }
 
     /**
@@ -135,12 +85,8 @@ public final class ThanosClient {
         long maxSpan = stepMs * (WorkerProperties.MAX_POINTS_PER_SERIES - 1);
         for (long from = start.toEpochMilli(); from <= end.toEpochMilli(); from += maxSpan + stepMs) {
             long to = Math.min(end.toEpochMilli(), from + maxSpan);
-            Map<String, String> form = new LinkedHashMap<>();
-            form.put("query", expr);
-            form.put("start", seconds(from));
-            form.put("end", seconds(to));
-            form.put("step", BigDecimal.valueOf(stepMs, 3).toPlainString());
-            for (PromSeries s : post("api/v1/query_range", form, ApiResponseParser.samples(ResultType.MATRIX))) {
+            Map<String, String> form = form("query", expr, "start", seconds(from), "end", seconds(to), "step", seconds(stepMs));
+            for (PromSeries s : post("api/v1/query_range", form, new SeriesReader(ResultType.MATRIX))) {
                 for (long t : s.timestamps()) {
                     if (t < from || t > to || (t - from) % stepMs != 0) {
                         throw new ThanosQueryException("query_range " + expr + ": a point at " + Instant.ofEpochMilli(t)
@@ -174,17 +120,13 @@ public final class ThanosClient {
                 .addQueryParameter("start", seconds(start.toEpochMilli()))
                 .addQueryParameter("end", seconds(end.toEpochMilli()));
         commonParameters().forEach(url::addQueryParameter);
-        return send(new Request.Builder().url(url.build()).get(), "label values of " + label,
-                ApiResponseParser::readStrings);
+        return http.send(new Request.Builder().url(url.build()).get(), "label values of " + label, JsonShapes::readStrings);
     }
 
     /** Label sets of the series matching {@code match} with data in [start, end]. */
     public List<Map<String, String>> series(String match, Instant start, Instant end) {
-        Map<String, String> form = new LinkedHashMap<>();
-        form.put("match[]", match);
-        form.put("start", seconds(start.toEpochMilli()));
-        form.put("end", seconds(end.toEpochMilli()));
-        return post("api/v1/series", form, ApiResponseParser::readLabelSets);
+        Map<String, String> form = form("match[]", match, "start", seconds(start.toEpochMilli()), "end", seconds(end.toEpochMilli()));
+        return post("api/v1/series", form, JsonShapes::readLabelSets);
     }
 
     /**
@@ -193,16 +135,38 @@ public final class ThanosClient {
      * serve it answers HTTP 404).
      */
     public Map<String, String> buildInfo() {
-        return send(new Request.Builder().url(endpoint("api/v1/status/buildinfo")).get(), "build info",
-                ApiResponseParser::readLabels);
+        return http.send(new Request.Builder().url(endpoint("api/v1/status/buildinfo")).get(), "build info", JsonShapes::readLabels);
     }
 
-    private <T> T post(String path, Map<String, String> form, ApiResponseParser.DataReader<T> reader) {
+    /** Requests that failed for good, after their retries. */
+    public long errorCount() {
+        return http.errorCount();
+    }
+
+    /** Requests sent so far, retries included. */
+    public long requestCount() {
+        return http.requestCount();
+    }
+
+    public long retryCount() {
+        return http.retryCount();
+    }
+
+    private <T> T post(String path, Map<String, String> form, DataReader<T> reader) {
         FormBody.Builder body = new FormBody.Builder();
         form.forEach(body::add);
         commonParameters().forEach(body::add);
         String what = path.substring(path.lastIndexOf('/') + 1) + " " + form.getOrDefault("query", form.get("match[]"));
-        return send(new Request.Builder().url(endpoint(path)).post(body.build()), what, reader);
+        return http.send(new Request.Builder().url(endpoint(path)).post(body.build()), what, reader);
+    }
+
+    /** Names and values, in the order they are sent. */
+    private static Map<String, String> form(String... namesAndValues) {
+        Map<String, String> form = new LinkedHashMap<>();
+        for (int i = 0; i < namesAndValues.length; i += 2) {
+            form.put(namesAndValues[i], namesAndValues[i + 1]);
+        }
+        return form;
     }
 
     /** Thanos-only parameters; plain Prometheus ignores them. */
@@ -215,137 +179,11 @@ public final class ThanosClient {
         return p;
     }
 
-    private <T> T send(Request.Builder request, String what, ApiResponseParser.DataReader<T> reader) {
-        if (props.bearerToken() != null) {
-            request.header("Authorization", "Bearer " + props.bearerToken());
-        } else if (props.username() != null) {
-            request.header("Authorization", Credentials.basic(props.username(), props.password() == null ? "" : props.password()));
-        }
-        props.extraHeaders().forEach(request::header);
-        Request built = request.build();
-        try {
-            return retry.execute(new Retryable<T>() {
-                private int attempts;
-
-                @Override
-                public T execute() {
-                    return exchange(built, what, reader, ++attempts > props.retries());
-                }
-
-                @Override
-                public String getName() {
-                    return what;
-                }
-            });
-        } catch (RetryException e) {
-            errors.incrementAndGet();
-            Throwable last = e.getCause();
-            if (last instanceof ThanosQueryException q) {
-                throw q;
-            }
-            throw new ThanosQueryException(what + ": " + last, false, last);
-        }
-    }
-
-    /** Requests that failed for good, after their retries. */
-    public long errorCount() {
-        return errors.get();
-    }
-
-    /** Requests sent so far, retries included. */
-    public long requestCount() {
-        return requests.get();
-    }
-
-    public long retryCount() {
-        return retries.get();
-    }
-
-    /** One attempt; {@code last} when no retry follows (then a Retry-After is not waited for). */
-    private <T> T exchange(Request request, String what, ApiResponseParser.DataReader<T> reader, boolean last) {
-        requests.incrementAndGet();
-        try (Response response = http.newCall(request).execute()) {
-            ResponseBody body = response.body();
-            int code = response.code();
-            String contentType = response.header("Content-Type", "");
-            ThanosQueryException failure;
-            if (code == 200 || contentType.startsWith("application/json")) {
-                try {
-                    T answer = ApiResponseParser.parse(body.byteStream(), reader, what + " (HTTP " + code + ")");
-                    if (code == 200) {
-                        return answer;
-                    }
-                    // a well-formed answer under an error status is no answer: what a proxy or gateway says is unknown
-                    failure = new ThanosQueryException(what + ": HTTP " + code + " with a body that reads as data", isRetryable(code));
-                } catch (ThanosQueryException e) {
-                    if (code == 200) {
-                        throw e;
-                    }
-                    failure = new ThanosQueryException(e.getMessage(), isRetryable(code), e);
-                }
-            } else {
-                // redacted whole before it is cut: a secret an upstream echoes must not straddle the cut
-                String text = Redactor.redact(body.string());
-                failure = new ThanosQueryException(what + ": HTTP " + code + ": "
-                        + text.substring(0, Math.min(200, text.length())).strip(), isRetryable(code));
-            }
-            if (!last) {
-                waitAsAsked(response);
-            }
-            throw failure;
-        } catch (javax.net.ssl.SSLHandshakeException | javax.net.ssl.SSLPeerUnverifiedException e) {
-            // a certificate the worker does not trust (or that does not name the host): asking again changes nothing
-            throw new ThanosQueryException(what + ": " + e, false, e);
-        } catch (IOException | JacksonIOException e) {
-            // the connection failed, or broke while the body streamed in: worth another try
-            throw new ThanosQueryException(what + ": " + e, true, e);
-        }
-    }
-
-    /**
-     * An overloaded server (429, 503) may say when to come back ({@code Retry-After}, seconds or an
-     * HTTP date): the next attempt waits at least that long, up to {@link #MAX_RETRY_AFTER}.
-     */
-    private static void waitAsAsked(Response response) {
-        if (response.code() != 429 && response.code() != 503) {
-            return;
-        }
-        Duration wait = retryAfter(response.header("Retry-After"), Instant.now());
-        if (wait.isZero()) {
-            return;
-        }
-        try {
-            Thread.sleep(Math.min(wait.toMillis(), MAX_RETRY_AFTER.toMillis()));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    static Duration retryAfter(String header, Instant now) {
-        if (header == null || header.isBlank()) {
-            return Duration.ZERO;
-        }
-        try {
-            return Duration.ofSeconds(Math.max(0, Long.parseLong(header.trim())));
-        } catch (NumberFormatException notSeconds) {
-            try {
-                Instant at = java.time.ZonedDateTime.parse(header.trim(), java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
-                return at.isAfter(now) ? Duration.between(now, at) : Duration.ZERO;
-            } catch (java.time.DateTimeException notADate) {
-                return Duration.ZERO;
-            }
-        }
-    }
-
-    private static boolean isRetryable(int httpCode) {
-        return httpCode == 429 || httpCode >= 500;
-    }
-
     private HttpUrl endpoint(String path) {
         return base.newBuilder().addPathSegments(path).build();
     }
 
-    private static String seconds(long epochMillis) {
-        return BigDecimal.valueOf(epochMillis, 3).toPlainString();
+    private static String seconds(long millis) {
+        return BigDecimal.valueOf(millis, 3).toPlainString();
     }
 }

@@ -46,7 +46,7 @@ public class ApiResponseParserBenchmark {
         long n = 0;
         for (JsonNode series : root.get("data").get("result")) {
             for (JsonNode point : series.get("values")) {
-                n += Math.round(point.get(0).asDouble() * 1000) + (long) ApiResponseParser.parseValue(point.get(1).asString());
+                n += Math.round(point.get(0).asDouble() * 1000) + (long) SampleValue.parse(point.get(1).asString());
             }
         }
         return n;
@@ -54,6 +54,6 @@ public class ApiResponseParserBenchmark {
 
     @Benchmark
     public List<PromSeries> streamingParser() {
-        return ApiResponseParser.parse(new ByteArrayInputStream(body), ApiResponseParser.samples(ResultType.MATRIX), "bench");
+        return ApiResponseParser.parse(new ByteArrayInputStream(body), new SeriesReader(ResultType.MATRIX), "bench");
     }
 }

@@ -91,11 +91,11 @@ class MalformedAnswerTest {
             5e-324       | 4.9e-324
             """)
     void valuesAsTheServersWriteThemAreRead(String text, double expected) {
-        assertThat(ApiResponseParser.parseValue(text)).isEqualTo(expected);
-        assertThat(ApiResponseParser.parseValue("+Inf")).isInfinite().isPositive();
-        assertThat(ApiResponseParser.parseValue("-Inf")).isInfinite().isNegative();
-        assertThat(ApiResponseParser.parseValue("NaN")).isNaN();
-        assertThat(Double.doubleToRawLongBits(ApiResponseParser.parseValue("-0"))).isEqualTo(Double.doubleToRawLongBits(-0.0));
+        assertThat(SampleValue.parse(text)).isEqualTo(expected);
+        assertThat(SampleValue.parse("+Inf")).isInfinite().isPositive();
+        assertThat(SampleValue.parse("-Inf")).isInfinite().isNegative();
+        assertThat(SampleValue.parse("NaN")).isNaN();
+        assertThat(Double.doubleToRawLongBits(SampleValue.parse("-0"))).isEqualTo(Double.doubleToRawLongBits(-0.0));
     }
 
     @Test
@@ -190,10 +190,10 @@ class MalformedAnswerTest {
     @Test
     void retryAfterIsReadAsSecondsOrAsAnHttpDate() {
         Instant now = Instant.parse("2025-10-13T10:00:00Z");
-        assertThat(ThanosClient.retryAfter("7", now)).isEqualTo(Duration.ofSeconds(7));
-        assertThat(ThanosClient.retryAfter("Mon, 13 Oct 2025 10:00:30 GMT", now)).isEqualTo(Duration.ofSeconds(30));
-        assertThat(ThanosClient.retryAfter("Mon, 13 Oct 2025 09:00:00 GMT", now)).isZero();
-        assertThat(ThanosClient.retryAfter("soon", now)).isZero();
-        assertThat(ThanosClient.retryAfter(null, now)).isZero();
+        assertThat(ThanosHttp.retryAfter("7", now)).isEqualTo(Duration.ofSeconds(7));
+        assertThat(ThanosHttp.retryAfter("Mon, 13 Oct 2025 10:00:30 GMT", now)).isEqualTo(Duration.ofSeconds(30));
+        assertThat(ThanosHttp.retryAfter("Mon, 13 Oct 2025 09:00:00 GMT", now)).isZero();
+        assertThat(ThanosHttp.retryAfter("soon", now)).isZero();
+        assertThat(ThanosHttp.retryAfter(null, now)).isZero();
     }
 }
