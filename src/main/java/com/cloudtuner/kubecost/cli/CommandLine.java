@@ -1,18 +1,7 @@
 package com.cloudtuner.kubecost.cli;
 
-import com.cloudtuner.kubecost.cost.Window;
-import java.nio.file.Path;
 import java.time.Clock;
-import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Parses {@code [COMMAND] [--option[=value]]...}. Options whose name contains a dot are
@@ -74,19 +63,6 @@ public final class CommandLine {
             2 invalid arguments or configuration. check, explain and gaps: see above.
             """;
 
-    private static final Map<String, Set<String>> OPTIONS = Map.of(
-            "hourly", Set.of("now", "tenant"),
-            "backfill", Set.of("from", "to", "tenant", "dry-run", "erase-missing"),
-            "migrate", Set.of(),
-            "simulate", Set.of("out", "from", "hours", "tenants", "seed", "tenant-count", "clusters", "namespaces",
-                    "scrape-interval"),
-            "check", Set.of("now", "tenant", "stale-after", "max-lag", "json"),
-            "explain", Set.of("tenant", "cluster", "namespace", "hour", "json"),
-            "gaps", Set.of("from", "to", "tenant", "min-coverage", "json"),
-            "help", Set.of());
-    private static final Set<String> FLAGS = Set.of("dry-run", "erase-missing", "json");
-    private static final Pattern DURATION = Pattern.compile("(\\d{1,6})([smhd])");
-
     /** The command, and the arguments meant for Spring's configuration. */
     public record Parsed(Command command, List<String> propertyArgs) {
     }
@@ -95,226 +71,18 @@ public final class CommandLine {
     }
 
     public static Parsed parse(String[] args, Clock clock) {
-        List<String> propertyArgs = new ArrayList<>();
-        Map<String, List<String>> options = new LinkedHashMap<>();
-        String command = null;
-        for (int i = 0; i < args.length; i++) {
-            String arg = args[i];
-            if (arg.equals("-h") || arg.equals("--help")) {
-                return new Parsed(new Command.Help(), List.of());
-            }
-            if (!arg.startsWith("--")) {
-                if (command != null) {
-                    throw new UsageException("unexpected argument " + (i + 1) + " (not shown; options look like --name=value)");
-                }
-                command = arg;
-                if (!OPTIONS.containsKey(command)) {
-                    throw new UsageException("unknown command in argument " + (i + 1)
-                            + " (not shown); commands: hourly, backfill, migrate, check, explain, gaps, simulate");
-                }
-                continue;
-            }
-            String body = arg.substring(2);
-            int eq = body.indexOf('=');
-            String name = eq < 0 ? body : body.substring(0, eq);
-            if (name.contains(".")) {
-                if (eq < 0 && i + 1 < args.length && !args[i + 1].startsWith("--")) {
-                    // the next argument is the value, most likely a secret: refused rather than taken for a command
-                    throw new UsageException("--" + name + " is a property: give its value after '=' (--" + name
-                            + "=VALUE), not as the next argument (not shown)");
-                }
-                propertyArgs.add(arg);
-                continue;
-            }
-            if (command != null && !OPTIONS.get(command).contains(name)) {
-                throw new UsageException("unknown option --" + name + " for " + command);
-            }
-            String value;
-            if (eq >= 0) {
-                value = body.substring(eq + 1);
-            } else if (FLAGS.contains(name)) {
-                value = "true";
-            } else if (i + 1 < args.length && !args[i + 1].startsWith("--")) {
-                value = args[++i];
-            } else {
-                throw new UsageException("--" + name + " needs a value (--" + name + "=VALUE)");
-            }
-            options.computeIfAbsent(name, k -> new ArrayList<>()).add(value);
-        }
-        String cmd = command == null ? "hourly" : command;
-        for (String name : options.keySet()) {
-            if (!OPTIONS.get(cmd).contains(name)) {
-                throw new UsageException("unknown option --" + name + " for " + cmd);
-            }
-            if (!name.equals("tenant") && options.get(name).size() > 1) {
-                throw new UsageException("--" + name + " given more than once");
-            }
-        }
-        return new Parsed(switch (cmd) {
-            case "hourly" -> new Command.Hourly(options.containsKey("now") ? instant("now", options, clock) : null,
-                    tenants(options));
-            case "backfill" -> backfill(options, clock);
+        ArgumentScanner.Scanned scanned = new ArgumentScanner(args).scan();
+        Options options = new Options(scanned.options(), clock);
+        return new Parsed(switch (scanned.command()) {
+            case "hourly" -> new Command.Hourly(options.instantOrNull("now"), options.tenants());
+            case "backfill" -> new Command.Backfill(options.hours("backfill"), options.tenants(),
+                    options.flag("dry-run"), options.flag("erase-missing"));
             case "migrate" -> new Command.Migrate();
-            case "simulate" -> simulate(options, clock);
-            case "check" -> check(options, clock);
-            case "explain" -> explain(options, clock);
-            case "gaps" -> gaps(options, clock);
+            case "simulate" -> SimulateParser.parse(options);
+            case "check" -> DiagnoseParsers.check(options);
+            case "explain" -> DiagnoseParsers.explain(options);
+            case "gaps" -> DiagnoseParsers.gaps(options);
             default -> new Command.Help();
-        }, propertyArgs);
-    }
-
-    private static Command backfill(Map<String, List<String>> options, Clock clock) {
-        return new Command.Backfill(hours("backfill", options, clock), tenants(options),
-                flag(options, "dry-run"), flag(options, "erase-missing"));
-    }
-
-    /** --from and --to as whole hours, the end clamped to the last complete hour. */
-    private static Window hours(String command, Map<String, List<String>> options, Clock clock) {
-        if (!options.containsKey("from") || !options.containsKey("to")) {
-            throw new UsageException(command + " needs --from and --to, e.g. " + command + " --from=2025-10-13 --to=2025-10-16");
-        }
-        Instant from = Window.floorHour(instant("from", options, clock));
-        Instant to = Window.ceilHour(instant("to", options, clock));
-        Instant lastComplete = Window.floorHour(clock.instant());
-        if (to.isAfter(lastComplete)) {
-            to = lastComplete;
-        }
-        if (!from.isBefore(to)) {
-            throw new UsageException("--from " + from + " is not before --to " + to
-                    + (to.equals(lastComplete) ? " (--to is clamped to the last complete hour)" : ""));
-        }
-        return new Window(from, to);
-    }
-
-    private static Command check(Map<String, List<String>> options, Clock clock) {
-        Instant now = options.containsKey("now") ? instant("now", options, clock) : null;
-        Duration staleAfter = duration("stale-after", options.getOrDefault("stale-after", List.of("30m")).get(0));
-        Duration maxLag = duration("max-lag", options.getOrDefault("max-lag", List.of("2h")).get(0));
-        return new Command.Check(now, tenants(options), staleAfter, maxLag, flag(options, "json"));
-    }
-
-    private static Command explain(Map<String, List<String>> options, Clock clock) {
-        for (String required : List.of("tenant", "cluster", "namespace", "hour")) {
-            if (!options.containsKey(required) || one(options, required).isEmpty()) {
-                throw new UsageException("explain needs --tenant, --cluster, --namespace and --hour, e.g. explain --tenant=acme"
-                        + " --cluster=prod --namespace=web --hour=2025-10-13T10:00:00Z");
-            }
-        }
-        if (options.get("tenant").size() > 1) {
-            throw new UsageException("explain takes one --tenant");
-        }
-        Instant hour = Window.floorHour(instant("hour", options, clock));
-        if (hour.isAfter(Window.floorHour(clock.instant()))) {
-            throw new UsageException("--hour " + hour + " has not begun yet");
-        }
-        return new Command.Explain(one(options, "tenant"), one(options, "cluster"), one(options, "namespace"), hour,
-                flag(options, "json"));
-    }
-
-    private static Command gaps(Map<String, List<String>> options, Clock clock) {
-        double minCoverage;
-        String text = options.getOrDefault("min-coverage", List.of("0.9")).get(0);
-        try {
-            minCoverage = Double.parseDouble(text);
-        } catch (NumberFormatException e) {
-            minCoverage = Double.NaN;
-        }
-        if (!(minCoverage >= 0 && minCoverage <= 1)) {
-            throw new UsageException("--min-coverage must be a number from 0 to 1");
-        }
-        return new Command.Gaps(hours("gaps", options, clock), tenants(options), minCoverage, flag(options, "json"));
-    }
-
-    /** {@code 90s}, {@code 30m}, {@code 2h} or {@code 1d}; positive. */
-    private static Duration duration(String name, String value) {
-        Matcher m = DURATION.matcher(value);
-        if (!m.matches() || Long.parseLong(m.group(1)) == 0) {
-            throw new UsageException("--" + name + " must be a positive duration like 90s, 30m, 2h or 1d");
-        }
-        long n = Long.parseLong(m.group(1));
-        return switch (m.group(2)) {
-            case "s" -> Duration.ofSeconds(n);
-            case "m" -> Duration.ofMinutes(n);
-            case "h" -> Duration.ofHours(n);
-            default -> Duration.ofDays(n);
-        };
-    }
-
-    /** Its --from is held to the range of every other instant: data the worker would refuse to compute is of no use. */
-    private static Command simulate(Map<String, List<String>> options, Clock clock) {
-        if (!options.containsKey("out") || !options.containsKey("from")) {
-            throw new UsageException("simulate needs --out=FILE and --from=DATE|INSTANT");
-        }
-        int hours = integer("hours", options.getOrDefault("hours", List.of("24")).get(0));
-        if (hours < 1 || hours > 24 * 400) {
-            throw new UsageException("--hours must be between 1 and 9600");
-        }
-        List<String> tenants;
-        if (options.containsKey("tenant-count")) {
-            if (options.containsKey("tenants")) {
-                throw new UsageException("give --tenants or --tenant-count, not both");
-            }
-            int count = integer("tenant-count", one(options, "tenant-count"));
-            if (count < 1 || count > 100_000) {
-                throw new UsageException("--tenant-count must be between 1 and 100000");
-            }
-            tenants = java.util.stream.IntStream.rangeClosed(1, count).mapToObj(i -> String.format("tenant-%04d", i)).toList();
-        } else {
-            tenants = Arrays.stream(options.getOrDefault("tenants", List.of("acme,globex")).get(0).split(","))
-                    .map(String::trim).filter(s -> !s.isEmpty()).toList();
-        }
-        if (tenants.isEmpty()) {
-            throw new UsageException("--tenants needs at least one tenant id");
-        }
-        long seed = integer("seed", options.getOrDefault("seed", List.of("1")).get(0));
-        Command.Shape shape = null;
-        if (options.containsKey("clusters") || options.containsKey("namespaces") || options.containsKey("scrape-interval")) {
-            int clusters = integer("clusters", options.getOrDefault("clusters", List.of("1")).get(0));
-            int namespaces = integer("namespaces", options.getOrDefault("namespaces", List.of("10")).get(0));
-            int scrape = integer("scrape-interval", options.getOrDefault("scrape-interval", List.of("60")).get(0));
-            if (clusters < 1 || clusters > 1000 || namespaces < 1 || namespaces > 10_000 || scrape < 1 || scrape > 3600) {
-                throw new UsageException("--clusters (1..1000), --namespaces (1..10000) and --scrape-interval (1..3600 seconds) out of range");
-            }
-            shape = new Command.Shape(clusters, namespaces, scrape);
-        }
-        return new Command.Simulate(Path.of(one(options, "out")), Window.floorHour(instant("from", options, clock)),
-                hours, tenants, seed, shape);
-    }
-
-    private static List<String> tenants(Map<String, List<String>> options) {
-        List<String> tenants = options.getOrDefault("tenant", List.of());
-        for (String t : tenants) {
-            if (t.isEmpty()) {
-                throw new UsageException("--tenant needs a value");
-            }
-        }
-        return tenants;
-    }
-
-    private static boolean flag(Map<String, List<String>> options, String name) {
-        if (!options.containsKey(name)) {
-            return false;
-        }
-        String v = one(options, name);
-        if (!v.equals("true") && !v.equals("false")) {
-            throw new UsageException("--" + name + " takes no value");
-        }
-        return v.equals("true");
-    }
-
-    private static String one(Map<String, List<String>> options, String name) {
-        return options.get(name).get(0);
-    }
-
-    private static int integer(String name, String value) {
-        try {
-            return Integer.parseInt(value);
-        } catch (NumberFormatException e) {
-            throw new UsageException("--" + name + " must be a whole number");
-        }
-    }
-
-    private static Instant instant(String name, Map<String, List<String>> options, Clock clock) {
-        return InstantOption.parse(name, one(options, name), clock);
+        }, scanned.propertyArgs());
     }
 }
