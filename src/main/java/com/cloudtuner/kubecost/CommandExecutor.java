@@ -15,6 +15,7 @@ import com.cloudtuner.kubecost.metrics.RunMetrics;
 import com.cloudtuner.kubecost.run.CostJob;
 import com.cloudtuner.kubecost.run.RunReport;
 import com.cloudtuner.kubecost.run.RunRequest;
+import com.cloudtuner.kubecost.run.TenantOutcome;
 import com.cloudtuner.kubecost.run.TenantIds;
 import com.cloudtuner.kubecost.thanos.ThanosClient;
 import com.cloudtuner.kubecost.simulate.ExporterSimulation;
@@ -28,7 +29,6 @@ import java.nio.file.Files;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -98,9 +98,8 @@ final class CommandExecutor {
             Instant started = clock.instant();
             Integer failed = migrate(err);
             if (failed != null) { // the run never began: its metrics say so, or a stale success would stand
-                metrics.publish(new RunFacts(request.mode().label(), Duration.between(started, clock.instant()), false,
-                        clock.instant(), 0, 0, 0, 0, 0, 0, 0, Map.of(), Map.of(), thanosClient.requestCount(),
-                        thanosClient.retryCount(), thanosClient.errorCount(), gateway.statementCount(), gateway.insertCount()));
+                metrics.publish(new RunFacts(new RunFacts.Outcome(request.mode().label(), Duration.between(started, clock.instant()),
+                        false, clock.instant(), 0), RunFacts.Tenants.NONE, RunFacts.Rows.NONE, traffic()));
                 return failed;
             }
         }
@@ -110,18 +109,27 @@ final class CommandExecutor {
                 report.failedTenants(), report.exitCode(), thanosClient.requestCount(), thanosClient.retryCount(),
                 gateway.statementCount());
         if (!request.dryRun()) {
-            metrics.publish(new RunFacts(request.mode().label(), report.elapsed(), report.exitCode() == 0, clock.instant(),
-                    (int) (report.outcomes().size() - report.failedTenants()), (int) report.failedTenants(),
-                    report.invalidTenants().size(), report.hours(),
-                    report.outcomes().stream().mapToLong(o -> o.written().rows()).sum(),
-                    report.outcomes().stream().mapToLong(o -> o.written().changed()).sum(),
-                    report.outcomes().stream().mapToLong(o -> o.written().tombstoned()).sum(), report.tenants().watermarkLag(),
-                    report.tenants().failed(),
-                    thanosClient.requestCount(), thanosClient.retryCount(), thanosClient.errorCount(),
-                    gateway.statementCount(), gateway.insertCount()));
+            metrics.publish(facts(report));
         }
         report.print(request.dryRun() ? err : out, err);
         return report.exitCode();
+    }
+
+    private RunFacts facts(RunReport report) {
+        List<TenantOutcome> outcomes = report.outcomes();
+        return new RunFacts(new RunFacts.Outcome(report.request().mode().label(), report.elapsed(), report.exitCode() == ExitCodes.OK,
+                clock.instant(), report.hours()),
+                new RunFacts.Tenants((int) (outcomes.size() - report.failedTenants()), (int) report.failedTenants(),
+                        report.invalidTenants().size(), report.tenants().watermarkLag(), report.tenants().failed()),
+                new RunFacts.Rows(outcomes.stream().mapToLong(o -> o.written().rows()).sum(),
+                        outcomes.stream().mapToLong(o -> o.written().changed()).sum(),
+                        outcomes.stream().mapToLong(o -> o.written().tombstoned()).sum()),
+                traffic());
+    }
+
+    private RunFacts.Traffic traffic() {
+        return new RunFacts.Traffic(thanosClient.requestCount(), thanosClient.retryCount(), thanosClient.errorCount(),
+                gateway.statementCount(), gateway.insertCount());
     }
 
     private RunRequest request(Command command) {

@@ -97,22 +97,9 @@ final class Check {
 
         Map<String, List<ClusterActivity>> activity = new TreeMap<>();
         List<String> present = examined.stream().filter(split.valid()::contains).toList();
-        boolean activityRead = guarded(report, url, "the exporter's series of the last day", () -> {
-            Map<String, Integer> series = reader.namespaceSeries(day);
-            for (List<String> batch : TenantBatches.cut(present, series, worker.batch().maxSeries(), worker.batch().maxTenants())) {
-                activity.putAll(TenantActivity.read(reader, calculator, batch, day, now));
-            }
-        });
-        RangeSemantics semantics = reader.rangeSemantics();
-        report.thanos().put("range_semantics", semantics == null ? null : semantics.name().toLowerCase());
-        boolean answersClean = report.findings().stream()
-                .noneMatch(f -> f.level() == Finding.Level.PROBLEM && f.code().startsWith("thanos_"));
-        report.add(semantics == null
-                ? Finding.note("range_semantics", "thanos " + url, "range semantics not probed (no sample to probe on in the last day)")
-                : Finding.ok("range_semantics", "thanos " + url, "range selectors are " + (semantics == RangeSemantics.CLOSED
-                ? "closed [t-d, t] (Prometheus 2, Thanos)" : "left-open (t-d, t] (Prometheus 3, VictoriaMetrics)")
-                + (answersClean ? "; answers so far came without warnings" : "")));
-
+        boolean activityRead = guarded(report, url, "the exporter's series of the last day",
+                () -> activity.putAll(activity(present, day, now)));
+        rangeSemantics(url, report);
         Map<String, Map<String, BitSet>> presence = new TreeMap<>();
         guarded(report, url, "tenant presence", () -> presence.putAll(reader.presence(day)));
         new TenantRoster(worker.tenants(), command.tenants(), discovered, invalid, presence, activity, activityRead,
@@ -130,6 +117,29 @@ final class Check {
             }
         }
         return processed;
+    }
+
+    /** What each tenant's clusters did in the last day, read batch by batch as the job cuts them. */
+    private Map<String, List<ClusterActivity>> activity(List<String> tenants, Window day, Instant now) {
+        WorkerProperties.Batch batch = settings.worker().batch();
+        Map<String, List<ClusterActivity>> activity = new TreeMap<>();
+        for (List<String> tenantsOfBatch : TenantBatches.cut(tenants, reader.namespaceSeries(day), batch.maxSeries(), batch.maxTenants())) {
+            activity.putAll(TenantActivity.read(reader, calculator, tenantsOfBatch, day, now));
+        }
+        return activity;
+    }
+
+    /** How the server's range selectors treat their ends, as the reads so far probed them. */
+    private void rangeSemantics(String url, CheckReport report) {
+        RangeSemantics semantics = reader.rangeSemantics();
+        report.thanos().put("range_semantics", semantics == null ? null : semantics.name().toLowerCase());
+        boolean answersClean = report.findings().stream()
+                .noneMatch(f -> f.level() == Finding.Level.PROBLEM && f.code().startsWith("thanos_"));
+        report.add(semantics == null
+                ? Finding.note("range_semantics", "thanos " + url, "range semantics not probed (no sample to probe on in the last day)")
+                : Finding.ok("range_semantics", "thanos " + url, "range selectors are " + (semantics == RangeSemantics.CLOSED
+                ? "closed [t-d, t] (Prometheus 2, Thanos)" : "left-open (t-d, t] (Prometheus 3, VictoriaMetrics)")
+                + (answersClean ? "; answers so far came without warnings" : "")));
     }
 
     /** The clusters a tenant had in the last 30 days (an index lookup, no samples read). */

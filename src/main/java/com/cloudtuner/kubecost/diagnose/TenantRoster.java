@@ -36,20 +36,7 @@ record TenantRoster(List<String> configured, List<String> selected, List<String>
     void report(Window day, Instant now, Duration staleAfter, CheckReport report) {
         Set<String> configuredSet = new HashSet<>(configured);
         Set<String> explained = new HashSet<>(); // tenants a changed-id line already names
-        for (String id : invalid) {
-            if (selected.isEmpty() || selected.contains(id)) {
-                boolean inThanos = discovered.contains(id);
-                boolean inTenants = configuredSet.contains(id);
-                report.add(Finding.problem("invalid_tenant_id", "tenant " + PromQl.quote(id), (inThanos ? "has exporter series, but its id"
-                                : inTenants ? "is in TENANTS, but its id" : "was given with --tenant, but its id")
-                                + " does not match worker.tenant-pattern (" + tenantPattern + "):"
-                                + " its costs are"
-                                + " never computed",
-                        inThanos ? "fix the exporter's tenantId (or the remote_write tenant header), or widen worker.tenant-pattern"
-                                + " (WORKER_TENANT_PATTERN)"
-                                : inTenants ? "correct it in TENANTS (worker.tenants)" : "correct the --tenant value"));
-            }
-        }
+        invalidIds(configuredSet, report);
         for (String x : expectedTenants()) {
             List<ClusterActivity> clusters = activity.getOrDefault(x, List.of());
             String why = configuredSet.contains(x) ? " (in TENANTS)" : selected.contains(x) ? " (given with --tenant)" : "";
@@ -89,6 +76,28 @@ record TenantRoster(List<String> configured, List<String> selected, List<String>
                 }
             }
         }
+        notConfigured(configuredSet, explained, report);
+        report.exporter().put("tenants_in_thanos", discovered.size());
+    }
+
+    private void invalidIds(Set<String> configuredSet, CheckReport report) {
+        for (String id : invalid) {
+            if (selected.isEmpty() || selected.contains(id)) {
+                boolean inThanos = discovered.contains(id);
+                boolean inTenants = configuredSet.contains(id);
+                report.add(Finding.problem("invalid_tenant_id", "tenant " + PromQl.quote(id), (inThanos ? "has exporter series, but its id"
+                                : inTenants ? "is in TENANTS, but its id" : "was given with --tenant, but its id")
+                                + " does not match worker.tenant-pattern (" + tenantPattern + "):"
+                                + " its costs are"
+                                + " never computed",
+                        inThanos ? "fix the exporter's tenantId (or the remote_write tenant header), or widen worker.tenant-pattern"
+                                + " (WORKER_TENANT_PATTERN)"
+                                : inTenants ? "correct it in TENANTS (worker.tenants)" : "correct the --tenant value"));
+            }
+        }
+    }
+
+    private void notConfigured(Set<String> configuredSet, Set<String> explained, CheckReport report) {
         if (!configured.isEmpty() && selected.isEmpty()) {
             for (String y : discovered) {
                 if (!configuredSet.contains(y) && !invalid.contains(y) && !explained.contains(y)) {
@@ -99,7 +108,6 @@ record TenantRoster(List<String> configured, List<String> selected, List<String>
                 }
             }
         }
-        report.exporter().put("tenants_in_thanos", discovered.size());
     }
 
     /** The tenants the job is expected to process: those given, else TENANTS, else everyone seen. */

@@ -4,21 +4,36 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 
-/**
- * What a run did, for its metrics.
- *
- * @param hours         tenant-hours the run computed (each tenant's window)
- * @param watermarkLag  per current tenant of the mode (not only the run's), how far its watermark is behind the end of
- *                      the last complete hour; empty when unknown
- * @param tenantFailed  per current tenant of the mode, whether its latest run failed; empty when unknown
- */
-public record RunFacts(String mode, Duration duration, boolean succeeded, Instant finishedAt, int tenantsSucceeded,
-                       int tenantsFailed, int tenantsSkipped, long hours, long rowsWritten, long rowsChanged,
-                       long rowsTombstoned, Map<String, Duration> watermarkLag, Map<String, Boolean> tenantFailed, long thanosRequests, long thanosRetries,
-                       long thanosErrors, long clickhouseStatements, long clickhouseInserts) {
+/** What a run did, for its metrics: how it ended, its tenants, the rows it wrote and the requests it sent. */
+public record RunFacts(Outcome outcome, Tenants tenants, Rows rows, Traffic traffic) {
 
-    public RunFacts {
-        watermarkLag = Map.copyOf(watermarkLag);
-        tenantFailed = Map.copyOf(tenantFailed);
+    /** @param hours tenant-hours the run computed (each tenant's window) */
+    public record Outcome(String mode, Duration duration, boolean succeeded, Instant finishedAt, long hours) {
+    }
+
+    /**
+     * @param watermarkLag per current tenant of the mode (not only the run's), how far its watermark is behind the end
+     *                     of the last complete hour; empty when unknown
+     * @param latestFailed per current tenant of the mode, whether its latest run failed; empty when unknown
+     */
+    public record Tenants(int succeeded, int failed, int skipped, Map<String, Duration> watermarkLag, Map<String, Boolean> latestFailed) {
+
+        /** A run that never reached its tenants. */
+        public static final Tenants NONE = new Tenants(0, 0, 0, Map.of(), Map.of());
+
+        public Tenants {
+            watermarkLag = Map.copyOf(watermarkLag);
+            latestFailed = Map.copyOf(latestFailed);
+        }
+    }
+
+    /** Rows of k8s_expenses: computed and current, inserted as new or changed, tombstoned. */
+    public record Rows(long written, long changed, long tombstoned) {
+        public static final Rows NONE = new Rows(0, 0, 0);
+    }
+
+    /** Requests to Thanos (retries included) and statements to ClickHouse. */
+    public record Traffic(long thanosRequests, long thanosRetries, long thanosErrors, long clickhouseStatements,
+                          long clickhouseInserts) {
     }
 }

@@ -7,7 +7,6 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
-import java.util.function.ToDoubleFunction;
 import okhttp3.Credentials;
 import okhttp3.HttpUrl;
 import okhttp3.MediaType;
@@ -49,7 +48,7 @@ public final class RunMetrics {
             return;
         }
         String url = pushgateway.url().replaceAll("/+$", "") + "/metrics/job/" + segment(pushgateway.job())
-                + "/mode/" + segment(facts.mode());
+                + "/mode/" + segment(facts.outcome().mode());
         Request.Builder request = new Request.Builder().url(url).post(RequestBody.create(registry.scrape(), TEXT));
         HttpUrl parsed = HttpUrl.parse(url);
         if (parsed != null && !parsed.username().isEmpty()) { // OkHttp sends no credentials a URL carries by itself
@@ -66,38 +65,45 @@ public final class RunMetrics {
         }
     }
 
-    static void record(MeterRegistry registry, RunFacts f) {
-        gauge(registry, "kubecost.worker.run.duration.seconds", "how long the run took", f, x -> x.duration().toMillis() / 1000.0);
-        gauge(registry, "kubecost.worker.run.succeeded", "1 when every tenant succeeded, else 0", f, x -> x.succeeded() ? 1 : 0);
-        if (f.succeeded()) {
-            gauge(registry, "kubecost.worker.last.success.timestamp.seconds", "when the last run that succeeded ended", f,
-                    x -> x.finishedAt().toEpochMilli() / 1000.0);
+    static void record(MeterRegistry registry, RunFacts facts) {
+        RunFacts.Outcome o = facts.outcome();
+        gauge(registry, "kubecost.worker.run.duration.seconds", "how long the run took", o.duration().toMillis() / 1000.0);
+        gauge(registry, "kubecost.worker.run.succeeded", "1 when every tenant succeeded, else 0", o.succeeded() ? 1 : 0);
+        if (o.succeeded()) {
+            gauge(registry, "kubecost.worker.last.success.timestamp.seconds", "when the last run that succeeded ended",
+                    o.finishedAt().toEpochMilli() / 1000.0);
         }
-        Gauge.builder("kubecost.worker.tenants", f, RunFacts::tenantsSucceeded).strongReference(true).tag("outcome", "succeeded")
-                .description("tenants the run processed, by outcome").register(registry);
-        Gauge.builder("kubecost.worker.tenants", f, RunFacts::tenantsFailed).strongReference(true).tag("outcome", "failed").register(registry);
-        Gauge.builder("kubecost.worker.tenants", f, RunFacts::tenantsSkipped).strongReference(true).tag("outcome", "skipped").register(registry);
-        gauge(registry, "kubecost.worker.hours", "tenant-hours the run computed", f, RunFacts::hours);
-        Gauge.builder("kubecost.worker.rows", f, RunFacts::rowsWritten).strongReference(true).tag("kind", "written")
-                .description("rows of k8s_expenses: computed and current, inserted as new or changed, tombstoned").register(registry);
-        Gauge.builder("kubecost.worker.rows", f, RunFacts::rowsChanged).strongReference(true).tag("kind", "changed").register(registry);
-        Gauge.builder("kubecost.worker.rows", f, RunFacts::rowsTombstoned).strongReference(true).tag("kind", "tombstoned").register(registry);
-        f.watermarkLag().forEach((tenant, lag) -> Gauge.builder("kubecost.worker.watermark.lag.seconds", lag, d -> d.toMillis() / 1000.0).strongReference(true)
-                .tag("tenant", tenant).description("how far the tenant's watermark is behind the end of the last complete hour as of the run")
-                .register(registry));
+        gauge(registry, "kubecost.worker.hours", "tenant-hours the run computed", o.hours());
+        RunFacts.Tenants t = facts.tenants();
+        String tenants = "tenants the run processed, by outcome";
+        tagged(registry, "kubecost.worker.tenants", tenants, "outcome", "succeeded", t.succeeded());
+        tagged(registry, "kubecost.worker.tenants", tenants, "outcome", "failed", t.failed());
+        tagged(registry, "kubecost.worker.tenants", tenants, "outcome", "skipped", t.skipped());
+        RunFacts.Rows r = facts.rows();
+        String rows = "rows of k8s_expenses: computed and current, inserted as new or changed, tombstoned";
+        tagged(registry, "kubecost.worker.rows", rows, "kind", "written", r.written());
+        tagged(registry, "kubecost.worker.rows", rows, "kind", "changed", r.changed());
+        tagged(registry, "kubecost.worker.rows", rows, "kind", "tombstoned", r.tombstoned());
+        t.watermarkLag().forEach((tenant, lag) -> tagged(registry, "kubecost.worker.watermark.lag.seconds",
+                "how far the tenant's watermark is behind the end of the last complete hour as of the run", "tenant", tenant,
+                lag.toMillis() / 1000.0));
         // per tenant, so that an alert can tell one tenant failing run after run from different ones failing once
-        f.tenantFailed().forEach((tenant, failed) -> Gauge.builder("kubecost.worker.tenant.failed", failed, x -> x ? 1 : 0)
-                .strongReference(true).tag("tenant", tenant).description("1 when the tenant's latest run failed, 0 when it succeeded")
-                .register(registry));
-        gauge(registry, "kubecost.worker.thanos.requests", "requests sent to Thanos, retries included", f, RunFacts::thanosRequests);
-        gauge(registry, "kubecost.worker.thanos.retries", "requests to Thanos sent again", f, RunFacts::thanosRetries);
-        gauge(registry, "kubecost.worker.thanos.errors", "requests to Thanos that failed for good", f, RunFacts::thanosErrors);
-        gauge(registry, "kubecost.worker.clickhouse.statements", "statements sent to ClickHouse", f, RunFacts::clickhouseStatements);
-        gauge(registry, "kubecost.worker.clickhouse.inserts", "inserts sent to ClickHouse", f, RunFacts::clickhouseInserts);
+        t.latestFailed().forEach((tenant, failed) -> tagged(registry, "kubecost.worker.tenant.failed",
+                "1 when the tenant's latest run failed, 0 when it succeeded", "tenant", tenant, failed ? 1 : 0));
+        RunFacts.Traffic x = facts.traffic();
+        gauge(registry, "kubecost.worker.thanos.requests", "requests sent to Thanos, retries included", x.thanosRequests());
+        gauge(registry, "kubecost.worker.thanos.retries", "requests to Thanos sent again", x.thanosRetries());
+        gauge(registry, "kubecost.worker.thanos.errors", "requests to Thanos that failed for good", x.thanosErrors());
+        gauge(registry, "kubecost.worker.clickhouse.statements", "statements sent to ClickHouse", x.clickhouseStatements());
+        gauge(registry, "kubecost.worker.clickhouse.inserts", "inserts sent to ClickHouse", x.clickhouseInserts());
     }
 
-    private static void gauge(MeterRegistry registry, String name, String description, RunFacts f, ToDoubleFunction<RunFacts> value) {
-        Gauge.builder(name, f, value).strongReference(true).description(description).register(registry);
+    private static void gauge(MeterRegistry registry, String name, String description, double value) {
+        Gauge.builder(name, () -> value).description(description).register(registry);
+    }
+
+    private static void tagged(MeterRegistry registry, String name, String description, String tag, String tagValue, double value) {
+        Gauge.builder(name, () -> value).tag(tag, tagValue).description(description).register(registry);
     }
 
     private static String segment(String value) {

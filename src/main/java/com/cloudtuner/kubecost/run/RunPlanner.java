@@ -73,19 +73,7 @@ final class RunPlanner {
             log.warn("run={} ERASE mode (--erase-missing): stored rows in {} that the metrics store has no data for will be tombstoned",
                     runId, request.window());
         }
-        TenantIds.Split tenants;
-        if (!request.tenants().isEmpty()) {
-            tenants = tenantIds.split(request.tenants());
-        } else {
-            List<String> found = new ArrayList<>(census.discover(discoveryWindow));
-            if (request.eraseMissing()) {
-                found.addAll(store.tenantsWithRows(request.window())); // tenants whose data is gone entirely
-            }
-            tenants = tenantIds.split(found);
-            if (tenants.valid().isEmpty()) {
-                log.warn("run={} no tenant has exporter series in {}", runId, discoveryWindow);
-            }
-        }
+        TenantIds.Split tenants = tenants(runId, request, discoveryWindow);
         for (String invalid : tenants.invalid()) {
             log.warn("run={} skipping tenant id {}: it does not match worker.tenant-pattern", runId, PromQl.quote(invalid));
         }
@@ -104,7 +92,32 @@ final class RunPlanner {
                 byWindow.computeIfAbsent(plan.window(), w -> new ArrayList<>()).add(plan);
             }
         }
-        Map<String, Integer> series = byWindow.isEmpty() ? Map.of() : seriesPerTenant(runId, discoveryWindow);
+        List<TenantBatch> batches = batches(byWindow, byWindow.isEmpty() ? Map.of() : seriesPerTenant(runId, discoveryWindow));
+        RunPlan plan = new RunPlan(batches, tenants.invalid());
+        log.info("run={} {}: {} tenants in {} batches, {} work units{}, {} skipped (invalid id)", runId, request.mode().label(),
+                plan.plans().size(), batches.size(), plan.units().size(),
+                request.tenants().isEmpty() ? " (discovered in " + discoveryWindow + ")" : "", tenants.invalid().size());
+        return plan;
+    }
+
+    /** The tenants given, or those with series in the discovery window (and, erasing, those with rows), split by the pattern. */
+    private TenantIds.Split tenants(String runId, RunRequest request, Window discoveryWindow) {
+        if (!request.tenants().isEmpty()) {
+            return tenantIds.split(request.tenants());
+        }
+        List<String> found = new ArrayList<>(census.discover(discoveryWindow));
+        if (request.eraseMissing()) {
+            found.addAll(store.tenantsWithRows(request.window())); // tenants whose data is gone entirely
+        }
+        TenantIds.Split tenants = tenantIds.split(found);
+        if (tenants.valid().isEmpty()) {
+            log.warn("run={} no tenant has exporter series in {}", runId, discoveryWindow);
+        }
+        return tenants;
+    }
+
+    /** Per window, its tenants cut into batches by their series (each batch's window cut into chunks that fit the heap). */
+    private List<TenantBatch> batches(Map<Window, List<TenantPlan>> byWindow, Map<String, Integer> series) {
         List<TenantBatch> batches = new ArrayList<>();
         byWindow.forEach((window, plans) -> {
             Map<String, TenantPlan> byTenant = new LinkedHashMap<>();
@@ -116,11 +129,7 @@ final class RunPlanner {
                 batches.add(new TenantBatch(batches.size() + 1, window, batchPlans, window.chunks(chunkHours(weight))));
             }
         });
-        RunPlan plan = new RunPlan(batches, tenants.invalid());
-        log.info("run={} {}: {} tenants in {} batches, {} work units{}, {} skipped (invalid id)", runId, request.mode().label(),
-                plan.plans().size(), batches.size(), plan.units().size(),
-                request.tenants().isEmpty() ? " (discovered in " + discoveryWindow + ")" : "", tenants.invalid().size());
-        return plan;
+        return batches;
     }
 
     /** The census that sizes batches; without it batches are cut by tenant count alone (it is only an estimate). */

@@ -13,7 +13,6 @@ import com.cloudtuner.kubecost.exporter.ExporterSource;
 import com.cloudtuner.kubecost.thanos.PromQl;
 import com.cloudtuner.kubecost.thanos.ThanosQueryException;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -200,7 +199,7 @@ public final class WindowComputation {
                 }
             }
             // group by group, so that one group's raw samples are dropped before the next is read
-            for (List<String> group : rawReadGroups(aggregated, sums)) {
+            for (List<String> group : RawReadGroups.cut(aggregated, sums, rawSampleBudget)) {
                 Set<ClusterHourKey> keys = new TreeSet<>();
                 group.forEach(t -> keys.addAll(aggregated.get(t).needsRaw()));
                 ExporterSource.RawRead raw = readRaw(keys);
@@ -229,52 +228,8 @@ public final class WindowComputation {
                 errors.put(tenant, "Thanos answered without series it counts, even when read raw: " + missing);
                 return;
             }
-            results.put(tenant, costs.completedWith(calculator.compute(span(costs.needsRaw()), raw, costs.history())));
+            results.put(tenant, costs.completedWith(calculator.compute(RawReadGroups.span(costs.needsRaw()), raw, costs.history())));
             errors.remove(tenant);
-        }
-
-        /**
-         * The tenants whose cluster-hours the sums could not settle, cut into groups read raw together:
-         * each group's samples (known from the hourly counts) within {@code rawSampleBudget}; a tenant
-         * larger than that is read alone.
-         */
-        private List<List<String>> rawReadGroups(Map<String, AggregatedCosts> aggregated, Map<String, List<SeriesHours>> sums) {
-            List<List<String>> groups = new ArrayList<>();
-            List<String> group = new ArrayList<>();
-            long samples = 0;
-            for (Map.Entry<String, AggregatedCosts> e : aggregated.entrySet()) {
-                if (e.getValue().needsRaw().isEmpty()) {
-                    continue;
-                }
-                long tenantSamples = rawSamples(e.getValue().needsRaw(), sums.getOrDefault(e.getKey(), List.of()));
-                if (!group.isEmpty() && samples + tenantSamples > rawSampleBudget) {
-                    groups.add(group);
-                    group = new ArrayList<>();
-                    samples = 0;
-                }
-                group.add(e.getKey());
-                samples += tenantSamples;
-            }
-            if (!group.isEmpty()) {
-                groups.add(group);
-            }
-            return groups;
-        }
-
-        /** The samples a raw read of these cluster-hours' clusters over their span returns, as the counts tell. */
-        private static long rawSamples(Set<ClusterHourKey> needed, List<SeriesHours> sums) {
-            Window span = span(needed);
-            Set<String> clusters = new TreeSet<>();
-            needed.forEach(k -> clusters.add(k.cluster()));
-            long n = 0;
-            for (SeriesHours s : sums) {
-                if (clusters.contains(s.ref().cluster())) {
-                    for (int i = 0; i < s.hours(); i++) {
-                        n += s.hourStart(i) >= span.startMs() && s.hourStart(i) < span.endMs() ? s.counts()[i] : 0;
-                    }
-                }
-            }
-            return n;
         }
 
         /** One raw read of the tenants and clusters of these cluster-hours, from the first hour to the end of the last. */
@@ -285,7 +240,7 @@ public final class WindowComputation {
                 tenants.add(k.tenant());
                 clusters.add(k.cluster());
             });
-            ExporterSource.RawRead raw = reader.readRaw(tenants, clusters, span(keys), false);
+            ExporterSource.RawRead raw = reader.readRaw(tenants, clusters, RawReadGroups.span(keys), false);
             series += raw.series().size();
             points += raw.samples();
             return raw;
@@ -300,20 +255,6 @@ public final class WindowComputation {
             }
         }
         return null;
-    }
-
-    /** From the first hour to the end of the last; null for none. */
-    private static Window span(Collection<ClusterHourKey> hours) {
-        if (hours.isEmpty()) {
-            return null;
-        }
-        long first = Long.MAX_VALUE;
-        long last = Long.MIN_VALUE;
-        for (ClusterHourKey k : hours) {
-            first = Math.min(first, k.hour().toEpochMilli());
-            last = Math.max(last, k.hour().toEpochMilli());
-        }
-        return Window.ofMillis(first, last + Window.HOUR_MS);
     }
 
     private static <T> Map<String, List<T>> byTenant(List<T> items, Function<T, String> tenant) {
