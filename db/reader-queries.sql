@@ -2,29 +2,28 @@
 -- ../shared/tools/modern-sql-check db/migration/*.sql db/reader-queries.sql proves they run on a
 -- current ClickHouse too (the tests run them on 18.16). Keep in step with the classes named.
 
--- clickhouse/ExpensesStore: the stored state of a batch of tenants in a window, per table
-SELECT cloud_account_id, cluster, namespace, toUnixTimestamp(hour), resource_id, currency, cost, cpu_cost, ram_cost, pv_cost, network_cost, lb_cost, cpu_efficiency, ram_efficiency, total_efficiency, coverage, deleted, version FROM k8s_expenses FINAL WHERE cloud_account_id IN ('acme\'s', 'team.a') AND hour >= toDateTime(1760313600) AND hour < toDateTime(1760400000)
-FORMAT TabSeparated;
-SELECT cloud_account_id, cluster, toUnixTimestamp(hour), currency, cost, cpu_cost, ram_cost, pv_cost, network_cost, lb_cost, cpu_efficiency, ram_efficiency, total_efficiency, coverage, deleted, version FROM k8s_cluster_expenses FINAL WHERE cloud_account_id IN ('acme', 'globex') AND hour >= toDateTime(1760313600) AND hour < toDateTime(1760400000)
-FORMAT TabSeparated;
+-- clickhouse/ClickHouseExpenseStore: the stored state of a batch of tenants in a window, per table
+-- (also what explain and gaps compare a fresh computation with)
+SELECT cloud_account_id, cluster, namespace, resource_id, toUnixTimestamp(hour) AS hour_unix, currency, cost, cpu_cost, ram_cost, pv_cost, network_cost, lb_cost, cpu_efficiency, ram_efficiency, total_efficiency, coverage, deleted, version, toUnixTimestamp(computed_at) AS computed_at_unix, provisional FROM k8s_expenses FINAL WHERE cloud_account_id IN ('acme\'s', 'team.a') AND hour >= toDateTime(1760313600) AND hour < toDateTime(1760400000)
+FORMAT TabSeparatedWithNames;
+SELECT cloud_account_id, cluster, toUnixTimestamp(hour) AS hour_unix, currency, cost, cpu_cost, ram_cost, pv_cost, network_cost, lb_cost, cpu_efficiency, ram_efficiency, total_efficiency, coverage, deleted, version, toUnixTimestamp(computed_at) AS computed_at_unix, provisional FROM k8s_cluster_expenses FINAL WHERE cloud_account_id IN ('acme', 'globex') AND hour >= toDateTime(1760313600) AND hour < toDateTime(1760400000)
+FORMAT TabSeparatedWithNames;
 
--- clickhouse/ExpensesStore: tenants with visible rows in a window (backfill --erase-missing)
+-- clickhouse/ClickHouseExpenseStore: tenants with visible rows in a window (backfill --erase-missing)
 SELECT DISTINCT cloud_account_id FROM (SELECT cloud_account_id, deleted FROM k8s_expenses FINAL WHERE hour >= toDateTime(1760313600) AND hour < toDateTime(1760400000)) WHERE deleted = 0
 FORMAT TabSeparated;
 
--- clickhouse/ExpensesStore: what a write that failed halfway stored, read back by its version
+-- clickhouse/ClickHouseExpenseStore: what a write that failed halfway stored, read back by its version
 SELECT cloud_account_id, deleted, uniqExact(cluster, namespace, hour) FROM k8s_expenses WHERE cloud_account_id IN ('acme', 'globex') AND hour >= toDateTime(1760313600) AND hour < toDateTime(1760400000) AND version = 1760400000123456 GROUP BY cloud_account_id, deleted
 FORMAT TabSeparated;
 
--- clickhouse/RunLedger: per tenant, whether its latest run of a mode since an instant failed (the pushed failure gauge)
+-- clickhouse/ClickHouseRunLedger: per tenant, whether its latest run of a mode since an instant failed (the pushed failure gauge)
 SELECT cloud_account_id, argMax(status, finished_at) != 'succeeded' AS failed FROM k8s_expenses_runs WHERE mode = 'hourly' AND started_at >= toDateTime(1760313600) GROUP BY cloud_account_id
 FORMAT JSONEachRow;
 
--- diagnose/StoredRows: the visible rows of tenants, or of one namespace, in a window (gaps, explain)
-SELECT cloud_account_id, cluster, namespace, toUnixTimestamp(hour), currency, cost, cpu_cost, ram_cost, pv_cost, network_cost, lb_cost, cpu_efficiency, ram_efficiency, total_efficiency, coverage, version, toUnixTimestamp(computed_at) FROM (SELECT * FROM k8s_expenses FINAL WHERE cloud_account_id IN ('acme', 'globex') AND hour >= toDateTime(1760313600) AND hour < toDateTime(1760400000)) WHERE deleted = 0
-FORMAT TabSeparated;
-SELECT cloud_account_id, cluster, namespace, toUnixTimestamp(hour), currency, cost, cpu_cost, ram_cost, pv_cost, network_cost, lb_cost, cpu_efficiency, ram_efficiency, total_efficiency, coverage, version, toUnixTimestamp(computed_at) FROM (SELECT * FROM k8s_expenses FINAL WHERE cloud_account_id = 'acme' AND cluster = 'prod' AND namespace = '__unallocated__' AND hour >= toDateTime(1760313600) AND hour < toDateTime(1760317200)) WHERE deleted = 0
-FORMAT TabSeparated;
+-- clickhouse/ClickHouseRunLedger: a window's ledger rows (check's failed runs)
+SELECT run_id, mode, cloud_account_id, toUnixTimestamp(window_start) AS ws, toUnixTimestamp(window_end) AS we, status, rows_written, rows_changed, rows_tombstoned, non_finite_samples, negative_cost_samples, refused_cluster_hours, toUnixTimestamp(started_at) AS st, toUnixTimestamp(finished_at) AS ft, error, provisional FROM k8s_expenses_runs WHERE started_at >= toDateTime(1760313600) AND started_at <= toDateTime(1760400000) AND cloud_account_id IN ('acme') ORDER BY started_at, run_id, cloud_account_id
+FORMAT TabSeparatedWithNames;
 
 -- clickhouse/Watermarks
 SELECT cloud_account_id, toUnixTimestamp(watermark) AS watermark_unix FROM k8s_expenses_watermarks FINAL

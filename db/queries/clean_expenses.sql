@@ -15,6 +15,8 @@
 --   cloud_account_id  String   the exporter's tenant_id
 --   resource_id       String   the namespace's resource id (k8s_expenses.resource_id)
 --   total_cost        Float64  sum of the hourly cost over the days, in the exporter's currency
+-- Billed totals: provisional rows (the hour in progress, `--current-hour`) are left out; for a
+-- "so far" figure that includes the hour in progress, drop the `provisional = 0` condition.
 -- WITH TOTALS adds one row after the data: empty ids and the sum of total_cost.
 -- Ties are broken by the ids so that pages (LIMIT/OFFSET) are stable.
 SELECT
@@ -25,6 +27,7 @@ FROM k8s_expenses_current
 WHERE cloud_account_id IN ({{cloud_account_ids}})
     AND toDate(hour) >= toDate('{{start_date}}')
     AND toDate(hour) <= toDate('{{end_date}}')
+    AND provisional = 0
 GROUP BY cloud_account_id, resource_id
 WITH TOTALS
 ORDER BY total_cost DESC, cloud_account_id, resource_id;

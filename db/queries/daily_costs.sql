@@ -14,6 +14,9 @@
 --   currency      String   the exporter's currency; part of the key so sums never mix currencies
 --   cost, cpu_cost, ram_cost, pv_cost, network_cost, lb_cost  Float64  sums over the day's hours
 --   hours         UInt64   hours of that day with a row (24 when the day is fully covered)
+--   provisional_hours UInt64  of those, hours not yet complete (`--current-hour`): their cost is
+--                          what has accrued so far, and a later run replaces it. "Today so far"
+--                          includes them; for billed figures add `AND provisional = 0` to WHERE.
 SELECT
     cloud_account_id,
     cluster,
@@ -27,7 +30,8 @@ SELECT
     sum(pv_cost) AS pv_cost,
     sum(network_cost) AS network_cost,
     sum(lb_cost) AS lb_cost,
-    count() AS hours
+    count() AS hours,
+    sum(provisional) AS provisional_hours
 FROM k8s_expenses_current
 WHERE cloud_account_id IN ({{cloud_account_ids}})
     AND toDate(hour) >= toDate('{{start_date}}')

@@ -3,6 +3,9 @@
 -- that range. To register everything, pass a range that covers all the data; to keep an existing
 -- registry current, pass the recent days and take min(first)/max(last) with what is stored.
 --
+-- Provisional rows (the hour in progress) count, so a new namespace is registered as soon as it
+-- has a cost; its first_seen_hour stays when the hour completes.
+--
 -- Parameters (substituted as text by the caller, see clean_expenses.sql):
 --   {{cloud_account_ids}}  comma-separated, escaped string literals: 'acme', 'globex'; never empty
 --   {{start_date}}         first day, YYYY-MM-DD (UTC), inclusive

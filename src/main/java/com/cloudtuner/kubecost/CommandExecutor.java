@@ -105,7 +105,7 @@ final class CommandExecutor {
         }
         RunReport report = job.run(request, out);
         log.info("run={} {} ended in {} ms: {} tenants, {} failed, exit {}; thanos requests={} retries={}, clickhouse statements={}",
-                report.runId(), request.mode().label(), report.elapsed().toMillis(), report.outcomes().size(),
+                report.runId(), request.mode().label(), report.elapsed().toMillis(), report.tenantCount(),
                 report.failedTenants(), report.exitCode(), thanosClient.requestCount(), thanosClient.retryCount(),
                 gateway.statementCount());
         if (!request.dryRun()) {
@@ -119,7 +119,7 @@ final class CommandExecutor {
         List<TenantOutcome> outcomes = report.outcomes();
         return new RunFacts(new RunFacts.Outcome(report.request().mode().label(), report.elapsed(), report.exitCode() == ExitCodes.OK,
                 clock.instant(), report.hours()),
-                new RunFacts.Tenants((int) (outcomes.size() - report.failedTenants()), (int) report.failedTenants(),
+                new RunFacts.Tenants((int) (report.tenantCount() - report.failedTenants()), (int) report.failedTenants(),
                         report.invalidTenants().size(), report.tenants().watermarkLag(), report.tenants().failed()),
                 new RunFacts.Rows(outcomes.stream().mapToLong(o -> o.written().rows()).sum(),
                         outcomes.stream().mapToLong(o -> o.written().changed()).sum(),
@@ -134,7 +134,8 @@ final class CommandExecutor {
 
     private RunRequest request(Command command) {
         if (command instanceof Command.Hourly h) {
-            return RunRequest.hourly(h.now() == null ? clock.instant() : h.now(), h.tenants().isEmpty() ? worker.tenants() : h.tenants());
+            return RunRequest.hourly(h.now() == null ? clock.instant() : h.now(), h.tenants().isEmpty() ? worker.tenants() : h.tenants(),
+                    h.currentHour() || worker.currentHour());
         }
         if (command instanceof Command.Backfill b) {
             return RunRequest.backfill(b.window(), b.tenants().isEmpty() ? worker.tenants() : b.tenants(), b.dryRun(), b.eraseMissing());

@@ -10,7 +10,7 @@ import java.util.Set;
 final class ArgumentScanner {
 
     private static final Map<String, Set<String>> OPTIONS = Map.of(
-            "hourly", Set.of("now", "tenant"),
+            "hourly", Set.of("now", "tenant", "current-hour"),
             "backfill", Set.of("from", "to", "tenant", "dry-run", "erase-missing"),
             "migrate", Set.of(),
             "simulate", Set.of("out", "from", "hours", "tenants", "seed", "tenant-count", "clusters", "namespaces",
@@ -19,7 +19,7 @@ final class ArgumentScanner {
             "explain", Set.of("tenant", "cluster", "namespace", "hour", "json"),
             "gaps", Set.of("from", "to", "tenant", "min-coverage", "json"),
             "help", Set.of());
-    private static final Set<String> FLAGS = Set.of("dry-run", "erase-missing", "json");
+    private static final Set<String> FLAGS = Set.of("dry-run", "erase-missing", "json", "current-hour");
 
     /** @param options only options the command takes, each given once except --tenant */
     record Scanned(String command, Map<String, List<String>> options, List<String> propertyArgs) {

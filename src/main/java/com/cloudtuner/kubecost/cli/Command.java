@@ -9,8 +9,15 @@ import java.util.List;
 /** A validated command line. */
 public sealed interface Command {
 
-    /** @param now null for the current time */
-    record Hourly(Instant now, List<String> tenants) implements Command {
+    /**
+     * @param now         null for the current time
+     * @param currentHour {@code --current-hour}: also the hours not yet complete, as provisional rows
+     */
+    record Hourly(Instant now, List<String> tenants, boolean currentHour) implements Command {
+
+        public Hourly(Instant now, List<String> tenants) {
+            this(now, tenants, false);
+        }
     }
 
     /** @param window [from, to) rounded to whole hours and clamped to the last complete hour */

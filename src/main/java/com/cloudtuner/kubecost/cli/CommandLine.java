@@ -21,6 +21,8 @@ public final class CommandLine {
                         plus the last worker.reprocess-hours complete hours again
                           --now=INSTANT          evaluate as of this instant instead of the clock
                           --tenant=ID            only this tenant (repeatable; default TENANTS, else discovered)
+                          --current-hour         also the hours not yet complete, up to now, as provisional
+                                                 rows that the complete hour replaces (worker.current-hour)
               backfill  recompute the hours [from, to)
                           --from=DATE|INSTANT    rounded down to the hour; a date means 00:00 UTC
                           --to=DATE|INSTANT      rounded up to the hour; clamped to the last complete hour
@@ -74,7 +76,7 @@ public final class CommandLine {
         ArgumentScanner.Scanned scanned = new ArgumentScanner(args).scan();
         Options options = new Options(scanned.options(), clock);
         return new Parsed(switch (scanned.command()) {
-            case "hourly" -> new Command.Hourly(options.instantOrNull("now"), options.tenants());
+            case "hourly" -> new Command.Hourly(options.instantOrNull("now"), options.tenants(), options.flag("current-hour"));
             case "backfill" -> new Command.Backfill(options.hours("backfill"), options.tenants(),
                     options.flag("dry-run"), options.flag("erase-missing"));
             case "migrate" -> new Command.Migrate();

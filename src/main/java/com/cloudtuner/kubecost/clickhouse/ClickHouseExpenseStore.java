@@ -47,11 +47,10 @@ public final class ClickHouseExpenseStore implements ExpenseStore {
      * write.
      */
     @Override
-    public Map<String, WriteResult> write(Collection<String> tenants, Window window, CostResult fresh, boolean eraseMissing) {
-        StoredRows stored = fresh.rows().isEmpty() && fresh.clusterHours().isEmpty() && !eraseMissing
-                ? StoredRows.NOTHING // no data in the window: history stays as it is, nothing to compare
-                : stored(tenants, window);
-        WritePlan plan = WritePlan.of(tenants, window, fresh, stored, eraseMissing, clock.instant());
+    public Map<String, WriteResult> write(Collection<String> tenants, Window window, CostResult fresh, WriteKind kind) {
+        // read even without fresh rows: provisional rows of the window are tombstoned by its final write
+        StoredRows stored = stored(tenants, window);
+        WritePlan plan = WritePlan.of(tenants, window, fresh, stored, kind, clock.instant());
         Map<String, WriteResult> acknowledged = new LinkedHashMap<>();
         try {
             for (List<ExpenseRecord> part : byClusterHours(plan.expenses(), maxInsertRows)) {
@@ -68,7 +67,7 @@ public final class ClickHouseExpenseStore implements ExpenseStore {
         } catch (ClickHouseException e) { // the cluster rows stay behind until a run over the window writes them
             throw partial(e, tenants, window, plan, acknowledged, "k8s_cluster_expenses");
         }
-        if (eraseMissing) {
+        if (kind == WriteKind.ERASING) {
             plan.perTenant().forEach((tenant, r) -> {
                 if (r.tombstoned() > 0) {
                     log.warn("ERASE tenant={} window={}: tombstoned {} stored rows the metrics store no longer backs (--erase-missing)",
@@ -137,7 +136,7 @@ public final class ClickHouseExpenseStore implements ExpenseStore {
     @Override
     public StoredRows stored(Collection<String> tenants, Window window) {
         String columns = "toUnixTimestamp(hour) AS hour_unix, " + ExpenseRecord.FIGURE_COLUMNS
-                + ", deleted, version, toUnixTimestamp(computed_at) AS computed_at_unix";
+                + ", deleted, version, toUnixTimestamp(computed_at) AS computed_at_unix, provisional";
         List<ExpenseRecord> expenses = new ArrayList<>();
         Map<String, String> strings = new HashMap<>();
         ch.selectRows("SELECT cloud_account_id, cluster, namespace, resource_id, " + columns + " FROM " + EXPENSES + " FINAL"
@@ -205,6 +204,7 @@ public final class ClickHouseExpenseStore implements ExpenseStore {
             g.writeNumberProperty("deleted", r.deleted() ? 1 : 0);
             g.writeNumberProperty("version", r.version());
             g.writeNumberProperty("computed_at", r.computedAt().getEpochSecond());
+            g.writeNumberProperty("provisional", r.provisional() ? 1 : 0);
         }
         g.writeEndObject();
     }

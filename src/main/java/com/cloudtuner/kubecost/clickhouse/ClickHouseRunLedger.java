@@ -68,7 +68,8 @@ public final class ClickHouseRunLedger implements RunLedger {
                     .put("refused_cluster_hours", e.refused())
                     .put("started_at", e.startedAt().getEpochSecond())
                     .put("finished_at", e.finishedAt().getEpochSecond())
-                    .put("error", Redactor.redact(e.error()));
+                    .put("error", Redactor.redact(e.error()))
+                    .put("provisional", e.provisional() ? 1 : 0);
             body.writeBytes((row + "\n").getBytes(StandardCharsets.UTF_8));
         }
         ch.insertJsonEachRow(TABLE, body.toByteArray());
@@ -81,7 +82,7 @@ public final class ClickHouseRunLedger implements RunLedger {
         List<Entry> entries = new ArrayList<>();
         ch.selectRows("SELECT run_id, mode, cloud_account_id, toUnixTimestamp(window_start) AS ws, toUnixTimestamp(window_end) AS we,"
                 + " status, rows_written, rows_changed, rows_tombstoned, non_finite_samples, negative_cost_samples,"
-                + " refused_cluster_hours, toUnixTimestamp(started_at) AS st, toUnixTimestamp(finished_at) AS ft, error FROM " + TABLE
+                + " refused_cluster_hours, toUnixTimestamp(started_at) AS st, toUnixTimestamp(finished_at) AS ft, error, provisional FROM " + TABLE
                 + " WHERE started_at >= toDateTime(" + from.getEpochSecond() + ") AND started_at <= toDateTime(" + to.getEpochSecond()
                 + ")" + (tenants.isEmpty() ? "" : " AND cloud_account_id IN (" + ids + ")")
                 + " ORDER BY started_at, run_id, cloud_account_id", r -> entries.add(new Entry(r.string("run_id"), r.string("mode"),
@@ -89,7 +90,7 @@ public final class ClickHouseRunLedger implements RunLedger {
                 r.string("status"), new WriteResult((int) r.integer("rows_written"), (int) r.integer("rows_changed"),
                 (int) r.integer("rows_tombstoned")), new SampleCounts(r.integer("non_finite_samples"),
                 r.integer("negative_cost_samples")), (int) r.integer("refused_cluster_hours"),
-                Instant.ofEpochSecond(r.integer("st")), Instant.ofEpochSecond(r.integer("ft")), r.string("error"))));
+                Instant.ofEpochSecond(r.integer("st")), Instant.ofEpochSecond(r.integer("ft")), r.string("error"), r.flag("provisional"))));
         return entries;
     }
 

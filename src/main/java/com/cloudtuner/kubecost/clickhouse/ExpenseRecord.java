@@ -12,9 +12,12 @@ import java.util.Objects;
  * One row of {@code k8s_expenses} or, with {@code namespace} and {@code resourceId} null, of
  * {@code k8s_cluster_expenses}: what is stored (with its version, {@code computed_at} and tombstone
  * flag) or is to be.
+ *
+ * @param provisional a row of an hour not yet complete, computed as of {@code computedAt}: the
+ *                    hour's first final processing replaces or tombstones it
  */
 public record ExpenseRecord(String tenant, String cluster, String namespace, Instant hour, String resourceId, Figures figures,
-                            boolean deleted, long version, Instant computedAt) {
+                            boolean deleted, long version, Instant computedAt, boolean provisional) {
 
     /** The figure columns, in table order. */
     static final String FIGURE_COLUMNS = "currency, cost, cpu_cost, ram_cost, pv_cost, network_cost, lb_cost, cpu_efficiency,"
@@ -49,7 +52,17 @@ public record ExpenseRecord(String tenant, String cluster, String namespace, Ins
     }
 
     ExpenseRecord versioned(boolean deleted, long version, Instant computedAt) {
-        return new ExpenseRecord(tenant, cluster, namespace, hour, resourceId, figures, deleted, version, computedAt);
+        return new ExpenseRecord(tenant, cluster, namespace, hour, resourceId, figures, deleted, version, computedAt, provisional);
+    }
+
+    /** This row, marked as a provisional row or as a final one. */
+    ExpenseRecord provisional(boolean isProvisional) {
+        return new ExpenseRecord(tenant, cluster, namespace, hour, resourceId, figures, deleted, version, computedAt, isProvisional);
+    }
+
+    /** A row that stands until its hour's first final processing: provisional and not a tombstone. */
+    boolean isVisibleProvisional() {
+        return provisional && !deleted;
     }
 
     /** Whether this fresh row says the same as a stored one: resource id, and the figures as {@link Figures} compares them. */
@@ -71,10 +84,10 @@ public record ExpenseRecord(String tenant, String cluster, String namespace, Ins
                     + " for tenant=" + tenant + " cluster=" + cluster + (namespace == null ? "" : " namespace=" + namespace)
                     + " hour=" + hour);
         }
-        return new ExpenseRecord(tenant, cluster, namespace, hour, resourceId, f, false, 0, null);
+        return new ExpenseRecord(tenant, cluster, namespace, hour, resourceId, f, false, 0, null, false);
     }
 
-    /** A stored row as {@code SELECT ... FIGURE_COLUMNS, deleted, version, computed_at} reads it. */
+    /** A stored row as {@code SELECT ... FIGURE_COLUMNS, deleted, version, computed_at, provisional} reads it. */
     static ExpenseRecord read(TabSeparated.Row r, String tenant, String cluster, String namespace, String resourceId) {
         Figures f = new Figures(r.string("currency"),
                 new Costs(r.decimal("cost"), r.decimal("cpu_cost"), r.decimal("ram_cost"), r.decimal("pv_cost"),
@@ -83,6 +96,6 @@ public record ExpenseRecord(String tenant, String cluster, String namespace, Ins
                         r.nullableDecimal("total_efficiency")),
                 r.decimal("coverage"));
         return new ExpenseRecord(tenant, cluster, namespace, Instant.ofEpochSecond(r.integer("hour_unix")), resourceId, f,
-                r.flag("deleted"), r.integer("version"), Instant.ofEpochSecond(r.integer("computed_at_unix")));
+                r.flag("deleted"), r.integer("version"), Instant.ofEpochSecond(r.integer("computed_at_unix")), r.flag("provisional"));
     }
 }

@@ -16,10 +16,17 @@ public interface RunLedger {
      * @param samples non-finite samples dropped and negative cost samples used
      * @param refused cluster-hours left unwritten because their data contradict themselves
      * @param error   empty when it succeeded; otherwise what failed or was refused, one line each
+     * @param provisional the window holds hours not yet complete, computed as of the run: no watermark moved
      */
     record Entry(String runId, String mode, String tenant, Instant windowStart, Instant windowEnd, String status,
                         WriteResult written, SampleCounts samples, int refused, Instant startedAt, Instant finishedAt,
-                        String error) {
+                        String error, boolean provisional) {
+
+        /** An entry of complete hours. */
+        public Entry(String runId, String mode, String tenant, Instant windowStart, Instant windowEnd, String status,
+                     WriteResult written, SampleCounts samples, int refused, Instant startedAt, Instant finishedAt, String error) {
+            this(runId, mode, tenant, windowStart, windowEnd, status, written, samples, refused, startedAt, finishedAt, error, false);
+        }
     }
 
     /**

@@ -29,6 +29,11 @@ import java.util.Set;
  *       a tombstone; a cluster-hour without fresh rows keeps its stored rows (no data never erases
  *       history) unless {@code eraseMissing} asks to clear every stored row of the window; a
  *       cluster-hour the rules refused keeps its stored rows whatever {@code eraseMissing} says;</li>
+ *   <li>provisional rows (of an hour not yet complete) stand until their hour's first final write:
+ *       it replaces them, even with equal figures, and tombstones those whose key it has no row for,
+ *       in any cluster-hour and whatever {@code eraseMissing} says, refused ones included (they were
+ *       never final). A provisional write replaces and tombstones only provisional rows: a final row
+ *       is never replaced by a provisional one;</li>
  *   <li>{@code k8s_cluster_expenses} follows the same rules with the same covered cluster-hours; it
  *       is written after {@code k8s_expenses}. A write that stopped between the two leaves cluster
  *       rows that differ from a fresh computation, which the next plan over those hours inserts
@@ -50,18 +55,23 @@ public record WritePlan(List<ExpenseRecord> expenses, List<ExpenseRecord> cluste
 
     public static WritePlan of(Collection<String> tenants, Window window, CostResult fresh, StoredRows stored,
                                boolean eraseMissing, Instant now) {
+        return of(tenants, window, fresh, stored, eraseMissing ? WriteKind.ERASING : WriteKind.FINAL, now);
+    }
+
+    public static WritePlan of(Collection<String> tenants, Window window, CostResult fresh, StoredRows stored, WriteKind kind,
+                               Instant now) {
         Set<String> batch = Set.copyOf(tenants);
         List<ExpenseRecord> freshRows = new ArrayList<>(fresh.rows().size());
         Set<ExpenseRecord.Key> covered = new HashSet<>(); // cluster-hours with fresh rows, namespace null
         for (CostRow r : fresh.rows()) {
             checkBelongs(batch, window, r.tenant(), r.hour());
-            freshRows.add(ExpenseRecord.of(r));
+            freshRows.add(ExpenseRecord.of(r).provisional(kind.provisional()));
             covered.add(new ExpenseRecord.Key(r.tenant(), r.cluster(), null, r.hour()));
         }
         List<ExpenseRecord> freshClusters = new ArrayList<>(fresh.clusterHours().size());
         for (ClusterHour c : fresh.clusterHours()) {
             checkBelongs(batch, window, c.tenant(), c.hour());
-            freshClusters.add(ExpenseRecord.of(c));
+            freshClusters.add(ExpenseRecord.of(c).provisional(kind.provisional()));
         }
         Set<ExpenseRecord.Key> refused = new HashSet<>();
         for (ClusterHourKey k : fresh.refused().keySet()) {
@@ -80,7 +90,7 @@ public record WritePlan(List<ExpenseRecord> expenses, List<ExpenseRecord> cluste
         for (String t : tenants) {
             perTenant.put(t, WriteResult.NOTHING);
         }
-        Rules rules = new Rules(covered, refused, eraseMissing, version, computedAt);
+        Rules rules = new Rules(covered, refused, kind, version, computedAt);
         List<ExpenseRecord> expenses = rules.plan(freshRows, stored.expenses(), perTenant);
         expenses.sort(BY_CLUSTER_HOUR);
         List<ExpenseRecord> clusters = rules.plan(freshClusters, stored.clusters(), null);
@@ -89,7 +99,7 @@ public record WritePlan(List<ExpenseRecord> expenses, List<ExpenseRecord> cluste
     }
 
     /** The insert-or-leave and tombstone rules of one table. */
-    private record Rules(Set<ExpenseRecord.Key> covered, Set<ExpenseRecord.Key> refused, boolean eraseMissing, long version,
+    private record Rules(Set<ExpenseRecord.Key> covered, Set<ExpenseRecord.Key> refused, WriteKind kind, long version,
                          Instant computedAt) {
 
         List<ExpenseRecord> plan(List<ExpenseRecord> fresh, List<ExpenseRecord> stored, Map<String, WriteResult> counts) {
@@ -102,7 +112,9 @@ public record WritePlan(List<ExpenseRecord> expenses, List<ExpenseRecord> cluste
             for (ExpenseRecord row : fresh) {
                 freshKeys.add(row.key());
                 ExpenseRecord old = storedByKey.get(row.key());
-                boolean changed = old == null || old.deleted() || !row.sameAs(old);
+                boolean finalStands = kind.provisional() && old != null && !old.deleted() && !old.provisional();
+                boolean changed = !finalStands && (old == null || old.deleted() || old.provisional() != row.provisional()
+                        || !row.sameAs(old));
                 if (changed) {
                     inserts.add(row.versioned(false, version, computedAt));
                 }
@@ -111,10 +123,10 @@ public record WritePlan(List<ExpenseRecord> expenses, List<ExpenseRecord> cluste
                 }
             }
             for (ExpenseRecord old : storedByKey.values()) {
-                if (freshKeys.contains(old.key()) || old.deleted() || refused.contains(old.clusterHour())) {
+                if (freshKeys.contains(old.key()) || old.deleted()) {
                     continue;
                 }
-                if (eraseMissing || covered.contains(old.clusterHour())) {
+                if (tombstones(old)) {
                     inserts.add(old.versioned(true, version, computedAt));
                     if (counts != null) {
                         counts.merge(old.tenant(), new WriteResult(0, 0, 1), WriteResult::plus);
@@ -122,6 +134,17 @@ public record WritePlan(List<ExpenseRecord> expenses, List<ExpenseRecord> cluste
                 }
             }
             return inserts;
+        }
+
+        /** Whether a visible stored row the fresh rows have no row for is tombstoned. */
+        private boolean tombstones(ExpenseRecord old) {
+            if (old.provisional()) {
+                return true; // the newer computation of its hour, provisional or final, has no data for it
+            }
+            if (kind.provisional() || refused.contains(old.clusterHour())) {
+                return false;
+            }
+            return kind == WriteKind.ERASING || covered.contains(old.clusterHour());
         }
     }
 

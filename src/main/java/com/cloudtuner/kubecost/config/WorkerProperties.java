@@ -22,7 +22,8 @@ public record WorkerProperties(
         @DefaultValue("true") boolean migrateOnStart,
         @DefaultValue("aggregated") ReadMode readMode,
         @DefaultValue Batch batch,
-        @DefaultValue("400d") Duration maxBackfill) {
+        @DefaultValue("400d") Duration maxBackfill,
+        @DefaultValue("false") boolean currentHour) {
 
     /** How the exporter's series are read: hourly sums computed by the store, or every raw sample. */
     public enum ReadMode { AGGREGATED, RAW }

@@ -31,6 +31,8 @@ import java.util.Set;
  *       its efficiencies are null. The cluster's own figures are returned as {@link ClusterHour}s.</li>
  *   <li>In {@link MetricMode#TOTAL} each cost sample is divided by the exporter window's hours first.</li>
  * </ol>
+ * An hour not yet complete can be computed as of an instant ({@link #computeProvisional}): its rows
+ * hold what has accrued so far ({@link Accrual}).
  * A cluster-hour whose valid cost samples name two currencies (in one row, or a namespace against
  * its cluster) has no rows: it is returned as refused, with the reason.
  *
@@ -70,6 +72,21 @@ public final class HourlyCostCalculator {
         Map<RowRef, Map<Long, RowHour>> rowHours = RawReduction.reduce(rules, window, series, counts, busiest);
         CostResult rows = assemble(rowHours, history, busiest);
         return CostResult.sorted(rows.rows(), rows.clusterHours(), counts, rows.refused());
+    }
+
+    /**
+     * Provisional rows of hours not yet complete (or not yet settled) as of {@code asOf}: the samples
+     * taken before it, by the rules of {@link #compute}, with each cluster-hour's costs scaled to
+     * what has accrued by then ({@link Accrual}).
+     */
+    public CostResult computeProvisional(Window window, Collection<Series> series, ScrapeHistory history, java.time.Instant asOf) {
+        List<Series> taken = series.stream().map(s -> s.before(asOf.toEpochMilli())).toList();
+        Map<ClusterHourKey, SampleCounts> counts = new HashMap<>();
+        Coverage.Busiest busiest = new Coverage.Busiest();
+        Map<RowRef, Map<Long, RowHour>> rowHours = RawReduction.reduce(rules, window, taken, counts, busiest);
+        CostResult rows = assemble(rowHours, history, busiest);
+        Accrual accrued = Accrual.of(rowHours, history, busiest, asOf);
+        return CostResult.sorted(accrued.rows(rows.rows()), accrued.clusterHours(rows.clusterHours()), counts, rows.refused());
     }
 
     /**

@@ -83,6 +83,7 @@ final class RawReduction {
                         counts.merge(ref.at(hour), NEGATIVE, SampleCounts::plus);
                     }
                     acc.currency(s.currency(), ref.cluster(), ref.namespace(), hour);
+                    acc.costSampleAt(t);
                     acc.addSample(quantity, v * rateFactor);
                 } else {
                     acc.addSample(quantity, v);

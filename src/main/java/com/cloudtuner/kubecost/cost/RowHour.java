@@ -26,6 +26,7 @@ final class RowHour {
     private String currency;
     private String contradiction;
     private final Map<String, Integer> validByReplica = new HashMap<>(2);
+    private long lastCostSampleMs = Long.MIN_VALUE;
 
     void addSample(Quantity q, double v) {
         int i = q.ordinal();
@@ -52,6 +53,16 @@ final class RowHour {
             contradiction = (namespace == null ? "cluster " + cluster : "namespace " + namespace) + " reports both "
                     + currency + " and " + given + " in hour " + Instant.ofEpochMilli(hourMs);
         }
+    }
+
+    /** A valid cost sample was taken at {@code t}: how far a provisional hour has accrued ({@link Accrual}). */
+    void costSampleAt(long t) {
+        lastCostSampleMs = Math.max(lastCostSampleMs, t);
+    }
+
+    /** Time of the latest valid cost sample added raw; {@link Long#MIN_VALUE} when none was. */
+    long lastCostSampleMs() {
+        return lastCostSampleMs;
     }
 
     /** Why the row-hour contradicts itself, or null. */

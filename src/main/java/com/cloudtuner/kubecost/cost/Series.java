@@ -39,6 +39,20 @@ public record Series(ExporterMetric metric, String tenant, String cluster, Strin
     }
 
 
+    /** The samples taken before {@code endMs}: what the series held at that instant. */
+    public Series before(long endMs) {
+        int n = java.util.Arrays.binarySearch(timestamps, endMs);
+        n = n < 0 ? -n - 1 : n;
+        while (n > 0 && timestamps[n - 1] >= endMs) {
+            n--; // timestamps equal to endMs found by the search
+        }
+        if (n == timestamps.length) {
+            return this;
+        }
+        return new Series(metric, tenant, cluster, namespace, currency, replica, java.util.Arrays.copyOf(timestamps, n),
+                java.util.Arrays.copyOf(values, n));
+    }
+
     public int size() {
         return timestamps.length;
     }

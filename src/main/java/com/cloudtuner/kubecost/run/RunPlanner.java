@@ -92,8 +92,13 @@ final class RunPlanner {
                 byWindow.computeIfAbsent(plan.window(), w -> new ArrayList<>()).add(plan);
             }
         }
-        List<TenantBatch> batches = batches(byWindow, byWindow.isEmpty() ? Map.of() : seriesPerTenant(runId, discoveryWindow));
-        RunPlan plan = new RunPlan(batches, tenants.invalid());
+        List<TenantBatch> batches = new ArrayList<>();
+        batches(byWindow, byWindow.isEmpty() ? Map.of() : seriesPerTenant(runId, discoveryWindow), batches);
+        List<String> invalid = new ArrayList<>(tenants.invalid());
+        if (request.currentHour()) {
+            provisionalBatches(runId, request, batches, invalid);
+        }
+        RunPlan plan = new RunPlan(batches, invalid);
         log.info("run={} {}: {} tenants in {} batches, {} work units{}, {} skipped (invalid id)", runId, request.mode().label(),
                 plan.plans().size(), batches.size(), plan.units().size(),
                 request.tenants().isEmpty() ? " (discovered in " + discoveryWindow + ")" : "", tenants.invalid().size());
@@ -116,9 +121,28 @@ final class RunPlanner {
         return tenants;
     }
 
+    /**
+     * {@code --current-hour}: the hours after the last complete one, computed as of the run's instant
+     * for every tenant with series in them (or every tenant given), new ones included. Their plans
+     * carry no watermark: a provisional computation is never a tenant's first sighting.
+     */
+    private void provisionalBatches(String runId, RunRequest request, List<TenantBatch> batches, List<String> invalid) {
+        Window hours = policy.provisionalWindow(request.now());
+        TenantIds.Split tenants = request.tenants().isEmpty() ? tenantIds.split(census.discover(hours))
+                : tenantIds.split(request.tenants());
+        tenants.invalid().stream().filter(t -> !invalid.contains(t)).forEach(t -> {
+            invalid.add(t);
+            log.warn("run={} skipping tenant id {}: it does not match worker.tenant-pattern", runId, PromQl.quote(t));
+        });
+        if (tenants.valid().isEmpty()) {
+            return;
+        }
+        List<TenantPlan> plans = tenants.valid().stream().map(t -> TenantPlan.provisional(t, hours, request.now())).toList();
+        batches(Map.of(hours, plans), seriesPerTenant(runId, hours), batches);
+    }
+
     /** Per window, its tenants cut into batches by their series (each batch's window cut into chunks that fit the heap). */
-    private List<TenantBatch> batches(Map<Window, List<TenantPlan>> byWindow, Map<String, Integer> series) {
-        List<TenantBatch> batches = new ArrayList<>();
+    private void batches(Map<Window, List<TenantPlan>> byWindow, Map<String, Integer> series, List<TenantBatch> batches) {
         byWindow.forEach((window, plans) -> {
             Map<String, TenantPlan> byTenant = new LinkedHashMap<>();
             plans.forEach(p -> byTenant.put(p.tenant(), p));
@@ -129,7 +153,6 @@ final class RunPlanner {
                 batches.add(new TenantBatch(batches.size() + 1, window, batchPlans, window.chunks(chunkHours(weight))));
             }
         });
-        return batches;
     }
 
     /** The census that sizes batches; without it batches are cut by tenant count alone (it is only an estimate). */

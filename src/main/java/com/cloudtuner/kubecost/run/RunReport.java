@@ -24,14 +24,19 @@ public record RunReport(String runId, RunRequest request, List<TenantOutcome> ou
         plans = List.copyOf(plans);
     }
 
-    /** Tenant-hours the run computed. */
+    /** Tenant-hours the run computed, complete hours only. */
     public long hours() {
-        return outcomes.stream().mapToLong(o -> o.plan().window().hours()).sum();
+        return outcomes.stream().filter(o -> !o.plan().provisional()).mapToLong(o -> o.plan().window().hours()).sum();
     }
 
-    /** Tenants not completely written: failed windows, or refused cluster-hours. */
+    /** Tenants the run processed (one with complete and provisional hours is one tenant). */
+    public long tenantCount() {
+        return outcomes.stream().map(o -> o.plan().tenant()).distinct().count();
+    }
+
+    /** Tenants not completely written: a failed window (complete or provisional hours), or refused cluster-hours. */
     public long failedTenants() {
-        return outcomes.stream().filter(o -> !o.succeeded()).count();
+        return outcomes.stream().filter(o -> !o.succeeded()).map(o -> o.plan().tenant()).distinct().count();
     }
 
     public int exitCode() {
@@ -49,14 +54,15 @@ public record RunReport(String runId, RunRequest request, List<TenantOutcome> ou
             err.println("kubecost-worker: run " + runId + " " + what + " failed: " + failure);
             return;
         }
-        long ok = outcomes.size() - failedTenants();
+        long ok = tenantCount() - failedTenants();
         out.printf("run %s %s: %d tenants succeeded, %d failed, %d skipped (id does not match worker.tenant-pattern)%n",
                 runId, what, ok, failedTenants(), invalidTenants.size());
         if (!outcomes.isEmpty()) {
             int width = Math.max(6, outcomes.stream().mapToInt(o -> o.plan().tenant().length()).max().orElse(6));
             out.printf("  %-" + width + "s  %-42s  %-9s  %8s  %8s  %10s%n", "tenant", "window", "status", "rows", "changed", "tombstoned");
             for (TenantOutcome o : outcomes) {
-                out.printf("  %-" + width + "s  %-42s  %-9s  %8d  %8d  %10d%n", o.plan().tenant(), o.plan().window(), o.status(),
+                out.printf("  %-" + width + "s  %-42s  %-9s  %8d  %8d  %10d%n", o.plan().tenant(),
+                        o.plan().window() + (o.plan().provisional() ? " provisional" : ""), o.status(),
                         o.written().rows(), o.written().changed(), o.written().tombstoned());
             }
         }

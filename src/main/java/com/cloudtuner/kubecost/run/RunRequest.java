@@ -10,8 +10,10 @@ import java.util.List;
  * @param now      the instant an hourly run is evaluated at
  * @param window   the hours a backfill covers; null for hourly runs
  * @param tenants  explicit tenant ids (already checked against the pattern); empty to discover them
+ * @param currentHour an hourly run also computes the hours not yet complete, up to {@code now}, as provisional rows
  */
-public record RunRequest(Mode mode, Instant now, Window window, List<String> tenants, boolean dryRun, boolean eraseMissing) {
+public record RunRequest(Mode mode, Instant now, Window window, List<String> tenants, boolean dryRun, boolean eraseMissing,
+                         boolean currentHour) {
 
     public enum Mode {
         HOURLY, BACKFILL;
@@ -26,13 +28,20 @@ public record RunRequest(Mode mode, Instant now, Window window, List<String> ten
         if (mode == Mode.BACKFILL && window == null) {
             throw new IllegalArgumentException("a backfill needs a window");
         }
+        if (currentHour && mode != Mode.HOURLY) {
+            throw new IllegalArgumentException("only an hourly run computes the current hour");
+        }
     }
 
     public static RunRequest hourly(Instant now, List<String> tenants) {
-        return new RunRequest(Mode.HOURLY, now, null, tenants, false, false);
+        return hourly(now, tenants, false);
+    }
+
+    public static RunRequest hourly(Instant now, List<String> tenants, boolean currentHour) {
+        return new RunRequest(Mode.HOURLY, now, null, tenants, false, false, currentHour);
     }
 
     public static RunRequest backfill(Window window, List<String> tenants, boolean dryRun, boolean eraseMissing) {
-        return new RunRequest(Mode.BACKFILL, null, window, tenants, dryRun, eraseMissing);
+        return new RunRequest(Mode.BACKFILL, null, window, tenants, dryRun, eraseMissing, false);
     }
 }

@@ -141,7 +141,8 @@ final class RunTracker {
                 lines.addAll(p.refused(plan.tenant()).stream().map(r -> "refused " + r).toList());
                 entries.add(new RunLedger.Entry(runId, request.mode().label(), plan.tenant(), plan.window().start(),
                         plan.window().end(), outcome(p, plan.tenant()).status(), p.written(plan.tenant()),
-                        p.samples(plan.tenant()), p.refused(plan.tenant()).size(), started, finished, String.join("\n", lines)));
+                        p.samples(plan.tenant()), p.refused(plan.tenant()).size(), started, finished, String.join("\n", lines),
+                        plan.provisional()));
             }
             try {
                 ledger.record(entries);
@@ -154,8 +155,8 @@ final class RunTracker {
                     p.errors(plan.tenant()), p.failedWindows(plan.tenant()), p.refused(plan.tenant()), started, finished);
             outcomes.add(o);
             WriteResult w = o.written();
-            log.info("run={} tenant={} window={} {}: rows={} changed={} tombstoned={}{}", runId, plan.tenant(), plan.window(),
-                    o.status(), w.rows(), w.changed(), w.tombstoned(),
+            log.info("run={} tenant={} window={}{} {}: rows={} changed={} tombstoned={}{}", runId, plan.tenant(), plan.window(),
+                    plan.provisional() ? " provisional" : "", o.status(), w.rows(), w.changed(), w.tombstoned(),
                     advances.containsKey(plan.tenant()) ? " watermark=" + advances.get(plan.tenant()) : "");
         }
     }

@@ -15,6 +15,14 @@ public record TenantBatch(int id, Window window, List<TenantPlan> plans, List<Wi
     public TenantBatch {
         plans = List.copyOf(plans);
         chunks = List.copyOf(chunks);
+        if (plans.stream().map(TenantPlan::provisional).distinct().count() > 1) {
+            throw new IllegalArgumentException("a batch holds either complete hours or provisional ones");
+        }
+    }
+
+    /** Whether the batch computes hours not yet complete, as of its plans' instant. */
+    public boolean provisional() {
+        return !plans.isEmpty() && plans.get(0).provisional();
     }
 
     public List<String> tenants() {
@@ -23,6 +31,6 @@ public record TenantBatch(int id, Window window, List<TenantPlan> plans, List<Wi
 
     @Override
     public String toString() {
-        return "batch " + id + " (" + plans.size() + " tenants, " + window + ")";
+        return "batch " + id + " (" + plans.size() + " tenants, " + window + (provisional() ? ", provisional" : "") + ")";
     }
 }

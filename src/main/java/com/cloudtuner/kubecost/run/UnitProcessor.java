@@ -18,7 +18,10 @@ class UnitProcessor implements ItemProcessor<WorkUnit, UnitResult> {
 
     @Override
     public UnitResult process(WorkUnit unit) {
-        return new UnitResult(unit, computation.compute(unit.batch().tenants(), unit.chunk(),
-                "run=" + runId + " batch=" + unit.batch().id()));
+        String context = "run=" + runId + " batch=" + unit.batch().id();
+        TenantBatch batch = unit.batch();
+        return new UnitResult(unit, batch.provisional()
+                ? computation.computeProvisional(batch.tenants(), unit.chunk(), batch.plans().get(0).provisionalAsOf(), context)
+                : computation.compute(batch.tenants(), unit.chunk(), context));
     }
 }

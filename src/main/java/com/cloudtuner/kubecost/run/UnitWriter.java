@@ -3,6 +3,7 @@ package com.cloudtuner.kubecost.run;
 import com.cloudtuner.kubecost.clickhouse.ClickHouseExpenseStore;
 import com.cloudtuner.kubecost.clickhouse.ExpenseStore;
 import com.cloudtuner.kubecost.clickhouse.PartialWrite;
+import com.cloudtuner.kubecost.clickhouse.WriteKind;
 import com.cloudtuner.kubecost.clickhouse.WriteResult;
 import com.cloudtuner.kubecost.cost.CostRow;
 import java.io.PrintStream;
@@ -36,7 +37,7 @@ class UnitWriter implements ItemWriter<UnitResult> {
         for (UnitResult unit : units) {
             try {
                 unit.markWritten(dryRunOut != null ? print(unit) : store.write(unit.writableTenants(), unit.unit().chunk(),
-                        unit.rows(), eraseMissing));
+                        unit.rows(), kind(unit)));
             } catch (PartialWrite e) {
                 unit.appliedBeforeFailure(e.applied());
                 throw e;
@@ -44,6 +45,13 @@ class UnitWriter implements ItemWriter<UnitResult> {
                 throw UnitTooLarge.of(unit.unit().batch().tenants().size(), unit.unit().chunk(), unit.stats().series(), e);
             }
         }
+    }
+
+    private WriteKind kind(UnitResult unit) {
+        if (unit.unit().batch().provisional()) {
+            return WriteKind.PROVISIONAL;
+        }
+        return eraseMissing ? WriteKind.ERASING : WriteKind.FINAL;
     }
 
     private Map<String, WriteResult> print(UnitResult unit) {

@@ -33,6 +33,15 @@ public final class WatermarkPolicy {
         return Window.floorHour(now.minus(settleDelay));
     }
 
+    /**
+     * The hours an hourly run with {@code --current-hour} computes provisionally as of {@code now}:
+     * those after the last complete one, up to the end of the hour {@code now} is in. They never
+     * move a watermark.
+     */
+    public Window provisionalWindow(Instant now) {
+        return new Window(completeUntil(now), Window.floorHour(now).plus(1, ChronoUnit.HOURS));
+    }
+
     /** How far a watermark is behind the last complete hour as of {@code now}; zero when it is not behind. */
     public Duration lag(Instant watermark, Instant now) {
         Instant complete = completeUntil(now);
@@ -105,8 +114,12 @@ public final class WatermarkPolicy {
      * at {@code writtenUntil} whatever happened (nothing written: the start of its first window, so
      * the next run catches up from there; no hours to compute: where they would have begun); a
      * known tenant's moves to {@code writtenUntil} when it wrote hours past it; otherwise it stays.
+     * A provisional computation (hours not yet complete) never moves one, nor is it a first sighting.
      */
     public static Optional<Instant> advance(TenantPlan plan, Instant writtenUntil) {
+        if (plan.provisional()) {
+            return Optional.empty();
+        }
         if (plan.watermark() == null) {
             return Optional.of(writtenUntil);
         }

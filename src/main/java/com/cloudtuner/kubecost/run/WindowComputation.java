@@ -12,6 +12,7 @@ import com.cloudtuner.kubecost.cost.Window;
 import com.cloudtuner.kubecost.exporter.ExporterSource;
 import com.cloudtuner.kubecost.thanos.PromQl;
 import com.cloudtuner.kubecost.thanos.ThanosQueryException;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -87,8 +88,20 @@ public final class WindowComputation {
      * @param context what the log lines name the computation by ({@code run=... batch=...})
      */
     public Result compute(List<String> tenants, Window window, String context) {
+        return compute(tenants, window, null, context);
+    }
+
+    /**
+     * The provisional rows of hours not yet complete, as of {@code asOf}: always from raw samples,
+     * as only they tell how far each cluster's hour has accrued. Fails as {@link #compute} does.
+     */
+    public Result computeProvisional(List<String> tenants, Window window, Instant asOf, String context) {
+        return reading(ReadMode.RAW).compute(tenants, window, asOf, context);
+    }
+
+    private Result compute(List<String> tenants, Window window, Instant asOf, String context) {
         long t0 = System.nanoTime();
-        Computation c = new Computation(window, context, isolationBudget(tenants.size()));
+        Computation c = new Computation(window, asOf, context, isolationBudget(tenants.size()));
         ThanosQueryException failure;
         try {
             failure = c.isolating(tenants);
@@ -111,6 +124,7 @@ public final class WindowComputation {
     /** One window's reading and computing: per tenant its rows or why they could not be computed. */
     private final class Computation {
         final Window chunk;
+        final Instant asOf;
         final String context;
         final Map<String, CostResult> results = new LinkedHashMap<>();
         final Map<String, String> errors = new LinkedHashMap<>();
@@ -121,8 +135,9 @@ public final class WindowComputation {
         int fallbackClusterHours;
         int suspectClusterHours;
 
-        Computation(Window chunk, String context, int extraReads) {
+        Computation(Window chunk, Instant asOf, String context, int extraReads) {
             this.chunk = chunk;
+            this.asOf = asOf;
             this.context = context;
             this.extraReads = extraReads;
         }
@@ -164,7 +179,9 @@ public final class WindowComputation {
             ExporterSource.RawRead read = reader.readRaw(tenants, List.of(), chunk, true);
             Map<String, List<Series>> byTenant = byTenant(read.series(), Series::tenant);
             for (String tenant : tenants) {
-                results.put(tenant, calculator.compute(chunk, byTenant.getOrDefault(tenant, List.of()), read.history()));
+                List<Series> series = byTenant.getOrDefault(tenant, List.of());
+                results.put(tenant, asOf == null ? calculator.compute(chunk, series, read.history())
+                        : calculator.computeProvisional(chunk, series, read.history(), asOf));
                 errors.remove(tenant);
             }
             series += read.series().size();

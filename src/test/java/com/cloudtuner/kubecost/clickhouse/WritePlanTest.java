@@ -147,7 +147,69 @@ class WritePlanTest {
         assertThat(ClickHouseExpenseStore.byClusterHours(plan.expenses(), 5)).extracting(List::size).containsExactly(5);
     }
 
+    // ---- provisional rows (the hour in progress)
+
+    @Test
+    void theFinalWriteReplacesAProvisionalRowEvenWithEqualFigures() {
+        StoredRows stored = new StoredRows(List.of(provisional(row("a", "c", "x", H0, 1), NOW_MICROS - 10)), List.of());
+
+        WritePlan plan = WritePlan.of(List.of("a"), WINDOW, result(row("a", "c", "x", H0, 1)), stored, WriteKind.FINAL, NOW);
+
+        assertThat(plan.expenses()).extracting(r -> r.key().namespace(), ExpenseRecord::deleted, ExpenseRecord::provisional,
+                ExpenseRecord::version).containsExactly(tuple("x", false, false, NOW_MICROS));
+        assertThat(plan.perTenant().get("a")).isEqualTo(new WriteResult(1, 1, 0));
+    }
+
+    @Test
+    void theFinalWriteTombstonesEveryProvisionalRowItHasNoRowForWhateverEraseMissingSays() {
+        // y vanished from its cluster-hour; cluster d has no data at all in the final hour; cluster e
+        // is refused in it: each provisional row goes, as it was never final
+        StoredRows stored = new StoredRows(List.of(
+                provisional(row("a", "c", "y", H0, 2), 5),
+                provisional(row("a", "d", "x", H0, 3), 5),
+                provisional(row("a", "e", "x", H0, 4), 5),
+                stored(row("a", "f", "x", H0, 6), false, 5)), List.of());
+        CostResult fresh = new CostResult(List.of(row("a", "c", "x", H0, 1)), List.of(), java.util.Map.of(),
+                java.util.Map.of(new com.cloudtuner.kubecost.cost.ClusterHourKey("a", "e", H0), "two currencies"));
+
+        WritePlan plan = WritePlan.of(List.of("a"), WINDOW, fresh, stored, WriteKind.FINAL, NOW);
+
+        assertThat(plan.expenses()).extracting(r -> r.key().cluster() + "/" + r.key().namespace(), ExpenseRecord::deleted,
+                ExpenseRecord::provisional).containsExactlyInAnyOrder(
+                tuple("c/x", false, false), tuple("c/y", true, true), tuple("d/x", true, true), tuple("e/x", true, true));
+        assertThat(plan.perTenant().get("a")).isEqualTo(new WriteResult(1, 1, 3)); // the final row of f stays
+    }
+
+    @Test
+    void aProvisionalWriteNeverReplacesAFinalRow() {
+        StoredRows stored = new StoredRows(List.of(stored(row("a", "c", "x", H0, 1), false, 5)), List.of());
+
+        WritePlan plan = WritePlan.of(List.of("a"), WINDOW, result(row("a", "c", "x", H0, 0.5), row("a", "c", "y", H0, 2)),
+                stored, WriteKind.PROVISIONAL, NOW);
+
+        assertThat(plan.expenses()).extracting(r -> r.key().namespace(), ExpenseRecord::deleted, ExpenseRecord::provisional)
+                .containsExactly(tuple("y", false, true));
+    }
+
+    @Test
+    void aProvisionalWriteReplacesOlderProvisionalRowsAndTombstonesTheVanishedOnes() {
+        StoredRows stored = new StoredRows(List.of(
+                provisional(row("a", "c", "x", H0, 1), 5),
+                provisional(row("a", "c", "y", H0, 2), 5),
+                stored(row("a", "c", "z", H1, 3), false, 5)), List.of());
+
+        WritePlan plan = WritePlan.of(List.of("a"), WINDOW, result(row("a", "c", "x", H0, 1.5)), stored, WriteKind.PROVISIONAL, NOW);
+
+        assertThat(plan.expenses()).extracting(r -> r.key().namespace(), ExpenseRecord::deleted, ExpenseRecord::provisional)
+                .containsExactlyInAnyOrder(tuple("x", false, true), tuple("y", true, true));
+        assertThat(plan.perTenant().get("a")).isEqualTo(new WriteResult(1, 1, 1));
+    }
+
     // ---- helpers
+
+    private static ExpenseRecord provisional(CostRow r, long version) {
+        return ExpenseRecord.of(r).provisional(true).versioned(false, version, Instant.ofEpochSecond(1));
+    }
 
     private static CostRow row(String tenant, String cluster, String namespace, Instant hour, double cost) {
         return new CostRow(tenant, cluster, namespace, hour, "USD", new Costs(cost, cost / 2, 0, 0, 0, 0),

@@ -49,7 +49,17 @@ final class FakeExporterSource implements ExporterSource {
 
     @Override
     public List<String> discover(Window window) {
-        return byTenant.keySet().stream().sorted().toList();
+        return byTenant.entrySet().stream().filter(e -> e.getValue().stream().anyMatch(s -> hasSampleIn(s, window)))
+                .map(Map.Entry::getKey).sorted().toList();
+    }
+
+    private static boolean hasSampleIn(Series s, Window window) {
+        for (long t : s.timestamps()) {
+            if (t >= window.startMs() && t < window.endMs()) {
+                return true;
+            }
+        }
+        return false;
     }
 
     @Override

@@ -2,6 +2,7 @@ package com.cloudtuner.kubecost.run;
 
 import com.cloudtuner.kubecost.clickhouse.ExpenseRecord;
 import com.cloudtuner.kubecost.clickhouse.ExpenseStore;
+import com.cloudtuner.kubecost.clickhouse.WriteKind;
 import com.cloudtuner.kubecost.clickhouse.StoredRows;
 import com.cloudtuner.kubecost.clickhouse.RunLedger;
 import com.cloudtuner.kubecost.clickhouse.Watermarks;
@@ -74,20 +75,25 @@ final class InMemoryPorts {
         }
     }
 
-    /** Keeps every row written, keyed by tenant, cluster, namespace and hour; a write of a tenant it is told to refuse fails. */
+    /**
+     * Keeps every row written, keyed by tenant, cluster, namespace and hour, and the kind of the write
+     * that wrote it last; a write of a tenant it is told to refuse fails.
+     */
     static final class InMemoryExpenseStore implements ExpenseStore {
         final Map<List<Object>, CostRow> rows = new LinkedHashMap<>();
+        final Map<List<Object>, WriteKind> kinds = new LinkedHashMap<>();
         Predicate<Collection<String>> refuse = tenants -> false;
 
         @Override
-        public Map<String, WriteResult> write(Collection<String> tenants, Window window, CostResult fresh, boolean eraseMissing) {
+        public Map<String, WriteResult> write(Collection<String> tenants, Window window, CostResult fresh, WriteKind kind) {
             if (refuse.test(tenants)) {
                 throw new com.cloudtuner.kubecost.clickhouse.ClickHouseException(241, false, "refused", null);
             }
             Map<String, WriteResult> perTenant = new LinkedHashMap<>();
             tenants.forEach(t -> perTenant.put(t, WriteResult.NOTHING));
             for (CostRow r : fresh.rows()) {
-                boolean changed = !r.equals(rows.put(List.of(r.tenant(), r.cluster(), r.namespace(), r.hour()), r));
+                List<Object> key = List.of(r.tenant(), r.cluster(), r.namespace(), r.hour());
+                boolean changed = !r.equals(rows.put(key, r)) || kinds.put(key, kind) != kind;
                 perTenant.merge(r.tenant(), new WriteResult(1, changed ? 1 : 0, 0), WriteResult::plus);
             }
             return perTenant;

@@ -1,6 +1,7 @@
 package com.cloudtuner.kubecost.run;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import com.cloudtuner.kubecost.config.WorkerProperties.ReadMode;
 import com.cloudtuner.kubecost.cost.Window;
@@ -56,6 +57,34 @@ class RunPlannerTest {
             assertThat(b.tenants()).hasSize(1);
             assertThat(b.chunks()).hasSize(6).allSatisfy(c -> assertThat(c.hours()).isEqualTo(4));
         });
+    }
+
+    @Test
+    void theCurrentHourIsPlannedProvisionallyForEveryTenantWithDataInItNewOnesIncluded() {
+        // live reports up to now; fresh appeared at 12:00, in the hour in progress
+        source.tenant("live", 1, COMPLETE.minus(Duration.ofDays(1)).toEpochMilli(), NOW.toEpochMilli());
+        source.tenant("fresh", 1, COMPLETE.toEpochMilli(), NOW.toEpochMilli());
+
+        RunPlan plan = planner(HeapBudget.of(GB, 4, 2048)).plan("r", RunRequest.hourly(NOW, List.of(), true));
+
+        Window current = new Window(COMPLETE, COMPLETE.plusSeconds(3600));
+        assertThat(plan.plans()).filteredOn(TenantPlan::provisional)
+                .extracting(TenantPlan::tenant, TenantPlan::window, TenantPlan::provisionalAsOf, TenantPlan::watermark)
+                .containsExactlyInAnyOrder(tuple("live", current, NOW, null), tuple("fresh", current, NOW, null));
+        // fresh has no complete hour yet: no final plan, so no first sighting before its first complete hour
+        assertThat(plan.plans()).filteredOn(p -> !p.provisional()).extracting(TenantPlan::tenant)
+                .containsExactlyInAnyOrder("known", "new", "old", "live");
+        assertThat(plan.batches()).filteredOn(TenantBatch::provisional).singleElement()
+                .satisfies(b -> assertThat(b.chunks()).containsExactly(current));
+    }
+
+    @Test
+    void withoutTheCurrentHourNothingIsProvisional() {
+        source.tenant("fresh", 1, COMPLETE.toEpochMilli(), NOW.toEpochMilli());
+
+        RunPlan plan = planner(HeapBudget.of(GB, 4, 2048)).plan("r", RunRequest.hourly(NOW, List.of()));
+
+        assertThat(plan.plans()).noneMatch(TenantPlan::provisional).extracting(TenantPlan::tenant).doesNotContain("fresh");
     }
 
     private RunPlanner planner(HeapBudget heap) {

@@ -1,6 +1,7 @@
 package com.cloudtuner.kubecost.run;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import com.cloudtuner.kubecost.clickhouse.RunLedger;
 import com.cloudtuner.kubecost.clickhouse.WriteResult;
@@ -87,6 +88,28 @@ class RunTrackerTest {
         assertThat(ledger.of("a").refused()).isEqualTo(1);
         assertThat(ledger.of("a").error()).startsWith("refused a/c@2025-10-13T01:00:00Z");
         assertThat(ledger.of("b").status()).isEqualTo("succeeded");
+    }
+
+    @Test
+    void aProvisionalBatchMovesNoWatermarkAndIsRecordedAsProvisional() {
+        // a (known, watermark at H0) and n (seen for the first time, in the hour in progress)
+        Window current = new Window(WINDOW.end(), WINDOW.end().plusSeconds(3600));
+        Instant asOf = current.start().plusSeconds(1800);
+        TenantBatch provisional = new TenantBatch(1, current,
+                List.of(TenantPlan.provisional("a", current, asOf), TenantPlan.provisional("n", current, asOf)), List.of(current));
+        RunTracker run = new RunTracker("run-2", RunRequest.hourly(asOf, List.of(), true),
+                new RunPlan(List.of(provisional), List.of()), Clock.fixed(asOf, ZoneOffset.UTC), ledger, watermarks);
+        watermarks.advance(Map.of("a", H0), "earlier");
+
+        UnitResult unit = new UnitResult(new WorkUnit(provisional, 0), new WindowComputation.Result(CostResult.EMPTY, Map.of(),
+                new WindowComputation.ReadStats(0, 0, 0, 0, 0, 0)));
+        unit.markWritten(Map.of("a", new WriteResult(3, 3, 0), "n", new WriteResult(2, 2, 0)));
+        run.written(unit);
+        run.closeCompletedBatches();
+
+        assertThat(watermarks.all()).containsOnly(Map.entry("a", H0)); // no first sighting for n either
+        assertThat(ledger.entries).extracting(RunLedger.Entry::tenant, RunLedger.Entry::provisional, RunLedger.Entry::status)
+                .containsExactlyInAnyOrder(tuple("a", true, "succeeded"), tuple("n", true, "succeeded"));
     }
 
     private UnitResult written(int chunk, CostResult rows, Map<String, WriteResult> perTenant) {

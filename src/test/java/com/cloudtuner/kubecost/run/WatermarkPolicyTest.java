@@ -25,6 +25,21 @@ class WatermarkPolicyTest {
     }
 
     @Test
+    void theProvisionalHoursAreThoseAfterTheLastCompleteOneUpToTheEndOfTheHourInProgress() {
+        // 12:10: 11:00 is complete, 12:00 in progress
+        assertThat(planner.provisionalWindow(NOW)).isEqualTo(new Window(E, E.plusSeconds(H)));
+        // 12:05: 11:00 ended but has not settled, so it is provisional too
+        assertThat(planner.provisionalWindow(E.plus(Duration.ofMinutes(5)))).isEqualTo(new Window(E.minusSeconds(H), E.plusSeconds(H)));
+    }
+
+    @Test
+    void aProvisionalComputationMovesNoWatermarkAndIsNoFirstSighting() {
+        Window current = new Window(E, E.plusSeconds(H));
+        assertThat(WatermarkPolicy.advance(TenantPlan.provisional("t", current, NOW), current.end())).isEmpty();
+        assertThat(WatermarkPolicy.advance(new TenantPlan("t", current, null, null), current.end())).contains(current.end());
+    }
+
+    @Test
     void aNewTenantStartsReprocessHoursBack() {
         assertThat(planner.plan("t", null, NOW)).isEqualTo(new TenantPlan("t", new Window(E.minusSeconds(3 * H), E), null, null));
     }
