@@ -107,7 +107,10 @@ final class Check {
         activity.values().forEach(clusters -> clusters.forEach(c -> ClusterFindings.report(c, now, command.staleAfter(), report)));
 
         for (String t : examined) {
-            report.tenant(t).put("in_tenants_setting", configured.valid().contains(t));
+            report.tenant(t).put("in_tenants_setting", configured.valid().contains(t))
+                    .put("matches_tenant_pattern", true)
+                    .put("in_thanos", split.valid().contains(t))
+                    .put("given_with_tenant_option", selected.valid().contains(t));
         }
         List<String> processed = new ArrayList<>();
         Set<String> runsFor = new LinkedHashSet<>(configured.valid().isEmpty() ? split.valid() : configured.valid());

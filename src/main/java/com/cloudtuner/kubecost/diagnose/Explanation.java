@@ -81,10 +81,13 @@ record Explanation(Command.Explain request, Window hour, String prefix, CostRule
         return cluster != null ? cluster.figures() : fresh == null ? null : fresh.figures();
     }
 
-    /** {@code (Σ a + Σ b) / (n_a + n_b) [x factor] = value}, the sums from the counted samples of the series. */
-    String formula(Quantity q, Double value) {
-        List<String> sums = new ArrayList<>();
-        List<String> counts = new ArrayList<>();
+    /** The sum and number of the counted samples of one series (one replica) of a column; only series with any. */
+    record Term(String replica, double sum, int counted) {
+    }
+
+    /** Per series of the column's quantity (HA replicas apart), its counted samples' sum and number; those without any left out. */
+    List<Term> terms(Quantity q) {
+        List<Term> terms = new ArrayList<>();
         for (AuditedSeries a : series) {
             if (a.series().metric().quantity() != q) {
                 continue;
@@ -98,9 +101,19 @@ record Explanation(Command.Explain request, Window hour, String prefix, CostRule
                 }
             }
             if (n > 0) {
-                sums.add(Texts.number(sum));
-                counts.add(Integer.toString(n));
+                terms.add(new Term(a.series().replica(), sum, n));
             }
+        }
+        return terms;
+    }
+
+    /** {@code (Σ a + Σ b) / (n_a + n_b) [x factor] = value}, the sums from the counted samples of the series. */
+    String formula(Quantity q, Double value) {
+        List<String> sums = new ArrayList<>();
+        List<String> counts = new ArrayList<>();
+        for (Term t : terms(q)) {
+            sums.add(Texts.number(t.sum()));
+            counts.add(Integer.toString(t.counted()));
         }
         if (sums.isEmpty()) {
             return q.isCost() ? "0 (no counted sample; rule 4)" : "NULL (no counted sample)";

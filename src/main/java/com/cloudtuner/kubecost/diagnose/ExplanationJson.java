@@ -35,7 +35,13 @@ final class ExplanationJson {
                 Double value = Explanation.value(q, shown);
                 ObjectNode f = formula.addObject().put("column", Explanation.column(q));
                 Json.putNumber(f, "value", value);
-                f.put("text", x.cluster() == null && Explanation.clusterOnly(q) ? "0" : x.formula(q, value));
+                boolean none = x.cluster() == null && Explanation.clusterOnly(q);
+                f.put("text", none ? "0" : x.formula(q, value));
+                ArrayNode terms = f.putArray("terms");
+                if (!none) {
+                    x.terms(q).forEach(t -> terms.addObject().put("replica", t.replica()).put("sum", t.sum())
+                            .put("counted", t.counted()));
+                }
             }
         }
         if (x.cluster() != null) {
@@ -82,8 +88,10 @@ final class ExplanationJson {
         Explanation.Verdict v = x.verdict();
         doc.put("verdict", v.name().toLowerCase());
         ArrayNode diffs = doc.putArray("differences");
+        ArrayNode columns = doc.putArray("column_differences");
         if (v == Explanation.Verdict.STALE) {
             x.differences().forEach(d -> diffs.add(Texts.difference(d)));
+            x.differences().forEach(d -> Json.difference(d, columns.addObject()));
         }
         doc.put("recompute", v == Explanation.Verdict.STALE || v == Explanation.Verdict.MISSING ? x.recompute() : null);
         if (x.computeError() != null) {

@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.TreeMap;
+import tools.jackson.databind.node.ObjectNode;
 
 /** What {@code gaps} found per cluster-hour, joined into ranges: consecutive hours of one tenant, cluster and kind. */
 final class GapRanges {
@@ -13,26 +14,32 @@ final class GapRanges {
     private record RangeKey(String tenant, String cluster, GapReport.Kind kind) {
     }
 
-    private final Map<RangeKey, TreeMap<Instant, String>> hours = new HashMap<>();
+    /** What one cluster-hour showed: the text and the facts behind it. */
+    private record Detail(String text, ObjectNode facts) {
+    }
+
+    private final Map<RangeKey, TreeMap<Instant, Detail>> hours = new HashMap<>();
 
     boolean reported(ClusterHourKey key) {
         return hours.entrySet().stream().anyMatch(e -> e.getKey().tenant().equals(key.tenant())
                 && e.getKey().cluster().equals(key.cluster()) && e.getValue().containsKey(key.hour()));
     }
 
-    void add(ClusterHourKey key, GapReport.Kind kind, String detail) {
-        hours.computeIfAbsent(new RangeKey(key.tenant(), key.cluster(), kind), k -> new TreeMap<>()).put(key.hour(), detail);
+    void add(ClusterHourKey key, GapReport.Kind kind, String detail, ObjectNode facts) {
+        hours.computeIfAbsent(new RangeKey(key.tenant(), key.cluster(), kind), k -> new TreeMap<>()).put(key.hour(),
+                new Detail(detail, facts));
     }
 
-    /** Each range's detail is its first hour's. */
+    /** Each range's detail (and its facts) is its first hour's. */
     void into(GapReport report) {
         hours.forEach((k, byHour) -> {
             Instant start = null;
             Instant end = null;
-            String detail = null;
-            for (Map.Entry<Instant, String> e : byHour.entrySet()) {
+            Detail detail = null;
+            for (Map.Entry<Instant, Detail> e : byHour.entrySet()) {
                 if (start != null && !e.getKey().equals(end)) {
-                    report.add(new GapReport.Range(k.tenant(), k.cluster(), k.kind(), new Window(start, end), detail));
+                    report.add(new GapReport.Range(k.tenant(), k.cluster(), k.kind(), new Window(start, end), detail.text(),
+                            detail.facts()));
                     start = null;
                 }
                 if (start == null) {
@@ -41,7 +48,7 @@ final class GapRanges {
                 }
                 end = e.getKey().plusSeconds(3600);
             }
-            report.add(new GapReport.Range(k.tenant(), k.cluster(), k.kind(), new Window(start, end), detail));
+            report.add(new GapReport.Range(k.tenant(), k.cluster(), k.kind(), new Window(start, end), detail.text(), detail.facts()));
         });
     }
 }

@@ -40,7 +40,8 @@ final class GapReport {
         }
     }
 
-    record Range(String tenant, String cluster, Kind kind, Window hours, String detail) {
+    /** @param facts what {@code detail} says, as fields of the range's JSON (of its first hour, as the detail) */
+    record Range(String tenant, String cluster, Kind kind, Window hours, String detail, ObjectNode facts) {
         String command() {
             return Texts.backfill(hours, tenant);
         }
@@ -137,7 +138,8 @@ final class GapReport {
         for (Range r : ranges()) {
             list.addObject().put("tenant", r.tenant()).put("cluster", r.cluster()).put("kind", r.kind().label)
                     .put("from", r.hours().start().toString()).put("to", r.hours().end().toString()).put("hours", r.hours().hours())
-                    .put("detail", r.detail()).put("backfill", r.kind() == Kind.PENDING || r.kind() == Kind.REFUSED ? null : r.command());
+                    .put("detail", r.detail()).put("backfill", r.kind() == Kind.PENDING || r.kind() == Kind.REFUSED ? null : r.command())
+                    .setAll(r.facts());
         }
         ArrayNode f = doc.putArray("failures");
         failures.forEach(f::add);

@@ -24,6 +24,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * {@code gaps}: per tenant batch and chunk of the range, what a backfill would write (the job's own
@@ -96,16 +98,18 @@ final class Gaps {
             report.counted(fresh.size(), storedOnly.size());
             fresh.forEach((key, rows) -> namespaces(key, rows, have.get(key), found));
             computed.rows().refused().forEach((k, why) -> found.add(k, GapReport.Kind.REFUSED,
-                    "the data contradict themselves (" + why + "): no run writes this hour until the exporter's data agree"));
+                    "the data contradict themselves (" + why + "): no run writes this hour until the exporter's data agree",
+                    Json.object().put("compute_error", why)));
             Map<ClusterHourKey, ExpenseRecord> clusters = new HashMap<>();
             stored.visibleClusters().forEach(r -> clusters.put(new ClusterHourKey(r.tenant(), r.cluster(), r.hour()), r));
             for (ClusterHour c : computed.rows().clusterHours()) {
                 ExpenseRecord row = clusters.get(c.key());
                 if ((row == null || !c.figures().sameAs(row.figures())) && !found.reported(c.key())) {
                     // a cluster-hour reported otherwise gets its backfill anyway
-                    found.add(c.key(), pendingOr(GapReport.Kind.INCOMPLETE, c.key()), "the namespace rows match, but the cluster's"
-                            + " row in k8s_cluster_expenses is missing or differs from a fresh computation (a write stopped between"
-                            + " the two tables)");
+                    GapReport.Kind kind = pendingOr(GapReport.Kind.INCOMPLETE, c.key());
+                    found.add(c.key(), kind, "the namespace rows match, but the cluster's row in k8s_cluster_expenses is missing"
+                            + " or differs from a fresh computation (a write stopped between the two tables)",
+                            pendingFacts(GapReport.Kind.INCOMPLETE, kind, c.key(), Json.object()));
                 }
             }
         }
@@ -113,23 +117,38 @@ final class Gaps {
         private void namespaces(ClusterHourKey key, Map<String, CostRow> rows, Map<String, ExpenseRecord> stored, GapRanges found) {
             GapReport.Kind kind;
             String detail;
+            ObjectNode facts = Json.object();
             if (stored == null) {
                 kind = GapReport.Kind.MISSING;
                 detail = "exporter data in Thanos (" + rows.size() + " rows), no rows in k8s_expenses_current";
+                facts.put("fresh_rows", rows.size());
             } else {
                 List<String> diffs = new ArrayList<>();
+                ArrayNode notStored = Json.array();
+                ArrayNode columns = Json.array();
                 rows.forEach((ns, row) -> {
                     ExpenseRecord s = stored.get(ns);
                     if (s == null) {
                         diffs.add(ns + " not stored");
+                        notStored.add(ns);
                     } else {
-                        row.figures().differencesFrom(s.figures()).forEach(d -> diffs.add(ns + " " + Texts.difference(d)));
+                        row.figures().differencesFrom(s.figures()).forEach(d -> {
+                            diffs.add(ns + " " + Texts.difference(d));
+                            Json.difference(d, columns.addObject().put("namespace", ns));
+                        });
                     }
                 });
-                stored.keySet().stream().filter(ns -> !rows.containsKey(ns)).forEach(ns -> diffs.add(ns + " stored but not in the data"));
+                ArrayNode notInData = Json.array();
+                stored.keySet().stream().filter(ns -> !rows.containsKey(ns)).forEach(ns -> {
+                    diffs.add(ns + " stored but not in the data");
+                    notInData.add(ns);
+                });
                 if (!diffs.isEmpty()) {
                     kind = GapReport.Kind.DIFFERS;
                     detail = "stored rows differ from a fresh computation: " + Texts.list(diffs, 3);
+                    facts.set("column_differences", columns);
+                    facts.set("namespaces_not_stored", notStored);
+                    facts.set("namespaces_not_in_data", notInData);
                 } else {
                     double lowest = rows.values().stream().mapToDouble(CostRow::coverage).min().orElse(1);
                     if (lowest >= minCoverage) {
@@ -138,6 +157,7 @@ final class Gaps {
                     kind = GapReport.Kind.LOW_COVERAGE;
                     detail = "coverage down to " + Texts.number(lowest) + ": Thanos holds samples for part of the hour only; a backfill"
                             + " changes it only if the missing samples have arrived since";
+                    facts.put("lowest_coverage", lowest);
                 }
             }
             GapReport.Kind pending = pendingOr(kind, key);
@@ -145,7 +165,15 @@ final class Gaps {
                 detail = "at or after the watermark " + marks.get(key.tenant()) + ", so the next hourly run writes them (" + kind.label
                         + ": " + detail + ")";
             }
-            found.add(key, pending, detail);
+            found.add(key, pending, detail, pendingFacts(kind, pending, key, facts));
+        }
+
+        /** For a pending range, the kind it would be and the watermark that makes it the next hourly run's. */
+        private ObjectNode pendingFacts(GapReport.Kind kind, GapReport.Kind reported, ClusterHourKey key, ObjectNode facts) {
+            if (reported == GapReport.Kind.PENDING) {
+                facts.put("pending_kind", kind.label).put("watermark", Json.instant(marks.get(key.tenant())));
+            }
+            return facts;
         }
 
         /** A kind to backfill at or after the tenant's watermark is the next hourly run's. */

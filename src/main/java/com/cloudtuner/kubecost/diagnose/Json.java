@@ -1,5 +1,6 @@
 package com.cloudtuner.kubecost.diagnose;
 
+import com.cloudtuner.kubecost.cost.Figures;
 import java.io.PrintStream;
 import java.time.Instant;
 import tools.jackson.databind.ObjectMapper;
@@ -36,6 +37,21 @@ final class Json {
             n.put(name, v);
         } else {
             n.put(name, Double.isNaN(v) ? "NaN" : v > 0 ? "+Inf" : "-Inf");
+        }
+    }
+
+    /** One column that differs: {@code column}, {@code stored} and {@code fresh} (numbers, null for NULL; strings for the currency). */
+    static void difference(Figures.Difference d, ObjectNode n) {
+        n.put("column", d.column());
+        value(n, "stored", d.stored());
+        value(n, "fresh", d.fresh());
+    }
+
+    private static void value(ObjectNode n, String name, Object v) {
+        if (v == null || v instanceof Double) {
+            putNumber(n, name, (Double) v);
+        } else {
+            n.put(name, v.toString());
         }
     }
 

@@ -13,6 +13,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Function;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * Which tenant ids the job will process against which ones Thanos holds: ids that fail
@@ -50,6 +52,7 @@ record TenantRoster(List<String> configured, List<String> selected, List<String>
                         + (past.isEmpty() ? "" : " (its clusters in the last 30 days: " + String.join(", ", past) + ")");
                 if (successor != null) {
                     explained.add(successor);
+                    idChanged(x, successor, sharedClusters(past, successor), null, report);
                     report.add(Finding.problem("tenant_id_changed", "tenant " + x, what + "; tenant " + successor
                                     + " has series with the same clusters: remote_write tenant header and the exporter's tenantId differ?",
                             fixForChangedId(x, successor, null)));
@@ -68,6 +71,7 @@ record TenantRoster(List<String> configured, List<String> selected, List<String>
                 String successor = successors(x, names, lastSample, configuredSet, day);
                 if (successor != null) {
                     explained.add(successor);
+                    idChanged(x, successor, sharedClusters(names, successor), lastSample, report);
                     report.add(Finding.problem("tenant_id_changed", "tenant " + x, "has no series since " + lastSample + "; tenant "
                                     + successor + " appeared at the same time with the same clusters ("
                                     + String.join(", ", sharedClusters(names, successor))
@@ -85,6 +89,8 @@ record TenantRoster(List<String> configured, List<String> selected, List<String>
             if (selected.isEmpty() || selected.contains(id)) {
                 boolean inThanos = discovered.contains(id);
                 boolean inTenants = configuredSet.contains(id);
+                report.tenant(id).put("matches_tenant_pattern", false).put("in_thanos", inThanos).put("in_tenants_setting", inTenants)
+                        .put("given_with_tenant_option", selected.contains(id));
                 report.add(Finding.problem("invalid_tenant_id", "tenant " + PromQl.quote(id), (inThanos ? "has exporter series, but its id"
                                 : inTenants ? "is in TENANTS, but its id" : "was given with --tenant, but its id")
                                 + " does not match worker.tenant-pattern (" + tenantPattern + "):"
@@ -157,6 +163,14 @@ record TenantRoster(List<String> configured, List<String> selected, List<String>
         Set<String> shared = new TreeSet<>(presence.getOrDefault(y, Map.of()).keySet());
         shared.retainAll(clusters);
         return shared;
+    }
+
+    /** The facts behind a tenant_id_changed line: who took over, with which clusters, since when (null: no series in the day). */
+    private static void idChanged(String x, String successor, Set<String> shared, Instant since, CheckReport report) {
+        ObjectNode changed = report.tenant(x).putObject("id_changed").put("to", successor);
+        ArrayNode clusters = changed.putArray("shared_clusters");
+        shared.forEach(clusters::add);
+        changed.put("since", Json.instant(since));
     }
 
     private static String fixForChangedId(String x, String successor, Instant since) {

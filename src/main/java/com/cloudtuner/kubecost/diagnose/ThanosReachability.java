@@ -20,6 +20,9 @@ final class ThanosReachability {
             info = thanos.buildInfo();
         } catch (ThanosQueryException e) {
             int status = ThanosFailures.httpStatus(e);
+            if (status != 0) {
+                facts.put("http_status", status);
+            }
             if (status == 404) {
                 // older Thanos and some gateways do not serve it; the queries below tell whether the API works
                 facts.put("reachable", true).putNull("version");

@@ -1,6 +1,12 @@
 package com.cloudtuner.kubecost.diagnose;
 
 import com.cloudtuner.kubecost.clickhouse.ClickHouseRunLedger;
+import static com.cloudtuner.kubecost.testing.CheckRuns.cluster;
+import static com.cloudtuner.kubecost.testing.CheckRuns.finding;
+import static com.cloudtuner.kubecost.testing.CheckRuns.findings;
+import static com.cloudtuner.kubecost.testing.CheckRuns.problemsWhere;
+import static com.cloudtuner.kubecost.testing.CheckRuns.strings;
+import static com.cloudtuner.kubecost.testing.CheckRuns.tenant;
 import static com.cloudtuner.kubecost.testing.Exporter.MINUTE;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -10,6 +16,7 @@ import com.cloudtuner.kubecost.clickhouse.MigrationSource;
 import com.cloudtuner.kubecost.clickhouse.Migrator;
 import com.cloudtuner.kubecost.clickhouse.RunLedger;
 import com.cloudtuner.kubecost.clickhouse.WriteResult;
+import com.cloudtuner.kubecost.cli.ExitCodes;
 import com.cloudtuner.kubecost.cost.SampleCounts;
 import com.cloudtuner.kubecost.config.ClickHouseProperties;
 import com.cloudtuner.kubecost.cost.ExporterMetric;
@@ -24,15 +31,12 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * {@code check} against one generated day in which every tenant carries one fault from the field:
@@ -88,124 +92,206 @@ class CheckIT {
         return CheckRuns.check(servers, NOW, args);
     }
 
-    /** The diagnosis codes of the problems a --json check found. */
-    private static List<String> problemCodes(String... args) {
-        List<String> all = new ArrayList<>(Arrays.asList(args));
-        all.add("--json");
-        return CheckRuns.problems(check(all.toArray(String[]::new))).stream().map(f -> f.get("code").asString()).toList();
+    /** {@code check --json} with these arguments: the document, its exit code and problem count checked against each other. */
+    private static JsonNode checkJson(String... args) {
+        return CheckRuns.checkJson(servers, NOW, args);
     }
 
-    private static String problemLine(Worker.Result r, String start) {
-        return CheckRuns.problemLine(r, start);
+    /** How the findings of the test database's ClickHouse are placed. */
+    private static String clickhouse(String database) {
+        return "clickhouse " + db.properties().url() + " database " + database;
+    }
+
+    private static String thanos(JsonNode doc) {
+        return "thanos " + doc.get("thanos").get("url").asString();
+    }
+
+    /** The label a finding's text line starts with, by its JSON level. */
+    private static String label(String level) {
+        return switch (level) {
+            case "ok" -> "ok      ";
+            case "note" -> "note    ";
+            case "problem" -> "PROBLEM ";
+            default -> throw new AssertionError("level " + level);
+        };
     }
 
     @Test
     void aHealthyTenantPassesEveryCheck() {
-        Worker.Result r = check("--tenant=healthy");
-        assertThat(r.exitCode()).as(r.toString()).isZero();
-        assertThat(r.out()).doesNotContain("PROBLEM").contains("check: healthy");
-        assertThat(r.outLines()).anySatisfy(l -> assertThat(l).startsWith("ok       thanos ").contains("answers, version 2.42"))
-                .anySatisfy(l -> assertThat(l).contains("range selectors are closed [t-d, t]"))
-                .anySatisfy(l -> assertThat(l).startsWith("ok       exporter: all 17 metric families present"))
-                .anySatisfy(l -> assertThat(l).startsWith("ok       tenant healthy cluster prod: 2 namespaces, last sample 53s ago,"
-                        + " exporter_scrape_success 1"))
-                .anySatisfy(l -> assertThat(l).contains("migrations of this build applied, checksums intact"))
-                .anySatisfy(l -> assertThat(l).contains("watermark within 2h of the last complete hour 2025-10-14T12:00:00Z"));
+        JsonNode doc = checkJson("--tenant=healthy");
+        assertThat(doc.get("healthy").asBoolean()).isTrue();
+        assertThat(doc.get("problems").asLong()).isZero();
+        assertThat(findings(doc)).containsExactly(
+                "ok thanos_reachable " + thanos(doc),
+                "ok families exporter",
+                "ok labels exporter",
+                "ok range_semantics " + thanos(doc),
+                "ok cluster tenant healthy cluster prod",
+                "ok clickhouse " + clickhouse(db.name()),
+                "ok watermarks clickhouse",
+                "ok runs clickhouse");
+        assertThat(doc.get("thanos").get("reachable").asBoolean()).isTrue();
+        assertThat(doc.get("thanos").get("version").asString()).startsWith("2.42");
+        // every family, each present for the one tenant looked at
+        assertThat(doc.get("exporter").get("families")).hasSize(ExporterMetric.values().length)
+                .allSatisfy(f -> assertThat(f.get("tenants").asInt()).as(f.toString()).isEqualTo(1));
+        assertThat(doc.get("exporter").get("label_problems")).isEmpty();
+        // scraped every minute at :07 until 12:10: the last at 12:09:07, 53 s before NOW
+        JsonNode prod = cluster(doc, "healthy", "prod");
+        assertThat(prod.get("namespaces").asInt()).isEqualTo(2);
+        assertThat(prod.get("last_sample_age_seconds").asLong()).isEqualTo(53);
+        assertThat(prod.get("stale").asBoolean()).isFalse();
+        assertThat(prod.get("exporter_scrape_success").asDouble()).isEqualTo(1.0);
+        assertThat(prod.get("unhealthy_hours")).isEmpty();
+        assertThat(prod.get("zero_runs")).isEmpty();
+        JsonNode ch = doc.get("clickhouse");
+        assertThat(ch.get("reachable").asBoolean()).isTrue();
+        assertThat(ch.get("migrations")).hasSize(MigrationSource.classpath().size())
+                .allSatisfy(m -> assertThat(m.get("status").asString()).as(m.toString()).isEqualTo("applied"));
+        assertThat(ch.get("failed_runs")).isEmpty();
+        // the hourly run at 12:10 wrote up to 12:00, the end of the last complete hour (10m settle delay)
+        assertThat(tenant(doc, "healthy").get("watermark_lag_seconds").asLong()).isZero();
     }
 
     @Test
     void jsonIsOneDocumentWithTheFactsBehindTheLines() {
-        Worker.Result r = check("--tenant=healthy", "--json");
-        assertThat(r.exitCode()).as(r.toString()).isZero();
-        JsonNode doc = JsonMapper.builder().build().readTree(r.out());
+        JsonNode doc = checkJson("--tenant=healthy");
         assertThat(doc.get("healthy").asBoolean()).isTrue();
         assertThat(doc.get("thanos").get("range_semantics").asString()).isEqualTo("closed");
         JsonNode cluster = doc.get("tenants").get(0).get("clusters").get(0);
         assertThat(cluster.get("cluster").asString()).isEqualTo("prod");
         assertThat(cluster.get("last_sample").asString()).isEqualTo("2025-10-14T12:09:07Z");
         assertThat(doc.get("tenants").get(0).get("watermark").asString()).isEqualTo("2025-10-14T12:00:00Z");
+
+        // the text is one line per finding of the document, in its order, between a heading and a summary
+        for (String tenant : List.of("--tenant=healthy", "--tenant=stale")) {
+            JsonNode json = checkJson(tenant);
+            Worker.Result text = check(tenant);
+            assertThat(text.exitCode()).isEqualTo(json.get("problems").asLong() == 0 ? ExitCodes.OK : ExitCodes.FAILED);
+            List<String> lines = text.outLines();
+            assertThat(lines).as(text.out()).hasSize(json.get("findings").size() + 2);
+            for (int i = 0; i < json.get("findings").size(); i++) {
+                JsonNode f = json.get("findings").get(i);
+                assertThat(lines.get(i + 1)).startsWith(label(f.get("level").asString()) + " " + f.get("where").asString() + ": ");
+            }
+        }
     }
 
     @Test
     void aTenantIdThatChangedIsNamedWithTheTenantThatAppearedInItsPlace() {
-        Worker.Result r = check("--tenant=acme");
-        assertThat(r.exitCode()).isEqualTo(1);
-        assertThat(problemLine(r, "tenant acme:")).contains("has no series since 2025-10-14T05:59:07Z; tenant acme-prod appeared at"
-                + " the same time with the same clusters (prod): remote_write tenant header and the exporter's tenantId differ?");
-        assertThat(problemLine(r, "tenant acme cluster prod:")).contains("last sample 6h10m ago");
+        JsonNode doc = checkJson("--tenant=acme");
+        assertThat(problemsWhere(doc)).contains("tenant_id_changed tenant acme", "stale_cluster tenant acme cluster prod");
+        // acme's last scrape was at 05:59:07; acme-prod's first at 06:00:07, with the same cluster
+        JsonNode changed = tenant(doc, "acme").get("id_changed");
+        assertThat(changed.get("to").asString()).isEqualTo("acme-prod");
+        assertThat(strings(changed.get("shared_clusters"))).containsExactly("prod");
+        assertThat(changed.get("since").asString()).isEqualTo("2025-10-14T05:59:07Z");
+        // 12:10:00 - 05:59:07 = 6 h 10 min 53 s
+        JsonNode prod = cluster(doc, "acme", "prod");
+        assertThat(prod.get("last_sample").asString()).isEqualTo("2025-10-14T05:59:07Z");
+        assertThat(prod.get("last_sample_age_seconds").asLong()).isEqualTo(6 * 3600 + 10 * 60 + 53);
+        assertThat(prod.get("stale").asBoolean()).isTrue();
 
         // with TENANTS set, the tenant that appeared is explained by that line, not reported again as unknown
-        Worker.Result configured = Worker.run(Worker.withOption(servers, "worker.tenants", "acme,healthy"), "check", "--now=" + NOW);
-        assertThat(problemLine(configured, "tenant acme:")).contains("tenant acme-prod appeared at the same time");
-        assertThat(configured.out()).doesNotContain("tenant acme-prod: has exporter series in the last day but is not in TENANTS")
-                .contains("PROBLEM  tenant nopv: has exporter series in the last day but is not in TENANTS");
+        JsonNode configured = CheckRuns.checkJson(Worker.withOption(servers, "worker.tenants", "acme,healthy"), NOW);
+        assertThat(problemsWhere(configured)).contains("tenant_id_changed tenant acme", "tenant_not_configured tenant nopv")
+                .doesNotContain("tenant_not_configured tenant acme-prod");
+        assertThat(tenant(configured, "acme").get("id_changed").get("to").asString()).isEqualTo("acme-prod");
     }
 
     @Test
     void aTenantExpectedButAbsentFromThanosIsNamed() {
-        Worker.Result r = check("--tenant=ghost");
-        assertThat(r.exitCode()).isEqualTo(1);
-        assertThat(problemLine(r, "tenant ghost:")).contains("has no exporter series in the last day (given with --tenant)");
+        JsonNode doc = checkJson("--tenant=ghost");
+        assertThat(problemsWhere(doc)).contains("tenant_absent tenant ghost");
+        JsonNode ghost = tenant(doc, "ghost");
+        assertThat(ghost.get("given_with_tenant_option").asBoolean()).isTrue();
+        assertThat(ghost.get("in_tenants_setting").asBoolean()).isFalse();
+        assertThat(ghost.get("in_thanos").asBoolean()).isFalse();
+        assertThat(ghost.get("clusters")).isNull();
     }
 
     @Test
     void aMetricFamilyTheExporterDoesNotPublishIsNamed() {
-        Worker.Result r = check("--tenant=nopv");
-        assertThat(r.exitCode()).isEqualTo(1);
-        assertThat(problemLine(r, "exporter:")).contains("metric family cloudtuner_kubecost_namespace_pv_cost has no series for tenant nopv"
-                + " in the last day: its cost column is 0 in every row");
-        assertThat(problemCodes("--tenant=nopv")).containsExactly("missing_family");
+        JsonNode doc = checkJson("--tenant=nopv");
+        assertThat(problemsWhere(doc)).containsExactly("missing_family exporter");
+        // the one tenant looked at has every family but namespace_pv_cost
+        String pv = ExporterMetric.NAMESPACE_PV_COST.metricName(Exporter.PREFIX);
+        assertThat(doc.get("exporter").get("families")).hasSize(ExporterMetric.values().length)
+                .allSatisfy(f -> assertThat(f.get("tenants").asInt()).as(f.toString()).isEqualTo(f.get("name").asString().equals(pv) ? 0 : 1));
     }
 
     @Test
     void seriesWithoutALabelARowNeedsAreNamed() {
-        Worker.Result r = check("--tenant=nocurrency");
-        assertThat(r.exitCode()).isEqualTo(1);
+        JsonNode doc = checkJson("--tenant=nocurrency");
+        assertThat(problemsWhere(doc)).containsExactly("missing_label tenant nocurrency");
         // 6 cluster and 4 namespace cost families x 2 namespaces; efficiencies carry no currency anyway
-        assertThat(problemLine(r, "tenant nocurrency:")).contains("14 series lack currency (e.g. cloudtuner_kubecost_",
-                "their rows get an empty currency");
-        assertThat(problemCodes("--tenant=nocurrency")).containsExactly("missing_label");
+        assertThat(doc.get("exporter").get("label_problems")).singleElement().satisfies(p -> {
+            assertThat(p.get("tenant").asString()).isEqualTo("nocurrency");
+            assertThat(p.get("code").asString()).isEqualTo("missing_label");
+            assertThat(p.get("label").asString()).isEqualTo("currency");
+            assertThat(p.get("series").asInt()).isEqualTo(14);
+            assertThat(p.get("example").asString()).startsWith(Exporter.PREFIX).doesNotContain("currency=");
+        });
     }
 
     @Test
     void aClusterThatStoppedReportingIsStaleWhileTheOtherIsNot() {
-        Worker.Result r = check("--tenant=stale");
-        assertThat(r.exitCode()).isEqualTo(1);
-        // the last scrape of b was at 09:09:07, 3 h 0 min 53 s before 12:10
-        assertThat(problemLine(r, "tenant stale cluster b:")).contains("last sample 3h00m ago, at 2025-10-14T09:09:07Z; stale after 30m");
-        assertThat(r.out()).contains("ok       tenant stale cluster a:");
-        assertThat(problemCodes("--tenant=stale")).containsExactly("stale_cluster");
-        assertThat(problemCodes("--tenant=stale", "--stale-after=4h")).isEmpty();
+        JsonNode doc = checkJson("--tenant=stale");
+        assertThat(problemsWhere(doc)).containsExactly("stale_cluster tenant stale cluster b");
+        assertThat(finding(doc, "cluster", "tenant stale cluster a").get("level").asString()).isEqualTo("ok");
+        // the last scrape of b was at 09:09:07, 3 h 0 min 53 s before 12:10; a's at 12:09:07
+        JsonNode b = cluster(doc, "stale", "b");
+        assertThat(b.get("last_sample").asString()).isEqualTo("2025-10-14T09:09:07Z");
+        assertThat(b.get("last_sample_age_seconds").asLong()).isEqualTo(3 * 3600 + 53);
+        assertThat(b.get("stale").asBoolean()).isTrue();
+        JsonNode a = cluster(doc, "stale", "a");
+        assertThat(a.get("last_sample_age_seconds").asLong()).isEqualTo(53);
+        assertThat(a.get("stale").asBoolean()).isFalse();
+        JsonNode lenient = checkJson("--tenant=stale", "--stale-after=4h");
+        assertThat(problemsWhere(lenient)).isEmpty();
+        assertThat(cluster(lenient, "stale", "b").get("stale").asBoolean()).isFalse();
     }
 
     @Test
     void zerosAfterARestartThatTheRulesCountAreNamedWithTheExporterSettingThatAvoidsThem() {
-        Worker.Result r = check("--tenant=restart");
-        assertThat(r.exitCode()).isEqualTo(1);
-        assertThat(problemLine(r, "tenant restart cluster prod:"))
-                .contains("all-zero cluster costs after a restart: 2025-10-14T03:03:07Z..03:09:07 (7 samples)")
-                .contains("fix: make the exporter report exporter_scrape_success 0 until Kubecost has data again")
-                .endsWith("explain --tenant=restart --cluster=prod --namespace=__unallocated__ --hour=2025-10-14T03:00:00Z");
-        assertThat(problemCodes("--tenant=restart")).containsExactly("restart_zeros");
+        JsonNode doc = checkJson("--tenant=restart");
+        assertThat(problemsWhere(doc)).containsExactly("restart_zeros tenant restart cluster prod");
+        // 03:00:07..03:02:07 not scraped, then the seven scrapes 03:03:07..03:09:07 at 0
+        assertThat(cluster(doc, "restart", "prod").get("zero_runs")).singleElement().satisfies(run -> {
+            assertThat(run.get("first").asString()).isEqualTo("2025-10-14T03:03:07Z");
+            assertThat(run.get("last").asString()).isEqualTo("2025-10-14T03:09:07Z");
+            assertThat(run.get("samples").asInt()).isEqualTo(7);
+        });
+        // the fix names the exporter's health metric, and the explain command for the run's hour
+        assertThat(finding(doc, "restart_zeros", "tenant restart cluster prod").get("fix").asString())
+                .contains("exporter_scrape_success")
+                .contains("explain --tenant=restart --cluster=prod --namespace=__unallocated__ --hour=2025-10-14T03:00:00Z");
     }
 
     @Test
     void hoursWithTheExporterUnhealthyAreNamedAndTheirDroppedZerosAreNoRestart() {
-        Worker.Result r = check("--tenant=flaky");
-        assertThat(r.exitCode()).isEqualTo(1);
-        assertThat(problemLine(r, "tenant flaky cluster prod:")).contains("the exporter reported exporter_scrape_success 0 in 2 of"
-                + " the last 24 hours (2025-10-14T05:00:00Z, 2025-10-14T08:00:00Z)");
-        assertThat(problemCodes("--tenant=flaky")).containsExactly("unhealthy_hours");
+        JsonNode doc = checkJson("--tenant=flaky");
+        assertThat(problemsWhere(doc)).containsExactly("unhealthy_hours tenant flaky cluster prod");
+        JsonNode prod = cluster(doc, "flaky", "prod");
+        assertThat(strings(prod.get("unhealthy_hours"))).containsExactly("2025-10-14T05:00:00Z", "2025-10-14T08:00:00Z");
+        assertThat(prod.get("zero_runs")).isEmpty();
+        // healthy again since 08:22
+        assertThat(prod.get("exporter_scrape_success").asDouble()).isEqualTo(1.0);
+        assertThat(prod.get("failing_since").isNull()).isTrue();
     }
 
     @Test
     void aScrapeJobWithoutHonorLabelsIsNamedWithItsFix() {
-        Worker.Result r = check("--tenant=honor");
-        assertThat(r.exitCode()).isEqualTo(1);
+        JsonNode doc = checkJson("--tenant=honor");
+        assertThat(problemsWhere(doc)).containsExactly("honor_labels_conflict tenant honor");
         // 7 namespace families x 2 namespaces, each carrying the job's namespace in place of its own
-        assertThat(problemLine(r, "tenant honor:")).contains("14 series carry exported_namespace", "namespace=\"kubecost\" instead of",
-                "fix: set honor_labels: true on the exporter's scrape job");
-        assertThat(problemCodes("--tenant=honor")).containsExactly("honor_labels_conflict");
+        assertThat(doc.get("exporter").get("label_problems")).singleElement().satisfies(p -> {
+            assertThat(p.get("code").asString()).isEqualTo("honor_labels_conflict");
+            assertThat(p.get("label").asString()).isEqualTo("exported_namespace");
+            assertThat(p.get("series").asInt()).isEqualTo(14);
+            assertThat(p.get("example").asString()).contains("namespace=\"kubecost\"");
+        });
+        assertThat(finding(doc, "honor_labels_conflict", "tenant honor").get("fix").asString()).contains("honor_labels: true");
     }
 
     @Test
@@ -215,14 +301,20 @@ class CheckIT {
                     Instant.parse("2025-10-13T00:00:00Z"), Instant.parse("2025-10-14T00:00:00Z"), "failed", WriteResult.NOTHING,
                     SampleCounts.NONE, 0, NOW.minus(Duration.ofHours(2)), NOW.minus(Duration.ofHours(2)), "Thanos answered HTTP 503")));
         }
-        Worker.Result r = check("--tenant=ledger");
-        assertThat(r.exitCode()).isEqualTo(1);
+        JsonNode doc = checkJson("--tenant=ledger");
+        assertThat(problemsWhere(doc)).containsExactly("failed_run tenant ledger");
+        assertThat(doc.get("clickhouse").get("failed_runs")).singleElement().satisfies(run -> {
+            assertThat(run.get("run_id").asString()).isEqualTo("r-failed");
+            assertThat(run.get("mode").asString()).isEqualTo("backfill");
+            assertThat(run.get("window_start").asString()).isEqualTo("2025-10-13T00:00:00Z");
+            assertThat(run.get("window_end").asString()).isEqualTo("2025-10-14T00:00:00Z");
+            assertThat(run.get("started_at").asString()).isEqualTo("2025-10-14T10:10:00Z");
+            assertThat(run.get("error").asString()).isEqualTo("Thanos answered HTTP 503");
+            assertThat(run.get("made_good_by_a_later_run").asBoolean()).isFalse();
+        });
         // the jar's path is the running jar's (RunReport's rule), so only the arguments are fixed here
-        assertThat(problemLine(r, "tenant ledger:")).startsWith("PROBLEM  tenant ledger: backfill run r-failed failed at"
-                + " 2025-10-14T10:10:00Z for 2025-10-13T00:00:00Z..2025-10-14T00:00:00Z: Thanos answered HTTP 503; fix: fix the cause"
-                + " the error names, then: java -jar ").endsWith(".jar backfill --from=2025-10-13T00:00:00Z"
-                + " --to=2025-10-14T00:00:00Z --tenant=ledger");
-        assertThat(problemCodes("--tenant=ledger")).containsExactly("failed_run");
+        assertThat(finding(doc, "failed_run", "tenant ledger").get("fix").asString())
+                .endsWith(".jar backfill --from=2025-10-13T00:00:00Z --to=2025-10-14T00:00:00Z --tenant=ledger");
     }
 
     @Test
@@ -237,11 +329,14 @@ class CheckIT {
                 p.socketTimeout(), p.migrationLockTimeout(), p.maxInsertRows(), p.retries(), p.retryBackoff()))) {
             ch.ensureDatabase();
             new Migrator(ch, MigrationSource.directory(dir), Duration.ofMinutes(1), Clock.systemUTC()).migrate();
-            List<String> args = new ArrayList<>(Worker.withOption(servers, "clickhouse.database", edited));
-            Worker.Result r = Worker.run(args, "check", "--now=" + NOW, "--tenant=healthy");
-            assertThat(r.exitCode()).isEqualTo(1);
-            assertThat(problemLine(r, "clickhouse ")).contains("database " + edited + ": migration db/migration/V2__k8s_cluster_expenses.sql"
-                    + " was changed after it was applied");
+            JsonNode doc = CheckRuns.checkJson(Worker.withOption(servers, "clickhouse.database", edited), NOW, "--tenant=healthy");
+            assertThat(problemsWhere(doc)).contains("migration_changed " + clickhouse(edited));
+            // V2 alone: recorded with the checksum of the file as it was applied, the file now another
+            assertThat(doc.get("clickhouse").get("migrations")).allSatisfy(m -> {
+                boolean v2 = m.get("script").asString().equals("V2__k8s_cluster_expenses.sql");
+                assertThat(m.get("status").asString()).as(m.toString()).isEqualTo(v2 ? "changed" : "applied");
+                assertThat(m.get("recorded_checksum").asString().equals(m.get("file_checksum").asString())).as(m.toString()).isNotEqualTo(v2);
+            });
             // every migration was applied before the edit, and check applied nothing more
             assertThat(ch.select("SELECT count() AS n FROM k8s_worker_schema_history").get(0).get("n").asLong())
                     .isEqualTo(MigrationSource.classpath().size());
@@ -253,27 +348,30 @@ class CheckIT {
     @Test
     void aMissingDatabaseIsReportedAndNotCreated() {
         String absent = db.name() + "_absent";
-        Worker.Result r = Worker.run(Worker.withOption(servers, "clickhouse.database", absent), "check", "--now=" + NOW, "--tenant=healthy");
-        assertThat(r.exitCode()).isEqualTo(1);
-        assertThat(problemLine(r, "clickhouse ")).contains("database " + absent + ": the database does not exist",
-                "fix: java -jar kubecost-worker.jar migrate");
+        JsonNode doc = CheckRuns.checkJson(Worker.withOption(servers, "clickhouse.database", absent), NOW, "--tenant=healthy");
+        assertThat(problemsWhere(doc)).containsExactly("clickhouse_no_database " + clickhouse(absent));
+        assertThat(doc.get("clickhouse").get("reachable").asBoolean()).isFalse();
+        assertThat(finding(doc, "clickhouse_no_database", clickhouse(absent)).get("fix").asString())
+                .contains("java -jar kubecost-worker.jar migrate");
         assertThat(db.query("SELECT count() AS n FROM system.databases WHERE name = '" + absent + "'").get(0).get("n").asLong()).isZero();
     }
 
     @Test
     void anUnreachableThanosIsOneProblemAndClickHouseIsStillChecked() {
-        Worker.Result r = Worker.run(Worker.withOption(servers, "thanos.url", "http://127.0.0.1:9"), "check", "--now=" + NOW,
-                "--tenant=healthy", "--thanos.retries=0");
-        assertThat(r.exitCode()).isEqualTo(1);
-        assertThat(problemLine(r, "thanos http://127.0.0.1:9:")).contains("no answer", "fix: check THANOS_URL");
-        assertThat(r.out()).contains("migrations of this build applied, checksums intact");
+        JsonNode doc = CheckRuns.checkJson(Worker.withOption(servers, "thanos.url", "http://127.0.0.1:9"), NOW, "--tenant=healthy",
+                "--thanos.retries=0");
+        assertThat(problemsWhere(doc)).containsExactly("thanos_unreachable thanos http://127.0.0.1:9");
+        assertThat(doc.get("thanos").get("reachable").asBoolean()).isFalse();
+        assertThat(finding(doc, "thanos_unreachable", "thanos http://127.0.0.1:9").get("fix").asString()).contains("THANOS_URL");
+        assertThat(finding(doc, "clickhouse", clickhouse(db.name())).get("level").asString()).isEqualTo("ok");
+        assertThat(doc.get("clickhouse").get("migrations")).hasSize(MigrationSource.classpath().size());
     }
 
     @Test
     void badOptionsAreBadInput() {
         Worker.Result r = check("--stale-after=soon");
-        assertThat(r.exitCode()).isEqualTo(2);
-        assertThat(r.err()).contains("--stale-after must be a positive duration");
+        assertThat(r.exitCode()).isEqualTo(ExitCodes.USAGE);
+        assertThat(r.err()).contains("--stale-after");
         assertThat(r.out()).isEmpty();
     }
 }

@@ -1,5 +1,9 @@
 package com.cloudtuner.kubecost.diagnose;
 
+import static com.cloudtuner.kubecost.testing.CheckRuns.cluster;
+import static com.cloudtuner.kubecost.testing.CheckRuns.finding;
+import static com.cloudtuner.kubecost.testing.CheckRuns.strings;
+import static com.cloudtuner.kubecost.testing.CheckRuns.tenant;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.cloudtuner.kubecost.clickhouse.ClickHouseGateway;
@@ -22,11 +26,11 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.stream.Collectors;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.JsonNode;
 
 /**
  * {@code check}'s other diagnoses (those {@link CheckIT} leaves out), against one generated day: a
@@ -80,28 +84,23 @@ class CheckMoreIT {
         assertThat(lagging.exitCode()).as(lagging.toString()).isZero();
     }
 
-    private static Worker.Result check(List<String> serverArgs, String... args) {
-        return CheckRuns.check(serverArgs, NOW, args);
+    /** {@code check --json}: the document, its exit code and problem count checked against each other. */
+    private static JsonNode checkJson(List<String> serverArgs, String... args) {
+        return CheckRuns.checkJson(serverArgs, NOW, args);
     }
 
-    private static Worker.Result check(String... args) {
-        return check(servers, args);
+    private static JsonNode checkJson(String... args) {
+        return checkJson(servers, args);
     }
 
-    /** The problems a --json check found, each as its code and where. */
-    private static List<String> problems(List<String> serverArgs, String... args) {
-        List<String> all = new ArrayList<>(Arrays.asList(args));
-        all.add("--json");
-        return CheckRuns.problems(check(serverArgs, all.toArray(String[]::new))).stream()
-                .map(f -> f.get("code").asString() + " " + f.get("where").asString()).toList();
+    /** The problems of a check document, each as its code and where. */
+    private static List<String> problems(JsonNode doc) {
+        return CheckRuns.problemsWhere(doc);
     }
 
-    private static List<String> problems(String... args) {
-        return problems(servers, args);
-    }
-
-    private static String problemLine(Worker.Result r, String start) {
-        return CheckRuns.problemLine(r, start);
+    /** How the findings about one database of the test's ClickHouse are placed. */
+    private static String clickhouse(String database) {
+        return "clickhouse " + db.properties().url() + " database " + database;
     }
 
     /** The series one GeneratedTenant writes for a cluster: one per family, namespace families once per namespace. */
@@ -109,104 +108,121 @@ class CheckMoreIT {
         return Arrays.stream(ExporterMetric.values()).mapToInt(m -> m.scope() == ExporterMetric.Scope.NAMESPACE ? namespaces : 1).sum();
     }
 
+    /** The one label problem a check found. */
+    private static JsonNode labelProblem(JsonNode doc) {
+        JsonNode list = doc.get("exporter").get("label_problems");
+        assertThat(list).as(doc.toString()).hasSize(1);
+        return list.get(0);
+    }
+
+    /** Where the id came from, as the facts about an invalid tenant id say: in Thanos, in TENANTS, given with --tenant. */
+    private static String sources(JsonNode tenant) {
+        assertThat(tenant.get("matches_tenant_pattern").asBoolean()).as(tenant.toString()).isFalse();
+        return tenant.get("in_thanos").asBoolean() + " " + tenant.get("in_tenants_setting").asBoolean() + " "
+                + tenant.get("given_with_tenant_option").asBoolean();
+    }
+
     @Test
     void aTenantIdInThanosThatFailsTheTenantPatternIsNamed() {
-        Worker.Result r = check("--tenant=Acme Corp");
-        assertThat(r.exitCode()).isEqualTo(1);
-        assertThat(problemLine(r, "tenant \"Acme Corp\":")).contains("has exporter series, but its id does not match"
-                        + " worker.tenant-pattern (" + TENANT_PATTERN + "): its costs are never computed",
-                "; fix: fix the exporter's tenantId (or the remote_write tenant header), or widen worker.tenant-pattern");
+        JsonNode doc = checkJson("--tenant=Acme Corp");
         // the id is not queried, and the other tenants' faults are not this check's
-        assertThat(problems("--tenant=Acme Corp")).containsExactly("invalid_tenant_id tenant \"Acme Corp\"");
+        assertThat(problems(doc)).containsExactly("invalid_tenant_id tenant \"Acme Corp\"");
+        assertThat(sources(tenant(doc, "Acme Corp"))).isEqualTo("true false true");
+        assertThat(finding(doc, "invalid_tenant_id", "tenant \"Acme Corp\"").get("fix").asString())
+                .contains("worker.tenant-pattern");
     }
 
     @Test
     void aTenantIdInTenantsThatFailsTheTenantPatternIsNamed() {
-        Worker.Result r = check(Worker.withOption(servers, "worker.tenants", "healthy,globex_eu"));
-        assertThat(r.exitCode()).isEqualTo(1);
-        assertThat(problemLine(r, "tenant \"globex_eu\":")).contains("is in TENANTS, but its id does not match"
-                + " worker.tenant-pattern (" + TENANT_PATTERN + "): its costs are never computed", "; fix: correct it in TENANTS");
-        assertThat(problems(Worker.withOption(servers, "worker.tenants", "healthy,globex_eu")))
-                .contains("invalid_tenant_id tenant \"globex_eu\"");
+        JsonNode doc = checkJson(Worker.withOption(servers, "worker.tenants", "healthy,globex_eu"));
+        assertThat(problems(doc)).contains("invalid_tenant_id tenant \"globex_eu\"");
+        assertThat(sources(tenant(doc, "globex_eu"))).isEqualTo("false true false");
+        assertThat(finding(doc, "invalid_tenant_id", "tenant \"globex_eu\"").get("fix").asString()).contains("TENANTS");
     }
 
     @Test
     void aTenantIdGivenWithTenantThatFailsTheTenantPatternIsNamedAsGiven() {
         // not in Thanos, not in TENANTS: not said to be in TENANTS, and nobody else's faults are reported instead
-        Worker.Result r = check("--tenant=globex_eu");
-        assertThat(r.exitCode()).isEqualTo(1);
-        assertThat(problemLine(r, "tenant \"globex_eu\":")).contains("was given with --tenant, but its id does not match"
-                + " worker.tenant-pattern (" + TENANT_PATTERN + ")", "; fix: correct the --tenant value");
-        assertThat(problems("--tenant=globex_eu")).containsExactly("invalid_tenant_id tenant \"globex_eu\"");
+        JsonNode doc = checkJson("--tenant=globex_eu");
+        assertThat(problems(doc)).containsExactly("invalid_tenant_id tenant \"globex_eu\"");
+        assertThat(sources(tenant(doc, "globex_eu"))).isEqualTo("false false true");
+        assertThat(finding(doc, "invalid_tenant_id", "tenant \"globex_eu\"").get("fix").asString()).contains("--tenant")
+                .doesNotContain("TENANTS");
     }
 
     @Test
     void anExporterFailingNowIsNamedWithTheTimeItStarted() {
-        Worker.Result r = check("--tenant=down");
-        assertThat(r.exitCode()).isEqualTo(1);
-        // the first failing scrape was at 11:40:07, 29m53s before 12:10
-        assertThat(problemLine(r, "tenant down cluster prod: the exporter reports")).contains("exporter_scrape_success 0 since"
-                        + " 2025-10-14T11:40:07Z (29m53s): its cost samples are dropped (rule 2)",
-                "; fix: the exporter cannot read Kubecost: look at the exporter's log and Kubecost's cost-model pod");
+        JsonNode doc = checkJson("--tenant=down");
         // the two hours it has been failing in are unhealthy hours too
-        assertThat(problems("--tenant=down")).containsExactly("exporter_failing tenant down cluster prod",
-                "unhealthy_hours tenant down cluster prod");
+        assertThat(problems(doc)).containsExactly("exporter_failing tenant down cluster prod", "unhealthy_hours tenant down cluster prod");
+        // the first failing scrape was at 11:40:07, 29m53s before 12:10
+        JsonNode prod = cluster(doc, "down", "prod");
+        assertThat(prod.get("failing_since").asString()).isEqualTo("2025-10-14T11:40:07Z");
+        assertThat(Duration.between(Instant.parse(prod.get("failing_since").asString()), Instant.parse(doc.get("as_of").asString())))
+                .isEqualTo(Duration.ofMinutes(29).plusSeconds(53));
+        assertThat(prod.get("exporter_scrape_success").asDouble()).isZero();
+        assertThat(strings(prod.get("unhealthy_hours"))).containsExactly("2025-10-14T11:00:00Z", "2025-10-14T12:00:00Z");
+        assertThat(prod.get("stale").asBoolean()).isFalse();
     }
 
     @Test
     void seriesWithoutClusterAreNamed() {
-        Worker.Result r = check("--tenant=nocluster");
-        assertThat(r.exitCode()).isEqualTo(1);
+        JsonNode doc = checkJson("--tenant=nocluster");
+        assertThat(problems(doc)).containsExactly("missing_label tenant nocluster");
         // every series of the edge cluster's exporter; the prod cluster's are fine
-        assertThat(problemLine(r, "tenant nocluster:")).contains(seriesPerCluster(2) + " series lack cluster (e.g. cloudtuner_kubecost_",
-                "the worker skips them, so their costs are in no row", "; fix: set the exporter's cluster name");
-        assertThat(r.out()).contains("ok       tenant nocluster cluster prod:");
-        assertThat(problems("--tenant=nocluster")).containsExactly("missing_label tenant nocluster");
+        JsonNode p = labelProblem(doc);
+        assertThat(p.get("code").asString() + " " + p.get("label").asString() + " " + p.get("series").asInt())
+                .isEqualTo("missing_label cluster " + seriesPerCluster(2));
+        assertThat(p.get("example").asString()).startsWith(Exporter.PREFIX).doesNotContain("cluster=");
+        assertThat(finding(doc, "cluster", "tenant nocluster cluster prod").get("level").asString()).isEqualTo("ok");
     }
 
     @Test
     void namespaceSeriesWithoutNamespaceAreNamed() {
-        Worker.Result r = check("--tenant=nonamespace");
-        assertThat(r.exitCode()).isEqualTo(1);
+        JsonNode doc = checkJson("--tenant=nonamespace");
+        assertThat(problems(doc)).containsExactly("missing_label tenant nonamespace");
         // the namespace families of its one namespace; cluster and health series have no namespace anyway
         long namespaceFamilies = Arrays.stream(ExporterMetric.values()).filter(m -> m.scope() == ExporterMetric.Scope.NAMESPACE).count();
-        assertThat(problemLine(r, "tenant nonamespace:")).contains(namespaceFamilies + " series lack namespace (e.g."
-                + " cloudtuner_kubecost_namespace_", "the worker skips them", "; fix: make sure no relabel rule of the exporter's"
-                + " scrape job drops namespace");
-        assertThat(problems("--tenant=nonamespace")).containsExactly("missing_label tenant nonamespace");
+        JsonNode p = labelProblem(doc);
+        assertThat(p.get("code").asString() + " " + p.get("label").asString() + " " + p.get("series").asInt())
+                .isEqualTo("missing_label namespace " + namespaceFamilies);
+        assertThat(p.get("example").asString()).startsWith(Exporter.PREFIX + "namespace_");
     }
 
     @Test
     void aFamilyOneTenantLacksWhileOthersHaveItIsNamedOnTheTenantsLine() {
-        Worker.Result r = check();
-        assertThat(r.exitCode()).isEqualTo(1);
-        assertThat(problemLine(r, "tenant nopv:")).isEqualTo("PROBLEM  tenant nopv: metric family "
-                + ExporterMetric.NAMESPACE_PV_COST.metricName(Exporter.PREFIX) + " missing in the last day (other tenants have"
-                + " them): its cost column is 0 in every row; fix: make the exporter publish it (a Helm values change or exporter"
-                + " upgrade may have turned it off) and check that no metric_relabel_configs of its scrape job drops it");
-        assertThat(problems()).contains("missing_family tenant nopv").doesNotContain("missing_family exporter");
+        JsonNode doc = checkJson();
+        assertThat(problems(doc)).contains("missing_family tenant nopv").doesNotContain("missing_family exporter");
+        String pv = ExporterMetric.NAMESPACE_PV_COST.metricName(Exporter.PREFIX);
+        assertThat(strings(tenant(doc, "nopv").get("missing_families"))).containsExactly(pv);
+        // eight tenants in Thanos (Acme Corp too: the families are read for every id); all but nopv publish pv costs
+        assertThat(doc.get("exporter").get("tenants_in_thanos").asInt()).isEqualTo(8);
+        assertThat(doc.get("exporter").get("families")).allSatisfy(f -> assertThat(f.get("tenants").asInt()).as(f.toString())
+                .isEqualTo(f.get("name").asString().equals(pv) ? 7 : 8));
     }
 
     @Test
     void aWatermarkTooFarBehindIsNamedWithTheBackfillThatCatchesUp() {
-        Worker.Result r = check("--tenant=lagging");
-        assertThat(r.exitCode()).isEqualTo(1);
-        assertThat(problemLine(r, "tenant lagging:")).contains("watermark 2025-10-14T09:00:00Z is 3h00m behind the last complete hour ("
-                + LAST_COMPLETE_HOUR + "; --max-lag 2h): later hours are not written", "; fix: look at the CronJob's recent Jobs")
+        JsonNode doc = checkJson("--tenant=lagging");
+        assertThat(problems(doc)).containsExactly("watermark_lag tenant lagging");
+        JsonNode lagging = tenant(doc, "lagging");
+        assertThat(lagging.get("watermark").asString()).isEqualTo("2025-10-14T09:00:00Z");
+        // 09:00 to the last complete hour's end, 12:00
+        assertThat(lagging.get("watermark_lag_seconds").asLong()).isEqualTo(Duration.between(Instant.parse("2025-10-14T09:00:00Z"),
+                LAST_COMPLETE_HOUR).toSeconds());
+        assertThat(finding(doc, "watermark_lag", "tenant lagging").get("fix").asString())
                 .endsWith(".jar backfill --from=2025-10-14T09:00:00Z --to=" + LAST_COMPLETE_HOUR + " --tenant=lagging");
-        assertThat(problems("--tenant=lagging")).containsExactly("watermark_lag tenant lagging");
-        assertThat(problems("--tenant=lagging", "--max-lag=3h")).isEmpty();
+        assertThat(problems(checkJson("--tenant=lagging", "--max-lag=3h"))).isEmpty();
     }
 
     @Test
     void aTenantWithDataButNoWatermarkIsNamed() {
-        Worker.Result r = check("--tenant=unwritten");
-        assertThat(r.exitCode()).isEqualTo(1);
+        JsonNode doc = checkJson("--tenant=unwritten");
+        assertThat(problems(doc)).containsExactly("no_watermark tenant unwritten");
+        assertThat(tenant(doc, "unwritten").get("watermark").isNull()).isTrue();
         // older hours: the last day up to the last complete hour
-        assertThat(problemLine(r, "tenant unwritten:")).contains("has exporter data but no watermark: no hourly run has written it yet",
-                "; fix: the next hourly run does").endsWith(".jar backfill --from=2025-10-13T12:00:00Z --to=" + LAST_COMPLETE_HOUR
-                + " --tenant=unwritten");
-        assertThat(problems("--tenant=unwritten")).containsExactly("no_watermark tenant unwritten");
+        assertThat(finding(doc, "no_watermark", "tenant unwritten").get("fix").asString())
+                .endsWith(".jar backfill --from=2025-10-13T12:00:00Z --to=" + LAST_COMPLETE_HOUR + " --tenant=unwritten");
     }
 
     @Test
@@ -223,18 +239,15 @@ class CheckMoreIT {
             new Migrator(olderCh, MigrationSource.directory(dir), Duration.ofMinutes(1), Clock.systemUTC()).migrate();
             freshCh.ensureDatabase();
 
-            List<String> olderArgs = Worker.withOption(servers, "clickhouse.database", older);
-            Worker.Result r = check(olderArgs, "--tenant=healthy");
-            assertThat(r.exitCode()).isEqualTo(1);
-            assertThat(problemLine(r, "clickhouse ")).contains("database " + older + ": 1 of " + all.size() + " migrations not applied: "
-                    + last.script() + "; fix: java -jar kubecost-worker.jar migrate");
-            assertThat(problems(olderArgs, "--tenant=healthy")).containsExactly("migrations_pending clickhouse " + db.properties().url()
-                    + " database " + older);
+            JsonNode o = checkJson(Worker.withOption(servers, "clickhouse.database", older), "--tenant=healthy");
+            assertThat(problems(o)).containsExactly("migrations_pending " + clickhouse(older));
+            assertThat(o.get("clickhouse").get("migrations")).extracting(m -> m.get("script").asString() + " " + m.get("status").asString())
+                    .containsExactlyElementsOf(all.stream().map(m -> m.script() + " " + (m == last ? "pending" : "applied")).toList());
 
-            Worker.Result f = check(Worker.withOption(servers, "clickhouse.database", fresh), "--tenant=healthy");
-            assertThat(f.exitCode()).isEqualTo(1);
-            assertThat(problemLine(f, "clickhouse ")).contains("database " + fresh + ": " + all.size() + " of " + all.size()
-                    + " migrations not applied: " + all.stream().map(Migration::script).collect(Collectors.joining(", ")));
+            JsonNode f = checkJson(Worker.withOption(servers, "clickhouse.database", fresh), "--tenant=healthy");
+            assertThat(problems(f)).containsExactly("migrations_pending " + clickhouse(fresh));
+            assertThat(f.get("clickhouse").get("migrations")).extracting(m -> m.get("script").asString() + " " + m.get("status").asString())
+                    .containsExactlyElementsOf(all.stream().map(m -> m.script() + " pending").toList());
 
             // check applied nothing
             assertThat(olderCh.select("SELECT count() AS n FROM k8s_worker_schema_history").get(0).get("n").asLong())
@@ -257,13 +270,13 @@ class CheckMoreIT {
     void anUnreachableClickHouseIsOneProblemAndThanosIsStillChecked() {
         List<String> closed = new ArrayList<>(Worker.withOption(servers, "clickhouse.url", "http://127.0.0.1:9"));
         closed.add("--clickhouse.retries=0");
-        Worker.Result r = check(closed, "--tenant=healthy");
-        assertThat(r.exitCode()).isEqualTo(1);
-        assertThat(problemLine(r, "clickhouse http://127.0.0.1:9 database " + db.name() + ":")).contains(": no answer: ",
-                "; fix: check CLICKHOUSE_URL (clickhouse.url, the HTTP port, usually 8123)");
-        assertThat(r.out()).contains("ok       tenant healthy cluster prod:");
-        assertThat(problems(closed, "--tenant=healthy")).containsExactly("clickhouse_unreachable clickhouse http://127.0.0.1:9 database "
-                + db.name());
+        JsonNode doc = checkJson(closed, "--tenant=healthy");
+        String where = "clickhouse http://127.0.0.1:9 database " + db.name();
+        assertThat(problems(doc)).containsExactly("clickhouse_unreachable " + where);
+        assertThat(doc.get("clickhouse").get("reachable").asBoolean()).isFalse();
+        assertThat(finding(doc, "clickhouse_unreachable", where).get("fix").asString()).contains("CLICKHOUSE_URL");
+        assertThat(finding(doc, "cluster", "tenant healthy cluster prod").get("level").asString()).isEqualTo("ok");
+        assertThat(cluster(doc, "healthy", "prod").get("stale").asBoolean()).isFalse();
     }
 
     @Test
@@ -271,11 +284,11 @@ class CheckMoreIT {
         // the exporter's names start with cloudtuner_kubecost_; a prefix without the vendor part matches none
         List<String> wrongPrefix = new ArrayList<>(servers);
         wrongPrefix.add("--worker.exporter.prefix=kubecost_");
-        Worker.Result r = check(wrongPrefix);
-        assertThat(r.exitCode()).isEqualTo(1);
-        assertThat(problemLine(r, "exporter:")).isEqualTo("PROBLEM  exporter: no series named kubecost_* in the last day; fix: check"
-                + " worker.exporter.prefix (WORKER_EXPORTER_PREFIX) against the exporter's metric names, and that Prometheus"
-                + " remote_writes the exporter's series to Thanos");
-        assertThat(problems(wrongPrefix)).containsExactly("no_exporter_series exporter");
+        JsonNode doc = checkJson(wrongPrefix);
+        assertThat(problems(doc)).containsExactly("no_exporter_series exporter");
+        assertThat(doc.get("exporter").get("prefix").asString()).isEqualTo("kubecost_");
+        assertThat(doc.get("exporter").get("families")).hasSize(ExporterMetric.values().length)
+                .allSatisfy(f -> assertThat(f.get("tenants").asInt()).as(f.toString()).isZero());
+        assertThat(finding(doc, "no_exporter_series", "exporter").get("fix").asString()).contains("worker.exporter.prefix");
     }
 }

@@ -7,6 +7,7 @@ import static com.cloudtuner.kubecost.testing.Exporter.labels;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import com.cloudtuner.kubecost.cli.ExitCodes;
 import com.cloudtuner.kubecost.cost.ExporterMetric;
 import com.cloudtuner.kubecost.testing.Exporter;
 import com.cloudtuner.kubecost.testing.PrometheusServer;
@@ -14,7 +15,10 @@ import com.cloudtuner.kubecost.testing.RealServers;
 import com.cloudtuner.kubecost.testing.TestDatabase;
 import com.cloudtuner.kubecost.testing.Worker;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.function.LongPredicate;
 import org.junit.jupiter.api.BeforeAll;
@@ -95,6 +99,98 @@ class ExplainIT {
         return JsonMapper.builder().build().readTree(r.out());
     }
 
+    /** The explanation's series of this family and scrape target. */
+    private static JsonNode series(JsonNode doc, ExporterMetric metric, String replica) {
+        for (JsonNode s : doc.get("series")) {
+            if (s.get("metric").asString().equals(metric.metricName(Exporter.PREFIX)) && s.get("replica").asString().equals(replica)) {
+                return s;
+            }
+        }
+        throw new AssertionError("no series " + metric + " " + replica + " in:\n" + doc);
+    }
+
+    /** Consecutive shown samples with the same value and verdict, and the health samples that vetoed them. */
+    private record Run(String first, String last, int count, String value, String verdict, String vetoFirst, String vetoLast) {
+
+        /** {@code 10:00:07..10:09:07 10 x 2.0 counted}, with {@code vetoed by 10:10:05..10:12:05} for a veto. */
+        @Override
+        public String toString() {
+            return span(first, last, "..") + " " + count + " x " + value + " " + verdict
+                    + (vetoFirst == null ? "" : " vetoed by " + span(vetoFirst, vetoLast, ".."));
+        }
+
+        /** How the text's line of the run begins: {@code 10:00:07 .. 10:09:07 10}. */
+        String textStart() {
+            return span(first, last, " .. ") + " " + count;
+        }
+
+        private static String span(String a, String b, String between) {
+            return a.equals(b) ? a : a + between + b;
+        }
+    }
+
+    private static String clock(JsonNode instant) {
+        return instant == null ? null : instant.asString().substring(11, 19);
+    }
+
+    private static List<Run> runs(JsonNode series) {
+        List<Run> runs = new ArrayList<>();
+        for (JsonNode sample : series.get("samples")) {
+            JsonNode v = sample.get("value");
+            String value = v.isNumber() ? Double.toString(v.asDouble()) : v.asString();
+            String verdict = sample.get("verdict").asString();
+            String t = clock(sample.get("t"));
+            String veto = clock(sample.get("vetoed_by"));
+            Run last = runs.isEmpty() ? null : runs.get(runs.size() - 1);
+            if (last != null && last.value().equals(value) && last.verdict().equals(verdict)) {
+                runs.set(runs.size() - 1, new Run(last.first(), t, last.count() + 1, value, verdict, last.vetoFirst(), veto));
+            } else {
+                runs.add(new Run(t, t, 1, value, verdict, veto, veto));
+            }
+        }
+        return runs;
+    }
+
+    /** In the text, how the lines below the series' heading begin (their times and sample counts). */
+    private static List<String> textRunStarts(List<String> lines, ExporterMetric metric, String replica) {
+        String heading = "  " + metric.metricName(Exporter.PREFIX) + "{" + replica + "}";
+        int at = -1;
+        for (int i = 0; i < lines.size() && at < 0; i++) {
+            if (lines.get(i).equals(heading) || lines.get(i).startsWith(heading + " ")) {
+                at = i;
+            }
+        }
+        assertThat(at).as("heading " + heading + " in:\n" + String.join("\n", lines)).isNotNegative();
+        List<String> starts = new ArrayList<>();
+        for (int i = at + 1; i < lines.size() && lines.get(i).startsWith("    "); i++) {
+            String line = lines.get(i).strip().replaceAll("\\s+", " ");
+            starts.add(line.substring(0, line.indexOf(" x ")));
+        }
+        return starts;
+    }
+
+    /** A formula's terms: per series with counted samples, its target, the sum and the number of those samples. */
+    private static List<String> terms(JsonNode formula) {
+        List<String> out = new ArrayList<>();
+        for (JsonNode t : formula.get("terms")) {
+            out.add(String.format(Locale.ROOT, "%s %.6f / %d", t.get("replica").asString(), t.get("sum").asDouble(),
+                    t.get("counted").asInt()));
+        }
+        return out;
+    }
+
+    private static JsonNode column(JsonNode formula, String column) {
+        for (JsonNode f : formula) {
+            if (f.get("column").asString().equals(column)) {
+                return f;
+            }
+        }
+        throw new AssertionError("no column " + column + " in " + formula);
+    }
+
+    private static final String A = "prometheus_replica=a";
+    private static final String B = "prometheus_replica=b";
+
     // web, replica a: minutes 0..29 at 2, 30..59 at 4; NaN at 10:30; 10:10..10:12 dropped (health 0)
     //   counted: 27 x 2 = 54 and 29 x 4 = 116 -> 170 over 56 samples
     // web, replica b: 3 at minutes 0..19 of the hour; 10:10..10:12 dropped -> 17 x 3 = 51 over 17
@@ -106,92 +202,116 @@ class ExplainIT {
 
     @Test
     void everySampleOfTheHourIsShownWithWhatTheRulesDidWithIt() {
+        JsonNode doc = explainJson("web");
+        JsonNode a = series(doc, ExporterMetric.NAMESPACE_TOTAL_COST, A);
+        JsonNode b = series(doc, ExporterMetric.NAMESPACE_TOTAL_COST, B);
+        assertThat(a.get("currency").asString()).isEqualTo("USD");
+        // the hour's samples and the nearest on either side; health 0 at 10:10:05..10:12:05 vetoes the samples 2 s later
+        assertThat(runs(a)).extracting(Run::toString).containsExactly(
+                "09:59:07 1 x 4.0 outside_window",
+                "10:00:07..10:09:07 10 x 2.0 counted",
+                "10:10:07..10:12:07 3 x 2.0 exporter_unhealthy vetoed by 10:10:05..10:12:05",
+                "10:13:07..10:29:07 17 x 2.0 counted",
+                "10:30:07 1 x NaN not_finite",
+                "10:31:07..10:59:07 29 x 4.0 counted",
+                "11:00:07 1 x 2.0 outside_window");
+        // b stops at 10:20: its last sample is the last shown
+        assertThat(runs(b)).extracting(Run::toString).containsExactly(
+                "09:59:37 1 x 3.0 outside_window",
+                "10:00:37..10:09:37 10 x 3.0 counted",
+                "10:10:37..10:12:37 3 x 3.0 exporter_unhealthy vetoed by 10:10:05..10:12:05",
+                "10:13:37..10:19:37 7 x 3.0 counted");
+        JsonNode efficiency = series(doc, ExporterMetric.NAMESPACE_CPU_EFFICIENCY, A);
+        assertThat(runs(efficiency)).extracting(Run::toString).containsExactly(
+                "09:59:07 1 x 0.7 outside_window",
+                "10:00:07..10:09:07 10 x 0.5 counted",
+                "10:10:07..10:12:07 3 x 0.5 exporter_unhealthy vetoed by 10:10:05..10:12:05",
+                "10:13:07..10:29:07 17 x 0.5 counted",
+                "10:30:07..10:59:07 30 x 0.7 counted",
+                "11:00:07 1 x 0.5 outside_window");
+
+        // the text shows one line per such run: consecutive samples together only while value and verdict stay the same
         Worker.Result r = explain("web");
         assertThat(r.exitCode()).as(r.toString()).isZero();
-        List<String> lines = r.outLines();
-        int a = lines.indexOf("  cloudtuner_kubecost_namespace_total_cost{prometheus_replica=a} currency USD");
-        int b = lines.indexOf("  cloudtuner_kubecost_namespace_total_cost{prometheus_replica=b} currency USD");
-        assertThat(a).as(r.out()).isNotNegative();
-        assertThat(b).isGreaterThan(a);
-        assertThat(lines.subList(a + 1, b)).extracting(String::strip).containsExactly(
-                "09:59:07                1 x 4            outside the hour (rule 1: it belongs to the hour of 2025-10-13T09:00:00Z)",
-                "10:00:07 .. 10:09:07   10 x 2            counted",
-                "10:10:07 .. 10:12:07    3 x 2            dropped: exporter unhealthy (rule 2: exporter_scrape_success 0 at 10:10:05 .."
-                        + " 10:12:05, at most 5m before)",
-                "10:13:07 .. 10:29:07   17 x 2            counted",
-                "10:30:07                1 x NaN          dropped: not a finite value (rule 2)",
-                "10:31:07 .. 10:59:07   29 x 4            counted",
-                "11:00:07                1 x 2            outside the hour (rule 1: it belongs to the hour of 2025-10-13T11:00:00Z)");
-        assertThat(lines.subList(b + 1, b + 4)).extracting(String::strip).containsExactly(
-                "09:59:37                1 x 3            outside the hour (rule 1: it belongs to the hour of 2025-10-13T09:00:00Z)",
-                "10:00:37 .. 10:09:37   10 x 3            counted",
-                "10:10:37 .. 10:12:37    3 x 3            dropped: exporter unhealthy (rule 2: exporter_scrape_success 0 at 10:10:05 .."
-                        + " 10:12:05, at most 5m before)");
-        // consecutive samples are shown together only while both their value and their verdict stay the same
-        int efficiency = lines.indexOf("  cloudtuner_kubecost_namespace_cpu_efficiency{prometheus_replica=a} currency USD");
-        assertThat(lines.subList(efficiency + 1, efficiency + 7)).extracting(String::strip).containsExactly(
-                "09:59:07                1 x 0.7          outside the hour (rule 1: it belongs to the hour of 2025-10-13T09:00:00Z)",
-                "10:00:07 .. 10:09:07   10 x 0.5          counted",
-                "10:10:07 .. 10:12:07    3 x 0.5          dropped: exporter unhealthy (rule 2: exporter_scrape_success 0 at 10:10:05 .."
-                        + " 10:12:05, at most 5m before)",
-                "10:13:07 .. 10:29:07   17 x 0.5          counted",
-                "10:30:07 .. 10:59:07   30 x 0.7          counted",
-                "11:00:07                1 x 0.5          outside the hour (rule 1: it belongs to the hour of 2025-10-13T11:00:00Z)");
+        for (JsonNode s : List.of(a, b, efficiency)) {
+            ExporterMetric metric = s == efficiency ? ExporterMetric.NAMESPACE_CPU_EFFICIENCY : ExporterMetric.NAMESPACE_TOTAL_COST;
+            assertThat(textRunStarts(r.outLines(), metric, s.get("replica").asString()))
+                    .containsExactlyElementsOf(runs(s).stream().map(Run::textStart).toList());
+        }
     }
 
     @Test
     void theFormulaShowsTheSumsAndCountsOfTheCountedSamplesReplicasPooled() {
-        Worker.Result r = explain("web");
-        assertThat(r.out()).contains("  cost             = (170 + 51) / (56 + 17) = " + String.format("%.8f", WEB_COST).substring(0, 9),
-                // cpu, ram and pv: replica a only, 57 counted samples each (only the total had a NaN)
-                "  cpu_cost         = 57 / 57 = 1\n",
-                "  ram_cost         = 28.5 / 57 = 0.5\n",
-                "  network_cost     = 0 (namespaces have none; the cluster's are in its __unallocated__ row)",
-                // 27 x 0.5 + 30 x 0.7 = 34.5 over 57
-                "  cpu_efficiency   = 34.5 / 57 = 0.6052631",
-                "  ram_efficiency   = NULL (no counted sample)");
-        JsonNode doc = explainJson("web");
-        JsonNode cost = doc.get("formula").get(0);
-        assertThat(cost.get("column").asString()).isEqualTo("cost");
-        assertThat(cost.get("value").asDouble()).isCloseTo(WEB_COST, within(1e-12));
-        assertThat(doc.get("formula").get(6).get("value").asDouble()).isCloseTo(34.5 / 57, within(1e-12));
+        JsonNode formula = explainJson("web").get("formula");
+        assertThat(formula).extracting(f -> f.get("column").asString()).containsExactly("cost", "cpu_cost", "ram_cost", "pv_cost",
+                "network_cost", "lb_cost", "cpu_efficiency", "ram_efficiency", "total_efficiency");
+        assertThat(terms(column(formula, "cost"))).containsExactly(A + " 170.000000 / 56", B + " 51.000000 / 17");
+        assertThat(column(formula, "cost").get("value").asDouble()).isCloseTo(WEB_COST, within(1e-12));
+        // cpu, ram and pv: replica a only, 57 counted samples each (only the total had a NaN)
+        assertThat(terms(column(formula, "cpu_cost"))).containsExactly(A + " 57.000000 / 57");
+        assertThat(column(formula, "cpu_cost").get("value").asDouble()).isCloseTo(1, within(1e-12));
+        assertThat(terms(column(formula, "ram_cost"))).containsExactly(A + " 28.500000 / 57");
+        assertThat(column(formula, "ram_cost").get("value").asDouble()).isCloseTo(0.5, within(1e-12));
+        assertThat(terms(column(formula, "pv_cost"))).containsExactly(A + " 14.250000 / 57");
+        // namespaces have no network or load balancer costs: 0, from no series
+        assertThat(terms(column(formula, "network_cost"))).isEmpty();
+        assertThat(column(formula, "network_cost").get("value").asDouble()).isZero();
+        // 27 x 0.5 + 30 x 0.7 = 34.5 over 57
+        assertThat(terms(column(formula, "cpu_efficiency"))).containsExactly(A + " 34.500000 / 57");
+        assertThat(column(formula, "cpu_efficiency").get("value").asDouble()).isCloseTo(34.5 / 57, within(1e-12));
+        // no ram efficiency series: NULL
+        assertThat(terms(column(formula, "ram_efficiency"))).isEmpty();
+        assertThat(column(formula, "ram_efficiency").get("value").isNull()).isTrue();
     }
 
     @Test
     void coverageIsTheBestTargetsCountedSamplesOverItsExpectedScrapes() {
-        JsonNode coverage = explainJson("web").get("coverage");
+        JsonNode doc = explainJson("web");
+        JsonNode coverage = doc.get("coverage");
         assertThat(coverage.get("value").asDouble()).isCloseTo(WEB_COVERAGE, within(1e-12));
         assertThat(coverage.get("targets")).extracting(t -> t.get("replica").asString() + " " + t.get("counted").asInt() + " "
                 + t.get("expected").asInt() + " " + t.get("day_median").asInt() + " " + t.get("busiest_series").asInt())
                 .containsExactly("prometheus_replica=a 57 60 60 60", "prometheus_replica=b 17 60 60 60");
-        assertThat(explain("web").out()).contains("coverage = 0.95 (rule 3)");
+        assertThat(doc.get("fresh").get("coverage").asDouble()).isCloseTo(WEB_COVERAGE, within(1e-12));
     }
 
     @Test
     void unallocatedIsTheClusterTotalMinusEachNamespace() {
-        Worker.Result r = explain("__unallocated__");
-        assertThat(r.exitCode()).as(r.toString()).isZero();
-        // cpu 6 - (1 + 2); ram 3 - (0.5 + 1.5); pv 0.5 - (0.25 + 0.5); network and lb are the cluster's
-        assertThat(r.out()).contains("__unallocated__ = the cluster's total minus its namespaces' (rule 6):",
-                "  cost             = 10 - (batch 4 + web 3.02739726",
-                "  cpu_cost         = 6 - (batch 2 + web 1) = 3\n",
-                "  ram_cost         = 3 - (batch 1.5 + web 0.5) = 1\n",
-                "  pv_cost          = 0.5 - (batch 0.5 + web 0.25) = -0.25\n",
-                "  network_cost     = 0.3 (namespaces have none) = 0.3\n");
         JsonNode doc = explainJson("__unallocated__");
-        assertThat(doc.get("fresh").get("cost").asDouble()).isCloseTo(10 - 4 - WEB_COST, within(1e-12));
+        // the cluster's own series: 57 counted samples of each (10:10..10:12 dropped)
+        assertThat(doc.get("formula")).isNull();
+        assertThat(terms(column(doc.get("cluster_formula"), "cost"))).containsExactly(A + " 570.000000 / 57");
+        assertThat(costs(doc.get("unallocated").get("cluster"))).containsExactlyElementsOf(rounded(10, 6, 3, 0.5, 0.3, 0.2));
+        assertThat(doc.get("unallocated").get("namespaces")).extracting(n -> n.get("namespace").asString()).containsExactly("batch", "web");
+        assertThat(costs(doc.get("unallocated").get("namespaces").get(0))).containsExactlyElementsOf(rounded(4, 2, 1.5, 0.5, 0, 0));
+        assertThat(costs(doc.get("unallocated").get("namespaces").get(1))).containsExactlyElementsOf(rounded(WEB_COST, 1, 0.5, 0.25, 0, 0));
+        // cost 10 - (4 + 221/73); cpu 6 - (2 + 1); ram 3 - (1.5 + 0.5); pv 0.5 - (0.5 + 0.25); network and lb are the cluster's
+        assertThat(costs(doc.get("fresh"))).containsExactlyElementsOf(rounded(10 - 4 - WEB_COST, 3, 1, -0.25, 0.3, 0.2));
         // the cluster's series lost 10:10..10:12 only (health 0): 57 of the target's 60 scrapes
         assertThat(doc.get("fresh").get("coverage").asDouble()).isCloseTo(57.0 / 60, within(1e-12));
-        assertThat(doc.get("unallocated").get("namespaces")).extracting(n -> n.get("namespace").asString()).containsExactly("batch", "web");
+    }
+
+    /** A row's cost columns, cost to lb_cost, rounded to 1e-9 so that sums compare with hand arithmetic. */
+    private static List<Double> costs(JsonNode row) {
+        return List.of("cost", "cpu_cost", "ram_cost", "pv_cost", "network_cost", "lb_cost").stream()
+                .map(c -> rounded(row.get(c).asDouble())).toList();
+    }
+
+    private static List<Double> rounded(double... values) {
+        return Arrays.stream(values).map(ExplainIT::rounded).boxed().toList();
+    }
+
+    private static double rounded(double v) {
+        return Math.round(v * 1e9) / 1e9;
     }
 
     @Test
     void theStoredRowMatchesAFreshComputationAfterABackfill() {
-        Worker.Result r = explain("web");
-        assertThat(r.out()).contains("verdict: matches a fresh computation");
         JsonNode doc = explainJson("web");
         assertThat(doc.get("verdict").asString()).isEqualTo("matches");
         assertThat(doc.get("stored").get("cost").asDouble()).isCloseTo(WEB_COST, within(1e-9));
+        assertThat(doc.get("differences")).isEmpty();
+        assertThat(doc.get("recompute").isNull()).isTrue();
     }
 
     @Test
@@ -200,35 +320,52 @@ class ExplainIT {
         db.execute("INSERT INTO k8s_expenses SELECT cloud_account_id, cluster, namespace, resource_id, hour, currency, 9, cpu_cost,"
                 + " ram_cost, pv_cost, network_cost, lb_cost, cpu_efficiency, ram_efficiency, total_efficiency, coverage, 0,"
                 + " version + 1, computed_at FROM k8s_expenses_current WHERE namespace = 'batch'");
-        Worker.Result r = explain("batch");
-        assertThat(r.exitCode()).as(r.toString()).isZero();
-        assertThat(r.outLines()).anySatisfy(l -> assertThat(l).startsWith("verdict: stale (cost stored 9 vs fresh 4), recompute with: java -jar ")
-                .endsWith(" backfill --from=2025-10-13T10:00:00Z --to=2025-10-13T11:00:00Z --tenant=t"));
+        JsonNode doc = explainJson("batch");
+        assertThat(doc.get("verdict").asString()).isEqualTo("stale");
+        assertThat(doc.get("column_differences")).singleElement().satisfies(d -> {
+            assertThat(d.get("column").asString()).isEqualTo("cost");
+            assertThat(d.get("stored").asDouble()).isEqualTo(9.0);
+            assertThat(d.get("fresh").asDouble()).isEqualTo(4.0);
+        });
+        // the jar's path is the running jar's, so only the arguments are fixed here
+        assertThat(doc.get("recompute").asString()).startsWith("java -jar ")
+                .endsWith(" backfill --from=2025-10-13T10:00:00Z --to=2025-10-13T11:00:00Z --tenant=t");
         Worker.Result backfill = Worker.run(servers, "backfill", "--from=2025-10-13T10:00:00Z", "--to=2025-10-13T11:00:00Z", "--tenant=t");
         assertThat(backfill.exitCode()).as(backfill.toString()).isZero();
-        assertThat(explain("batch").out()).contains("verdict: matches a fresh computation");
+        JsonNode after = explainJson("batch");
+        assertThat(after.get("verdict").asString()).isEqualTo("matches");
+        assertThat(after.get("column_differences")).isEmpty();
     }
 
     @Test
     void anHourWithoutSamplesOrRowsHasNothingToExplain() {
-        Worker.Result r = Worker.run(servers, "explain", "--tenant=t", "--cluster=c", "--namespace=web", "--hour=2025-10-12T10:00:00Z");
+        Worker.Result r = Worker.run(servers, "explain", "--tenant=t", "--cluster=c", "--namespace=web", "--hour=2025-10-12T10:00:00Z",
+                "--json");
         assertThat(r.exitCode()).as(r.toString()).isZero();
-        assertThat(r.out()).contains("verdict: no row stored and none to compute");
+        JsonNode doc = JsonMapper.builder().build().readTree(r.out());
+        assertThat(doc.get("verdict").asString()).isEqualTo("nothing");
+        assertThat(doc.get("series")).isEmpty();
+        assertThat(doc.get("fresh").isNull()).isTrue();
+        assertThat(doc.get("stored").isNull()).isTrue();
+        assertThat(doc.get("recompute").isNull()).isTrue();
     }
 
     @Test
     void anInvalidTenantIdIsBadInput() {
-        Worker.Result r = Worker.run(servers, "explain", "--tenant=a b", "--cluster=c", "--namespace=web", "--hour=2025-10-13T10:00:00Z");
-        assertThat(r.exitCode()).isEqualTo(2);
-        assertThat(r.err()).contains("does not match worker.tenant-pattern");
+        Worker.Result r = Worker.run(servers, "explain", "--tenant=a b", "--cluster=c", "--namespace=web", "--hour=2025-10-13T10:00:00Z",
+                "--json");
+        assertThat(r.exitCode()).isEqualTo(ExitCodes.USAGE);
+        assertThat(r.err()).contains("worker.tenant-pattern");
+        assertThat(r.out()).isEmpty();
     }
 
     @Test
     void aThanosThatFailsIsExitOne() {
         Worker.Result r = Worker.run(Worker.withOption(servers, "thanos.url", "http://127.0.0.1:9"), "explain", "--tenant=t",
-                "--cluster=c", "--namespace=web", "--hour=2025-10-13T10:00:00Z", "--thanos.retries=0");
-        assertThat(r.exitCode()).isEqualTo(1);
-        assertThat(r.err()).contains("kubecost-worker: explain: Thanos failed");
+                "--cluster=c", "--namespace=web", "--hour=2025-10-13T10:00:00Z", "--thanos.retries=0", "--json");
+        assertThat(r.exitCode()).isEqualTo(ExitCodes.FAILED);
+        // nothing to explain: no document, and stderr says why
         assertThat(r.out()).isEmpty();
+        assertThat(r.err()).isNotBlank();
     }
 }

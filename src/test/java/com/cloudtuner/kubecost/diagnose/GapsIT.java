@@ -3,6 +3,7 @@ package com.cloudtuner.kubecost.diagnose;
 import static com.cloudtuner.kubecost.testing.Exporter.MINUTE;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.cloudtuner.kubecost.cli.ExitCodes;
 import com.cloudtuner.kubecost.testing.Exporter;
 import com.cloudtuner.kubecost.testing.PrometheusServer;
 import com.cloudtuner.kubecost.testing.RealServers;
@@ -37,7 +38,7 @@ class GapsIT {
     private static List<String> servers;
     private static Worker.Result before;
     private static JsonNode beforeJson;
-    private static Worker.Result onlyGb;
+    private static JsonNode onlyGb;
 
     @BeforeAll
     static void loadBackfillAndBreak(TestDatabase database, PrometheusServer prometheus) {
@@ -68,14 +69,43 @@ class GapsIT {
         tombstone("cloud_account_id = 'ga' AND cluster = 'prod' AND hour = toDateTime('2025-10-14 22:00:00')");
 
         before = Worker.run(servers, "gaps", RANGE, RANGE_END);
-        beforeJson = JsonMapper.builder().build().readTree(Worker.run(servers, "gaps", RANGE, RANGE_END, "--json").out());
-        onlyGb = Worker.run(servers, "gaps", RANGE, RANGE_END, "--tenant=gb");
+        beforeJson = json(Worker.run(servers, "gaps", RANGE, RANGE_END, "--json"));
+        onlyGb = json(Worker.run(servers, "gaps", RANGE, RANGE_END, "--tenant=gb", "--json"));
+    }
+
+    /** A gaps --json document, its exit code the one it states. */
+    private static JsonNode json(Worker.Result r) {
+        JsonNode doc = JsonMapper.builder().build().readTree(r.out());
+        assertThat(r.exitCode()).as(r.toString()).isEqualTo(doc.get("exit_code").asInt());
+        return doc;
     }
 
     private static void tombstone(String where) {
         db.execute("INSERT INTO k8s_expenses SELECT cloud_account_id, cluster, namespace, resource_id, hour, currency, cost, cpu_cost,"
                 + " ram_cost, pv_cost, network_cost, lb_cost, cpu_efficiency, ram_efficiency, total_efficiency, coverage, 1,"
                 + " version + 1, computed_at FROM k8s_expenses_current WHERE " + where);
+    }
+
+    /** The range of this kind, tenant/cluster and first hour. */
+    private static JsonNode range(JsonNode doc, String kind, String tenantCluster, String from) {
+        for (JsonNode r : doc.get("ranges")) {
+            if (r.get("kind").asString().equals(kind) && (r.get("tenant").asString() + "/" + r.get("cluster").asString()).equals(tenantCluster)
+                    && r.get("from").asString().equals(from)) {
+                return r;
+            }
+        }
+        throw new AssertionError("no " + kind + " range of " + tenantCluster + " from " + from + " in:\n" + doc);
+    }
+
+    private static List<String> strings(JsonNode array) {
+        List<String> out = new ArrayList<>();
+        array.forEach(n -> out.add(n.asString()));
+        return out;
+    }
+
+    /** The backfill command a range prints: the jar's path is the running jar's, so only the arguments are fixed. */
+    private static String backfill(String from, String to, String tenant) {
+        return "java -jar \\S+ backfill --from=" + from + " --to=" + to + " --tenant=" + tenant;
     }
 
     private static List<String> ranges(JsonNode doc) {
@@ -95,59 +125,101 @@ class GapsIT {
                 "differs ga/staging 2025-10-14T10:00:00Z..2025-10-14T11:00:00Z",
                 "differs gb/prod 2025-10-13T20:00:00Z..2025-10-13T21:00:00Z",
                 "low-coverage gb/prod 2025-10-14T05:00:00Z..2025-10-14T06:00:00Z");
-        assertThat(beforeJson.get("exit_code").asInt()).isEqualTo(1);
-        assertThat(before.exitCode()).isEqualTo(1);
+        assertThat(beforeJson.get("exit_code").asInt()).isEqualTo(ExitCodes.FAILED);
+        assertThat(before.exitCode()).isEqualTo(ExitCodes.FAILED);
     }
 
     @Test
     void eachRangeSaysWhatIsWrongAndPrintsItsBackfill() {
-        List<String> lines = before.outLines();
-        assertThat(lines.get(0)).isEqualTo("gaps 2025-10-13T00:00:00Z..2025-10-15T00:00:00Z: 2 tenants, 144 cluster-hours with exporter"
-                + " data; 3 ranges to backfill (5 cluster-hours), 1 range of coverage below 0.9");
-        int missing = lines.indexOf("missing tenant ga cluster prod 2025-10-13T05:00:00Z..2025-10-13T08:00:00Z (3 h): exporter data in"
-                + " Thanos (3 rows), no rows in k8s_expenses_current");
-        assertThat(missing).as(before.out()).isPositive();
-        assertThat(lines.get(missing + 1)).matches("  java -jar \\S+ backfill --from=2025-10-13T05:00:00Z --to=2025-10-13T08:00:00Z --tenant=ga");
-        assertThat(lines).anySatisfy(l -> assertThat(l).startsWith("differs tenant ga cluster staging 2025-10-14T10:00:00Z..2025-10-14T11:00:00Z"
-                + " (1 h): stored rows differ from a fresh computation: web cost stored 4 vs fresh 3"));
-        assertThat(lines).anySatisfy(l -> assertThat(l).startsWith("differs tenant gb cluster prod 2025-10-13T20:00:00Z..2025-10-13T21:00:00Z"
-                + " (1 h): stored rows differ from a fresh computation: batch not stored"));
-        assertThat(lines).anySatisfy(l -> assertThat(l).startsWith("low-coverage tenant gb cluster prod 2025-10-14T05:00:00Z..2025-10-14T06:00:00Z"
-                + " (1 h): coverage down to 0.5"));
-        int pending = lines.indexOf("pending tenant ga cluster prod 2025-10-14T22:00:00Z..2025-10-14T23:00:00Z (1 h): at or after the"
-                + " watermark 2025-10-14T20:00:00Z, so the next hourly run writes them (missing: exporter data in Thanos (3 rows), no rows"
-                + " in k8s_expenses_current)");
-        assertThat(pending).as(before.out()).isPositive();
-        assertThat(lines.get(pending + 1)).doesNotContain("backfill");
+        // two tenants, three clusters with data in each of the 48 hours
+        assertThat(strings(beforeJson.get("tenants"))).containsExactly("ga", "gb");
+        assertThat(beforeJson.get("cluster_hours_with_data").asLong()).isEqualTo(3 * 48);
+        assertThat(beforeJson.get("min_coverage").asDouble()).isEqualTo(0.9);
+        // to backfill: 3 + 1 + 1 cluster-hours in three ranges
+        List<JsonNode> toBackfill = new ArrayList<>();
+        beforeJson.get("ranges").forEach(r -> {
+            if (List.of("missing", "differs", "incomplete-write").contains(r.get("kind").asString())) {
+                toBackfill.add(r);
+            }
+        });
+        assertThat(toBackfill).hasSize(3);
+        assertThat(toBackfill.stream().mapToLong(r -> r.get("hours").asLong()).sum()).isEqualTo(5);
+
+        // every row of the three hours gone: web, batch and __unallocated__ would be written
+        JsonNode missing = range(beforeJson, "missing", "ga/prod", "2025-10-13T05:00:00Z");
+        assertThat(missing.get("hours").asInt()).isEqualTo(3);
+        assertThat(missing.get("fresh_rows").asInt()).isEqualTo(3);
+        assertThat(missing.get("backfill").asString()).matches(backfill("2025-10-13T05:00:00Z", "2025-10-13T08:00:00Z", "ga"));
+
+        // web's cost raised by 1 over its 3 $/h
+        JsonNode staging = range(beforeJson, "differs", "ga/staging", "2025-10-14T10:00:00Z");
+        assertThat(staging.get("column_differences")).singleElement().satisfies(d -> {
+            assertThat(d.get("namespace").asString() + " " + d.get("column").asString()).isEqualTo("web cost");
+            assertThat(d.get("stored").asDouble()).isEqualTo(4.0);
+            assertThat(d.get("fresh").asDouble()).isEqualTo(3.0);
+        });
+        assertThat(staging.get("namespaces_not_stored")).isEmpty();
+        assertThat(staging.get("backfill").asString()).matches(backfill("2025-10-14T10:00:00Z", "2025-10-14T11:00:00Z", "ga"));
+
+        // batch's row gone, the others intact
+        JsonNode gb = range(beforeJson, "differs", "gb/prod", "2025-10-13T20:00:00Z");
+        assertThat(strings(gb.get("namespaces_not_stored"))).containsExactly("batch");
+        assertThat(gb.get("column_differences")).isEmpty();
+        assertThat(gb.get("namespaces_not_in_data")).isEmpty();
+        assertThat(gb.get("backfill").asString()).matches(backfill("2025-10-13T20:00:00Z", "2025-10-13T21:00:00Z", "gb"));
+
+        // 30 of the hour's 60 scrapes reached Thanos
+        JsonNode low = range(beforeJson, "low-coverage", "gb/prod", "2025-10-14T05:00:00Z");
+        assertThat(low.get("lowest_coverage").asDouble()).isEqualTo(0.5);
+        assertThat(low.get("backfill").asString()).matches(backfill("2025-10-14T05:00:00Z", "2025-10-14T06:00:00Z", "gb"));
+
+        // missing, but at or after the watermark the hourly run at 20:10 left: no command
+        JsonNode pending = range(beforeJson, "pending", "ga/prod", "2025-10-14T22:00:00Z");
+        assertThat(pending.get("pending_kind").asString()).isEqualTo("missing");
+        assertThat(pending.get("watermark").asString()).isEqualTo("2025-10-14T20:00:00Z");
+        assertThat(pending.get("fresh_rows").asInt()).isEqualTo(3);
+        assertThat(pending.get("backfill").isNull()).isTrue();
     }
 
     @Test
     void aTenantSelectionLimitsTheReport() {
-        assertThat(onlyGb.outLines()).filteredOn(l -> !l.startsWith("  ") && !l.startsWith("gaps ")).allSatisfy(l -> assertThat(l).contains("tenant gb "))
-                .hasSize(2);
+        assertThat(strings(onlyGb.get("tenants"))).containsExactly("gb");
+        assertThat(onlyGb.get("cluster_hours_with_data").asLong()).isEqualTo(48);
+        assertThat(ranges(onlyGb)).containsExactly(
+                "differs gb/prod 2025-10-13T20:00:00Z..2025-10-13T21:00:00Z",
+                "low-coverage gb/prod 2025-10-14T05:00:00Z..2025-10-14T06:00:00Z");
     }
 
     @Test
     void thePrintedCommandsCloseTheGapsTheyName() {
-        List<String> commands = before.outLines().stream().filter(l -> l.startsWith("  java -jar ")).toList();
-        assertThat(commands).hasSize(4); // three to backfill, and the low-coverage hour's (which changes nothing)
+        // the text prints the document's commands, one line each, in its order
+        List<String> backfills = new ArrayList<>();
+        beforeJson.get("ranges").forEach(r -> {
+            if (!r.get("backfill").isNull()) {
+                backfills.add(r.get("backfill").asString());
+            }
+        });
+        assertThat(backfills).hasSize(4); // three to backfill, and the low-coverage hour's (which changes nothing)
+        List<String> commands = before.outLines().stream().filter(l -> l.startsWith("  java -jar ")).map(String::strip).toList();
+        assertThat(commands).containsExactlyElementsOf(backfills);
         for (String command : commands) {
-            String[] words = command.strip().split(" ");
+            String[] words = command.split(" ");
             Worker.Result run = Worker.run(servers, Arrays.copyOfRange(words, 3, words.length));
             assertThat(run.exitCode()).as(run.toString()).isZero();
         }
         Worker.Result after = Worker.run(servers, "gaps", RANGE, RANGE_END, "--json");
-        JsonNode doc = JsonMapper.builder().build().readTree(after.out());
+        JsonNode doc = json(after);
         assertThat(ranges(doc)).containsExactly(
                 "pending ga/prod 2025-10-14T22:00:00Z..2025-10-14T23:00:00Z",
                 "low-coverage gb/prod 2025-10-14T05:00:00Z..2025-10-14T06:00:00Z");
-        assertThat(after.exitCode()).as("nothing left to backfill: low coverage and pending hours do not fail").isZero();
+        assertThat(after.exitCode()).as("nothing left to backfill: low coverage and pending hours do not fail").isEqualTo(ExitCodes.OK);
     }
 
     @Test
     void badInputIsExitTwo() {
         Worker.Result r = Worker.run(servers, "gaps", RANGE, RANGE_END, "--tenant=a b");
-        assertThat(r.exitCode()).isEqualTo(2);
-        assertThat(r.err()).contains("no tenant id given matches worker.tenant-pattern");
+        assertThat(r.exitCode()).isEqualTo(ExitCodes.USAGE);
+        assertThat(r.err()).contains("worker.tenant-pattern");
+        assertThat(r.out()).isEmpty();
     }
 }
