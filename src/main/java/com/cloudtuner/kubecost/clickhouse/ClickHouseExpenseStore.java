@@ -7,6 +7,7 @@ import com.cloudtuner.kubecost.cost.Figures;
 import com.cloudtuner.kubecost.cost.Window;
 import java.io.ByteArrayOutputStream;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -152,6 +153,16 @@ public final class ClickHouseExpenseStore implements ExpenseStore {
     private static String inWindow(Collection<String> tenants, Window window) {
         return " WHERE cloud_account_id IN (" + quoted(tenants) + ") AND hour >= toDateTime(" + window.start().getEpochSecond()
                 + ") AND hour < toDateTime(" + window.end().getEpochSecond() + ")";
+    }
+
+    @Override
+    public Map<String, Instant> newestData(Collection<String> tenants, Window window) {
+        Map<String, Instant> newest = new HashMap<>();
+        ch.selectRows("SELECT cloud_account_id, max(if(provisional = 1, toUnixTimestamp(computed_at), toUnixTimestamp(hour) + 3600))"
+                + " AS newest_unix FROM (SELECT cloud_account_id, hour, computed_at, provisional, deleted FROM " + EXPENSES + " FINAL"
+                + inWindow(tenants, window) + ") WHERE deleted = 0 GROUP BY cloud_account_id",
+                r -> newest.put(r.string("cloud_account_id"), Instant.ofEpochSecond(r.integer("newest_unix"))));
+        return newest;
     }
 
     /** Tenants with visible rows in the window: what an erasing backfill must visit besides the discovered ones. */

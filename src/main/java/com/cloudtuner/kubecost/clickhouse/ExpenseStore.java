@@ -2,6 +2,7 @@ package com.cloudtuner.kubecost.clickhouse;
 
 import com.cloudtuner.kubecost.cost.CostResult;
 import com.cloudtuner.kubecost.cost.Window;
+import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -22,6 +23,12 @@ public interface ExpenseStore {
 
     /** What the tables hold for the tenants in the window: the newest version of every key, tombstones included. */
     StoredRows stored(Collection<String> tenants, Window window);
+
+    /**
+     * Per tenant with visible rows in the window, how recent they are: the latest end of a complete
+     * hour, or {@code computed_at} of a provisional row, whichever is later.
+     */
+    Map<String, Instant> newestData(Collection<String> tenants, Window window);
 
     /** Tenants with visible rows in the window: what an erasing backfill must visit besides the discovered ones. */
     List<String> tenantsWithRows(Window window);

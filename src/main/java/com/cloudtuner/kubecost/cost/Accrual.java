@@ -46,6 +46,13 @@ final class Accrual {
         return Math.max(0, end - hourMs) / (double) Window.HOUR_MS;
     }
 
+    /** Per cluster-hour, the instant its rows have accrued up to. */
+    Map<ClusterHourKey, Instant> accruedUntil() {
+        Map<ClusterHourKey, Instant> until = new HashMap<>();
+        fractions.forEach((key, f) -> until.put(key, key.hour().plusMillis(Math.round(f * Window.HOUR_MS))));
+        return until;
+    }
+
     List<CostRow> rows(List<CostRow> rows) {
         return rows.stream().map(r -> new CostRow(r.tenant(), r.cluster(), r.namespace(), r.hour(), r.currency(),
                 scaled(r.costs(), r.clusterHour()), r.efficiencies(), r.coverage())).toList();

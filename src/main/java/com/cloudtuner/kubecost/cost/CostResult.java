@@ -1,5 +1,6 @@
 package com.cloudtuner.kubecost.cost;
 
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -12,9 +13,12 @@ import java.util.TreeMap;
  * {@code k8s_cluster_expenses}, per cluster-hour the samples dropped as not finite or used
  * although negative, and the cluster-hours whose data contradict themselves (no row of them is
  * here: they are left unwritten and reported, with the reason).
+ *
+ * @param accruedUntil per provisional cluster-hour, the instant its rows have accrued up to (rule 8);
+ *                     a cluster-hour not here is complete: its data reach its end
  */
 public record CostResult(List<CostRow> rows, List<ClusterHour> clusterHours, Map<ClusterHourKey, SampleCounts> sampleCounts,
-                         Map<ClusterHourKey, String> refused) {
+                         Map<ClusterHourKey, String> refused, Map<ClusterHourKey, Instant> accruedUntil) {
 
     public static final CostResult EMPTY = new CostResult(List.of(), List.of());
 
@@ -23,10 +27,31 @@ public record CostResult(List<CostRow> rows, List<ClusterHour> clusterHours, Map
         clusterHours = List.copyOf(clusterHours);
         sampleCounts = Map.copyOf(sampleCounts);
         refused = java.util.Collections.unmodifiableMap(new TreeMap<>(refused));
+        accruedUntil = Map.copyOf(accruedUntil);
+    }
+
+    public CostResult(List<CostRow> rows, List<ClusterHour> clusterHours, Map<ClusterHourKey, SampleCounts> sampleCounts,
+                      Map<ClusterHourKey, String> refused) {
+        this(rows, clusterHours, sampleCounts, refused, Map.of());
     }
 
     public CostResult(List<CostRow> rows, List<ClusterHour> clusterHours) {
         this(rows, clusterHours, Map.of(), Map.of());
+    }
+
+    /**
+     * How recent the tenant's rows are: the latest instant its cluster-hours' data reach (the end of a
+     * complete hour, what a provisional one has accrued up to); null without rows.
+     */
+    public Instant dataUntil(String tenant) {
+        Instant newest = null;
+        for (CostRow r : rows) {
+            if (r.tenant().equals(tenant)) {
+                Instant until = accruedUntil.getOrDefault(r.clusterHour(), r.hour().plusMillis(Window.HOUR_MS));
+                newest = newest == null || until.isAfter(newest) ? until : newest;
+            }
+        }
+        return newest;
     }
 
     /** The sample counts of one tenant's cluster-hours, added up. */
@@ -57,13 +82,19 @@ public record CostResult(List<CostRow> rows, List<ClusterHour> clusterHours, Map
         List<ClusterHour> clusters = new ArrayList<>();
         Map<ClusterHourKey, SampleCounts> counts = new HashMap<>();
         Map<ClusterHourKey, String> refused = new HashMap<>();
+        Map<ClusterHourKey, Instant> accrued = new HashMap<>();
         for (CostResult r : results) {
+            accrued.putAll(r.accruedUntil());
             rows.addAll(r.rows());
             clusters.addAll(r.clusterHours());
             r.sampleCounts().forEach((k, v) -> counts.merge(k, v, SampleCounts::plus));
             refused.putAll(r.refused());
         }
-        return sorted(rows, clusters, counts, refused);
+        return sorted(rows, clusters, counts, refused).withAccruedUntil(accrued);
+    }
+
+    CostResult withAccruedUntil(Map<ClusterHourKey, Instant> accrued) {
+        return new CostResult(rows, clusterHours, sampleCounts, refused, accrued);
     }
 
     /** In key order: tenant, cluster, namespace, hour. */

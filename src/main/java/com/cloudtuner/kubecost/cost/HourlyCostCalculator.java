@@ -86,7 +86,8 @@ public final class HourlyCostCalculator {
         Map<RowRef, Map<Long, RowHour>> rowHours = RawReduction.reduce(rules, window, taken, counts, busiest);
         CostResult rows = assemble(rowHours, history, busiest);
         Accrual accrued = Accrual.of(rowHours, history, busiest, asOf);
-        return CostResult.sorted(accrued.rows(rows.rows()), accrued.clusterHours(rows.clusterHours()), counts, rows.refused());
+        return CostResult.sorted(accrued.rows(rows.rows()), accrued.clusterHours(rows.clusterHours()), counts, rows.refused())
+                .withAccruedUntil(accrued.accruedUntil());
     }
 
     /**

@@ -32,7 +32,7 @@ class DiagnosticsConfiguration {
                             ClickHouseProperties chProps, Migrator migrator, ExpenseStore store, Watermarks watermarks, RunLedger ledger,
                             WatermarkPolicy policy, WindowComputation computation, HourlyCostCalculator calculator,
                             TenantIds tenantIds, WorkerProperties worker, Clock clock) {
-        Check check = new Check(thanos, reader, new StorageHealth(ch, migrator, watermarks, ledger, policy), calculator, tenantIds,
+        Check check = new Check(thanos, reader, new StorageHealth(ch, migrator, watermarks, ledger, policy, store), calculator, tenantIds,
                 new Check.Settings(ThanosProperties.redacted(thanosProps.url()), chProps.url().toString(), worker));
         // hourly sums whatever worker.read-mode says: equal rows, and a month of tenants in seconds
         WindowComputation aggregated = computation.reading(ReadMode.AGGREGATED);

@@ -2,6 +2,7 @@ package com.cloudtuner.kubecost.diagnose;
 
 import com.cloudtuner.kubecost.clickhouse.ClickHouseException;
 import com.cloudtuner.kubecost.clickhouse.ClickHouseGateway;
+import com.cloudtuner.kubecost.clickhouse.ExpenseStore;
 import com.cloudtuner.kubecost.clickhouse.MigrationState;
 import com.cloudtuner.kubecost.clickhouse.Migrator;
 import com.cloudtuner.kubecost.clickhouse.RunLedger;
@@ -15,6 +16,8 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeSet;
+import java.util.Set;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -32,9 +35,12 @@ final class StorageHealth {
     private final Watermarks watermarks;
     private final RunLedger ledger;
     private final WatermarkPolicy policy;
+    private final ExpenseStore store;
 
-    StorageHealth(ClickHouseGateway ch, Migrator migrator, Watermarks watermarks, RunLedger ledger, WatermarkPolicy policy) {
+    StorageHealth(ClickHouseGateway ch, Migrator migrator, Watermarks watermarks, RunLedger ledger, WatermarkPolicy policy,
+                  ExpenseStore store) {
         this.ch = ch;
+        this.store = store;
         this.migrator = migrator;
         this.watermarks = watermarks;
         this.ledger = ledger;
@@ -61,7 +67,8 @@ final class StorageHealth {
             if (!migrations(where, version, facts, report)) {
                 return; // the tables the other checks read may not exist yet
             }
-            watermarks(processed, now, maxLag, report);
+            // a tenant without a current watermark is a problem of its own; its rows lag with it
+            newestRows(watermarks(processed, now, maxLag, report), now, maxLag, report);
             failedRuns(scope, now, report);
         } catch (ClickHouseException e) {
             report.add(Finding.problem("clickhouse_error", where, e.getMessage(),
@@ -117,10 +124,37 @@ final class StorageHealth {
         return pending.isEmpty();
     }
 
-    private void watermarks(Collection<String> processed, Instant now, Duration maxLag, CheckReport report) {
+    /**
+     * Each processed tenant with a current watermark: its newest row of the last day, behind the last
+     * complete hour by no more than {@code maxLag}, as its watermark is. A tenant whose watermark
+     * keeps up while its rows stopped: its exporter stopped, or its data are all refused or invalid.
+     */
+    private void newestRows(Collection<String> tenants, Instant now, Duration maxLag, CheckReport report) {
+        if (tenants.isEmpty()) {
+            return;
+        }
+        Instant complete = policy.completeUntil(now);
+        Window day = new Window(Window.floorHour(now).minus(Duration.ofDays(1)), Window.floorHour(now).plus(Duration.ofHours(1)));
+        Map<String, Instant> newest = store.newestData(tenants, day);
+        for (String tenant : tenants) {
+            Instant until = newest.get(tenant);
+            Duration lag = until == null ? null : until.isBefore(complete) ? Duration.between(until, complete) : Duration.ZERO;
+            report.tenant(tenant).put("newest_row_data", Json.instant(until))
+                    .put("newest_row_lag_seconds", lag == null ? null : lag.toSeconds());
+            if (lag == null || lag.compareTo(maxLag) > 0) {
+                report.add(Finding.problem("rows_stale", "tenant " + tenant, (until == null ? "no row in the last day"
+                                : "its newest row reaches " + until + ", " + Texts.age(lag) + " before the last complete hour " + complete)
+                                + " although its watermark is current (--max-lag " + Texts.duration(maxLag) + ")",
+                        "see its clusters' exporter findings and the runs' refused hours; hours with data but no rows: gaps"));
+            }
+        }
+    }
+
+    /** Reports each processed tenant's watermark; returns the tenants whose watermark is current. */
+    private Set<String> watermarks(Collection<String> processed, Instant now, Duration maxLag, CheckReport report) {
         Map<String, Instant> marks = watermarks.all();
         Instant expected = policy.completeUntil(now);
-        int current = 0;
+        Set<String> current = new TreeSet<>();
         for (String tenant : processed) {
             Instant mark = marks.get(tenant);
             ObjectNode t = report.tenant(tenant).put("watermark", Json.instant(mark));
@@ -140,13 +174,14 @@ final class StorageHealth {
                         "look at the CronJob's recent Jobs and their logs (and failed runs below); the next successful hourly run"
                                 + " catches up, or now: " + Texts.backfill(new Window(mark, expected), tenant)));
             } else {
-                current++;
+                current.add(tenant);
             }
         }
-        if (current > 0) {
-            report.add(Finding.ok("watermarks", "clickhouse", current + " tenant" + (current == 1 ? "'s" : "s'")
+        if (!current.isEmpty()) {
+            report.add(Finding.ok("watermarks", "clickhouse", current.size() + " tenant" + (current.size() == 1 ? "'s" : "s'")
                     + " watermark within " + Texts.duration(maxLag) + " of the last complete hour " + expected));
         }
+        return current;
     }
 
     /**

@@ -5,6 +5,8 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
+import java.util.List;
+import java.time.Duration;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import okhttp3.Credentials;
@@ -90,6 +92,12 @@ public final class RunMetrics {
         // per tenant, so that an alert can tell one tenant failing run after run from different ones failing once
         t.latestFailed().forEach((tenant, failed) -> tagged(registry, "kubecost.worker.tenant.failed",
                 "1 when the tenant's latest run failed, 0 when it succeeded", "tenant", tenant, failed ? 1 : 0));
+        List<Duration> freshness = t.freshnessMaxAndMedian();
+        if (!freshness.isEmpty()) {
+            String what = "how far the newest row the run wrote lags behind the run's instant, over its tenants";
+            tagged(registry, "kubecost.worker.freshness.seconds", what, "stat", "max", freshness.get(0).toMillis() / 1000.0);
+            tagged(registry, "kubecost.worker.freshness.seconds", what, "stat", "p50", freshness.get(1).toMillis() / 1000.0);
+        }
         RunFacts.Traffic x = facts.traffic();
         gauge(registry, "kubecost.worker.thanos.requests", "requests sent to Thanos, retries included", x.thanosRequests());
         gauge(registry, "kubecost.worker.thanos.retries", "requests to Thanos sent again", x.thanosRetries());

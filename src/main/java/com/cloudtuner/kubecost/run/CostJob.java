@@ -70,10 +70,11 @@ public final class CostJob {
         RunTracker tracker = (RunTracker) context.get(PlanTasklet.TRACKER);
         List<TenantOutcome> outcomes = tracker == null ? List.of() : tracker.outcomes();
         RunReport report = new RunReport(runId, request, outcomes, plan.invalidTenants(), plan.plans(), failure,
-                Duration.ofNanos(System.nanoTime() - t0), tenantStates.read(runId, request, plan, outcomes));
+                Duration.ofNanos(System.nanoTime() - t0), tenantStates.read(runId, request, plan, outcomes,
+                tracker == null ? Map.of() : tracker.dataUntil()));
         Window span = span(plan, request);
         recordRun(request, new RunLedger.Run(runId, request.mode().label(), report.exitCode() == 0 ? "succeeded" : "failed",
-                span.start(), span.end(), outcomes.size(), (int) report.failedTenants(), startedAt, clock.instant(),
+                span.start(), span.end(), (int) report.tenantCount(), (int) report.failedTenants(), startedAt, clock.instant(),
                 failure != null ? failure : report.failedTenants() > 0 ? report.failedTenants() + " tenants failed" : ""));
         return report;
     }

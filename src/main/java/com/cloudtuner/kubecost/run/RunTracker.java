@@ -3,6 +3,7 @@ package com.cloudtuner.kubecost.run;
 import com.cloudtuner.kubecost.clickhouse.RunLedger;
 import com.cloudtuner.kubecost.clickhouse.Watermarks;
 import com.cloudtuner.kubecost.clickhouse.WriteResult;
+import com.cloudtuner.kubecost.cost.CostResult;
 import com.cloudtuner.kubecost.cost.SampleCounts;
 import java.time.Clock;
 import java.time.Duration;
@@ -30,6 +31,7 @@ final class RunTracker {
     private final Watermarks watermarks;
     private final Map<Integer, BatchProgress> batches = new LinkedHashMap<>();
     private final List<TenantOutcome> outcomes = new ArrayList<>();
+    private final Map<String, Instant> dataUntil = new LinkedHashMap<>();
     private final RunProgress progress;
 
     RunTracker(String runId, RunRequest request, RunPlan plan, Clock clock, RunLedger ledger, Watermarks watermarks) {
@@ -58,6 +60,12 @@ final class RunTracker {
         WorkUnit unit = result.unit();
         BatchProgress batch = batches.get(unit.batch().id());
         batch.unitWritten(result);
+        for (String tenant : result.written().keySet()) {
+            Instant until = result.rows().dataUntil(tenant);
+            if (until != null) {
+                dataUntil.merge(tenant, until, (a, b) -> a.isAfter(b) ? a : b);
+            }
+        }
         WriteResult total = result.written().values().stream().reduce(WriteResult.NOTHING, WriteResult::plus);
         progress.unitEnded((long) unit.chunk().hours() * unit.batch().plans().size(), total.rows(),
                 batch.complete() ? unit.batch().plans().size() : 0);
@@ -108,6 +116,11 @@ final class RunTracker {
 
     synchronized List<TenantOutcome> outcomes() {
         return List.copyOf(outcomes);
+    }
+
+    /** Per tenant with rows written, the latest instant its rows' data reach (see {@link CostResult#dataUntil}). */
+    synchronized Map<String, Instant> dataUntil() {
+        return Map.copyOf(dataUntil);
     }
 
     /** How the tenant ended, as far as its status goes. */

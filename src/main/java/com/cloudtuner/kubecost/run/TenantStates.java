@@ -9,14 +9,17 @@ import java.util.Map;
  *
  * @param failed       per tenant, whether its latest run failed (this run's outcome for its own tenants)
  * @param watermarkLag per tenant with a watermark, how far it is behind the end of the last complete hour as of this run
+ * @param freshness    per tenant this hourly run wrote rows for, how far the newest of them lags behind the run's
+ *                     instant: the end of a complete hour, or what a provisional hour has accrued up to
  */
-public record TenantStates(Map<String, Boolean> failed, Map<String, Duration> watermarkLag) {
+public record TenantStates(Map<String, Boolean> failed, Map<String, Duration> watermarkLag, Map<String, Duration> freshness) {
 
     /** Nothing known (no ledger, a dry run): a push then carries no per-tenant series and leaves those pushed before. */
-    public static final TenantStates UNKNOWN = new TenantStates(Map.of(), Map.of());
+    public static final TenantStates UNKNOWN = new TenantStates(Map.of(), Map.of(), Map.of());
 
     public TenantStates {
         failed = Map.copyOf(failed);
         watermarkLag = Map.copyOf(watermarkLag);
+        freshness = Map.copyOf(freshness);
     }
 }

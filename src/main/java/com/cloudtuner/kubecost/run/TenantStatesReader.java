@@ -39,7 +39,8 @@ final class TenantStatesReader {
         this.clock = clock;
     }
 
-    TenantStates read(String runId, RunRequest request, RunPlan plan, List<TenantOutcome> outcomes) {
+    /** @param dataUntil per tenant with rows written, the latest instant they reach ({@link RunTracker#dataUntil}) */
+    TenantStates read(String runId, RunRequest request, RunPlan plan, List<TenantOutcome> outcomes, Map<String, Instant> dataUntil) {
         if (request.dryRun()) {
             return TenantStates.UNKNOWN;
         }
@@ -58,7 +59,11 @@ final class TenantStatesReader {
                     lag.put(tenant, policy.lag(mark, now));
                 }
             }
-            return new TenantStates(failed, lag);
+            Map<String, Duration> freshness = new TreeMap<>();
+            if (request.mode() == RunRequest.Mode.HOURLY) {
+                dataUntil.forEach((tenant, until) -> freshness.put(tenant, until.isBefore(now) ? Duration.between(until, now) : Duration.ZERO));
+            }
+            return new TenantStates(failed, lag, freshness);
         } catch (RuntimeException e) {
             log.warn("run={} could not read the run ledger or the watermarks for the run's metrics: {}; the tenants' series are not pushed",
                     runId, e.getMessage());

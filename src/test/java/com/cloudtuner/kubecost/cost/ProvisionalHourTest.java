@@ -85,6 +85,8 @@ class ProvisionalHourTest {
         assertThat(a.coverage()).isCloseTo(c.coverage(), within(1e-12));
         // the cluster and its remainder accrue by the same fraction, so the rows still sum to the cluster
         assertThat(row(r, CostRow.UNALLOCATED).costs().total()).isCloseTo((CLUSTER_RATE - RATE) * c.fraction(), within(1e-12));
+        // how recent the rows are: the part of the hour accrued
+        assertThat(r.dataUntil("t")).isEqualTo(Instant.ofEpochMilli(H + Math.round(c.fraction() * HOUR)));
         assertThat(r.clusterHours()).singleElement()
                 .satisfies(ch -> assertThat(ch.costs().total()).isCloseTo(CLUSTER_RATE * c.fraction(), within(1e-12)));
     }

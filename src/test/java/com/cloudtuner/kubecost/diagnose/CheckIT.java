@@ -162,6 +162,9 @@ class CheckIT {
         assertThat(cluster.get("cluster").asString()).isEqualTo("prod");
         assertThat(cluster.get("last_sample").asString()).isEqualTo("2025-10-14T12:09:07Z");
         assertThat(doc.get("tenants").get(0).get("watermark").asString()).isEqualTo("2025-10-14T12:00:00Z");
+        // its newest rows, of 11:00, reach 12:00, the end of the last complete hour
+        assertThat(doc.get("tenants").get(0).get("newest_row_data").asString()).isEqualTo("2025-10-14T12:00:00Z");
+        assertThat(doc.get("tenants").get(0).get("newest_row_lag_seconds").asLong()).isZero();
 
         // the text is one line per finding of the document, in its order, between a heading and a summary
         for (String tenant : List.of("--tenant=healthy", "--tenant=stale")) {

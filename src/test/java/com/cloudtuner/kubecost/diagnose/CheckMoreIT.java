@@ -48,6 +48,8 @@ class CheckMoreIT {
     private static final long END = NOW.toEpochMilli();
     /** The exporter of tenant down fails from this scrape on (GeneratedTenant scrapes at :07). */
     private static final long DOWN = Instant.parse("2025-10-14T11:40:00Z").toEpochMilli();
+    /** When tenant quiet's exporter stopped. */
+    private static final Instant QUIET_END = Instant.parse("2025-10-14T07:00:00Z");
     /** The last hourly run for tenant lagging; with the 10m settle delay its watermark is 09:00. */
     private static final Instant LAGGING_LAST_RUN = Instant.parse("2025-10-14T09:10:00Z");
     /** The end of the last complete hour at NOW: 12:00 ends 10m (worker.settle-delay) before 12:10. */
@@ -72,6 +74,7 @@ class CheckMoreIT {
         new GeneratedTenant("nonamespace", "prod", FROM, END).namespaces("web").withoutLabel("namespace").writeTo(e);
         new GeneratedTenant("lagging", "prod", FROM, END).writeTo(e);
         new GeneratedTenant("unwritten", "prod", FROM, END).writeTo(e);
+        new GeneratedTenant("quiet", "prod", FROM, QUIET_END.toEpochMilli()).writeTo(e);
         prometheus.load(e.dataset());
         db = database;
         servers = new ArrayList<>(Worker.serverArgs(database, prometheus.url()));
@@ -82,6 +85,12 @@ class CheckMoreIT {
         assertThat(hourly.exitCode()).as(hourly.toString()).isZero();
         Worker.Result lagging = Worker.run(Worker.withOption(servers, "worker.tenants", "lagging"), "hourly", "--now=" + LAGGING_LAST_RUN);
         assertThat(lagging.exitCode()).as(lagging.toString()).isZero();
+        // quiet's exporter stopped at 07:00: a run at 07:10 writes its hours up to 07:00, the run at 12:10
+        // writes its empty hours up to 12:00, so its watermark keeps up while its rows stopped
+        for (Instant at : List.of(QUIET_END.plusSeconds(600), NOW)) {
+            Worker.Result quiet = Worker.run(Worker.withOption(servers, "worker.tenants", "quiet"), "hourly", "--now=" + at);
+            assertThat(quiet.exitCode()).as(quiet.toString()).isZero();
+        }
     }
 
     /** {@code check --json}: the document, its exit code and problem count checked against each other. */
@@ -195,10 +204,10 @@ class CheckMoreIT {
         assertThat(problems(doc)).contains("missing_family tenant nopv").doesNotContain("missing_family exporter");
         String pv = ExporterMetric.NAMESPACE_PV_COST.metricName(Exporter.PREFIX);
         assertThat(strings(tenant(doc, "nopv").get("missing_families"))).containsExactly(pv);
-        // eight tenants in Thanos (Acme Corp too: the families are read for every id); all but nopv publish pv costs
-        assertThat(doc.get("exporter").get("tenants_in_thanos").asInt()).isEqualTo(8);
+        // nine tenants in Thanos (Acme Corp too: the families are read for every id); all but nopv publish pv costs
+        assertThat(doc.get("exporter").get("tenants_in_thanos").asInt()).isEqualTo(9);
         assertThat(doc.get("exporter").get("families")).allSatisfy(f -> assertThat(f.get("tenants").asInt()).as(f.toString())
-                .isEqualTo(f.get("name").asString().equals(pv) ? 7 : 8));
+                .isEqualTo(f.get("name").asString().equals(pv) ? 8 : 9));
     }
 
     @Test
@@ -213,6 +222,18 @@ class CheckMoreIT {
         assertThat(finding(doc, "watermark_lag", "tenant lagging").get("fix").asString())
                 .endsWith(".jar backfill --from=2025-10-14T09:00:00Z --to=" + LAST_COMPLETE_HOUR + " --tenant=lagging");
         assertThat(problems(checkJson("--tenant=lagging", "--max-lag=3h"))).isEmpty();
+    }
+
+    @Test
+    void aTenantWhoseRowsStoppedWhileItsWatermarkKeptUpHasStaleRows() {
+        JsonNode doc = checkJson("--tenant=quiet");
+        assertThat(problems(doc)).contains("rows_stale tenant quiet").doesNotContain("watermark_lag tenant quiet");
+        JsonNode quiet = tenant(doc, "quiet");
+        assertThat(quiet.get("watermark").asString()).isEqualTo(LAST_COMPLETE_HOUR.toString());
+        // its newest rows are of 06:00, reaching 07:00: five hours before the last complete hour's end, 12:00
+        assertThat(quiet.get("newest_row_data").asString()).isEqualTo(QUIET_END.toString());
+        assertThat(quiet.get("newest_row_lag_seconds").asLong()).isEqualTo(5 * 3600);
+        assertThat(problems(checkJson("--tenant=quiet", "--max-lag=5h"))).doesNotContain("rows_stale tenant quiet");
     }
 
     @Test

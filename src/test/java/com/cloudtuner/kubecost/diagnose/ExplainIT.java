@@ -319,7 +319,7 @@ class ExplainIT {
         // a newer version of batch's row with another cost, as an older computation could have left it
         db.execute("INSERT INTO k8s_expenses SELECT cloud_account_id, cluster, namespace, resource_id, hour, currency, 9, cpu_cost,"
                 + " ram_cost, pv_cost, network_cost, lb_cost, cpu_efficiency, ram_efficiency, total_efficiency, coverage, 0,"
-                + " version + 1, computed_at FROM k8s_expenses_current WHERE namespace = 'batch'");
+                + " version + 1, computed_at, provisional FROM k8s_expenses_current WHERE namespace = 'batch'");
         JsonNode doc = explainJson("batch");
         assertThat(doc.get("verdict").asString()).isEqualTo("stale");
         assertThat(doc.get("column_differences")).singleElement().satisfies(d -> {

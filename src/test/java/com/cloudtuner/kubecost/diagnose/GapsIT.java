@@ -63,7 +63,7 @@ class GapsIT {
         // a wrong cost for ga/staging web at 10:00 on the second day
         db.execute("INSERT INTO k8s_expenses SELECT cloud_account_id, cluster, namespace, resource_id, hour, currency, cost + 1,"
                 + " cpu_cost, ram_cost, pv_cost, network_cost, lb_cost, cpu_efficiency, ram_efficiency, total_efficiency, coverage, 0,"
-                + " version + 1, computed_at FROM k8s_expenses_current WHERE cloud_account_id = 'ga' AND cluster = 'staging'"
+                + " version + 1, computed_at, provisional FROM k8s_expenses_current WHERE cloud_account_id = 'ga' AND cluster = 'staging'"
                 + " AND namespace = 'web' AND hour = toDateTime('2025-10-14 10:00:00')");
         // after the hourly run's watermark (20:00 on the second day)
         tombstone("cloud_account_id = 'ga' AND cluster = 'prod' AND hour = toDateTime('2025-10-14 22:00:00')");
@@ -83,7 +83,7 @@ class GapsIT {
     private static void tombstone(String where) {
         db.execute("INSERT INTO k8s_expenses SELECT cloud_account_id, cluster, namespace, resource_id, hour, currency, cost, cpu_cost,"
                 + " ram_cost, pv_cost, network_cost, lb_cost, cpu_efficiency, ram_efficiency, total_efficiency, coverage, 1,"
-                + " version + 1, computed_at FROM k8s_expenses_current WHERE " + where);
+                + " version + 1, computed_at, provisional FROM k8s_expenses_current WHERE " + where);
     }
 
     /** The range of this kind, tenant/cluster and first hour. */

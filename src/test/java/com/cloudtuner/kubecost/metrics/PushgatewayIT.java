@@ -72,6 +72,9 @@ class PushgatewayIT {
                 // both watermarks at 05:00, the end of the last complete hour as of 05:10
                 .containsEntry("kubecost_worker_watermark_lag_seconds{" + group + ",tenant=\"acme\"}", 0.0)
                 .containsEntry("kubecost_worker_watermark_lag_seconds{" + group + ",tenant=\"globex\"}", 0.0)
+                // the newest rows are of 04:00, complete at 05:00: 10 minutes before the run's instant
+                .containsEntry("kubecost_worker_freshness_seconds{" + group + ",stat=\"max\"}", 600.0)
+                .containsEntry("kubecost_worker_freshness_seconds{" + group + ",stat=\"p50\"}", 600.0)
                 // discovery, census, two probes, one work unit: health + sum, count and min of 10 cost
                 // families + sum and count of 6 efficiency families
                 .containsEntry("kubecost_worker_thanos_requests{" + group + "}", 1 + 1 + 2 + 1 + 10 * 3 + 6 * 2 + 2 + 2.0)

@@ -106,6 +106,14 @@ final class InMemoryPorts {
         }
 
         @Override
+        public Map<String, java.time.Instant> newestData(Collection<String> tenants, Window window) {
+            Map<String, java.time.Instant> newest = new LinkedHashMap<>();
+            rows.values().stream().filter(r -> tenants.contains(r.tenant()) && window.contains(r.hour()))
+                    .forEach(r -> newest.merge(r.tenant(), r.hour().plusSeconds(3600), (a, b) -> a.isAfter(b) ? a : b));
+            return newest;
+        }
+
+        @Override
         public List<String> tenantsWithRows(Window window) {
             return rows.values().stream().filter(r -> !r.hour().isBefore(window.start()) && r.hour().isBefore(window.end()))
                     .map(CostRow::tenant).distinct().toList();
