@@ -107,19 +107,16 @@ final class Check {
         activity.values().forEach(clusters -> clusters.forEach(c -> ClusterFindings.report(c, now, command.staleAfter(), report)));
 
         for (String t : examined) {
-            report.tenant(t).put("in_tenants_setting", configured.valid().contains(t))
-                    .put("matches_tenant_pattern", true)
-                    .put("in_thanos", split.valid().contains(t))
-                    .put("given_with_tenant_option", selected.valid().contains(t));
+            report.tenant(t).put("in_tenants_setting", configured.valid().contains(t)).put("matches_tenant_pattern", true)
+                    .put("in_thanos", split.valid().contains(t)).put("given_with_tenant_option", selected.valid().contains(t));
         }
-        List<String> processed = new ArrayList<>();
-        Set<String> runsFor = new LinkedHashSet<>(configured.valid().isEmpty() ? split.valid() : configured.valid());
-        for (String t : activity.keySet()) {
-            if (runsFor.contains(t)) {
-                processed.add(t);
-            }
-        }
-        return processed;
+        return processed(activity.keySet(), configured.valid().isEmpty() ? split.valid() : configured.valid());
+    }
+
+    /** The tenants with data that the hourly run processes: TENANTS, or everyone discovered. */
+    private static List<String> processed(Set<String> withData, List<String> runsFor) {
+        Set<String> runs = new LinkedHashSet<>(runsFor);
+        return withData.stream().filter(runs::contains).collect(java.util.stream.Collectors.toCollection(ArrayList::new));
     }
 
     /** What each tenant's clusters did in the last day, read batch by batch as the job cuts them. */
