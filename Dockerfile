@@ -34,12 +34,13 @@ COPY --from=layers /layers/extracted/application/ ./
 # A class-data-sharing archive of the classes a run loads, from a training run that starts the
 # application context and exits before any command runs (no server is contacted): every run then
 # maps them instead of loading and verifying them again (bench/startup.sh measures it). Made with
-# the image's own JVM, as the archive requires.
-RUN java -XX:ArchiveClassesAtExit=app.jsa -Dspring.context.exit=onRefresh -jar app.jar
+# the image's own JVM, as the archive requires, and a heap small enough for compressed pointers, as
+# every pod's is (a run with other pointer settings than the archive's would ignore it).
+RUN java -Xmx512m -XX:ArchiveClassesAtExit=app.jsa -Dspring.context.exit=onRefresh -jar app.jar
 # Numeric, so that Kubernetes can verify runAsNonRoot; no passwd entry is needed. The files stay
 # root-owned and read-only to it, and it writes nothing but /tmp.
 USER 10001:10001
 # The heap is a share of the container's memory limit (the JVM reads the cgroup limit); the rest is
 # for metaspace, threads and direct buffers. Arguments after the image name follow the ENTRYPOINT.
-ENTRYPOINT ["java", "-XX:MaxRAMPercentage=75", "-XX:SharedArchiveFile=app.jsa", "-jar", "app.jar"]
+ENTRYPOINT ["java", "-XX:MaxRAMPercentage=75", "-XX:SharedArchiveFile=/app/app.jsa", "-jar", "/app/app.jar"]
 CMD ["hourly"]

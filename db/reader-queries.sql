@@ -9,6 +9,10 @@ FORMAT TabSeparatedWithNames;
 SELECT cloud_account_id, cluster, toUnixTimestamp(hour) AS hour_unix, currency, cost, cpu_cost, ram_cost, pv_cost, network_cost, lb_cost, cpu_efficiency, ram_efficiency, total_efficiency, coverage, deleted, version, toUnixTimestamp(computed_at) AS computed_at_unix, provisional FROM k8s_cluster_expenses FINAL WHERE cloud_account_id IN ('acme', 'globex') AND hour >= toDateTime(1760313600) AND hour < toDateTime(1760400000)
 FORMAT TabSeparatedWithNames;
 
+-- clickhouse/ClickHouseExpenseStore: how recent each tenant's rows are (check's rows_stale)
+SELECT cloud_account_id, max(if(provisional = 1, toUnixTimestamp(computed_at), toUnixTimestamp(hour) + 3600)) AS newest_unix FROM (SELECT cloud_account_id, hour, computed_at, provisional, deleted FROM k8s_expenses FINAL WHERE cloud_account_id IN ('acme', 'globex') AND hour >= toDateTime(1760313600) AND hour < toDateTime(1760400000)) WHERE deleted = 0 GROUP BY cloud_account_id
+FORMAT TabSeparatedWithNames;
+
 -- clickhouse/ClickHouseExpenseStore: tenants with visible rows in a window (backfill --erase-missing)
 SELECT DISTINCT cloud_account_id FROM (SELECT cloud_account_id, deleted FROM k8s_expenses FINAL WHERE hour >= toDateTime(1760313600) AND hour < toDateTime(1760400000)) WHERE deleted = 0
 FORMAT TabSeparated;

@@ -68,8 +68,6 @@ public class KubecostWorkerApplication {
         ConfigurableApplicationContext context;
         try {
             context = app.run(parsed.propertyArgs().toArray(String[]::new));
-        } catch (SpringApplication.AbandonedRunException e) {
-            return ExitCodes.OK; // spring.context.exit=onRefresh: the image's class-data-sharing training run
         } catch (RuntimeException e) {
             err.println("kubecost-worker: invalid configuration: " + ConfigurationFailureAnalyzer.describe(e));
             return ExitCodes.USAGE;

@@ -17,9 +17,11 @@ import java.util.Map;
 final class Accrual {
 
     private final Map<ClusterHourKey, Double> fractions;
+    private final Map<ClusterHourKey, Long> latestSamples;
 
-    private Accrual(Map<ClusterHourKey, Double> fractions) {
+    private Accrual(Map<ClusterHourKey, Double> fractions, Map<ClusterHourKey, Long> latestSamples) {
         this.fractions = fractions;
+        this.latestSamples = latestSamples;
     }
 
     static Accrual of(Map<RowRef, Map<Long, RowHour>> rowHours, ScrapeHistory history, Coverage.Busiest busiest, Instant asOf) {
@@ -36,7 +38,7 @@ final class Accrual {
             int expected = history.expected(cluster, hour, busiest.of(cluster, hour));
             fractions.put(key, fraction(hour, last, expected, asOf.toEpochMilli()));
         });
-        return new Accrual(fractions);
+        return new Accrual(fractions, latest);
     }
 
     /** The part of the hour starting at {@code hourMs} accrued by {@code asOfMs}, as rule 8 counts it. */
@@ -46,11 +48,11 @@ final class Accrual {
         return Math.max(0, end - hourMs) / (double) Window.HOUR_MS;
     }
 
-    /** Per cluster-hour, the instant its rows have accrued up to. */
-    Map<ClusterHourKey, Instant> accruedUntil() {
-        Map<ClusterHourKey, Instant> until = new HashMap<>();
-        fractions.forEach((key, f) -> until.put(key, key.hour().plusMillis(Math.round(f * Window.HOUR_MS))));
-        return until;
+    /** Per cluster-hour, the time of its latest valid cost sample: how recent its provisional rows are. */
+    Map<ClusterHourKey, Instant> latestSamples() {
+        Map<ClusterHourKey, Instant> times = new HashMap<>();
+        latestSamples.forEach((key, t) -> times.put(key, Instant.ofEpochMilli(t)));
+        return times;
     }
 
     List<CostRow> rows(List<CostRow> rows) {

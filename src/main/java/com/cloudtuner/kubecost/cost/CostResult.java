@@ -14,11 +14,11 @@ import java.util.TreeMap;
  * although negative, and the cluster-hours whose data contradict themselves (no row of them is
  * here: they are left unwritten and reported, with the reason).
  *
- * @param accruedUntil per provisional cluster-hour, the instant its rows have accrued up to (rule 8);
- *                     a cluster-hour not here is complete: its data reach its end
+ * @param latestSamples per provisional cluster-hour, the time of its latest valid cost sample; a
+ *                      cluster-hour not here is complete: its data reach its end
  */
 public record CostResult(List<CostRow> rows, List<ClusterHour> clusterHours, Map<ClusterHourKey, SampleCounts> sampleCounts,
-                         Map<ClusterHourKey, String> refused, Map<ClusterHourKey, Instant> accruedUntil) {
+                         Map<ClusterHourKey, String> refused, Map<ClusterHourKey, Instant> latestSamples) {
 
     public static final CostResult EMPTY = new CostResult(List.of(), List.of());
 
@@ -27,7 +27,7 @@ public record CostResult(List<CostRow> rows, List<ClusterHour> clusterHours, Map
         clusterHours = List.copyOf(clusterHours);
         sampleCounts = Map.copyOf(sampleCounts);
         refused = java.util.Collections.unmodifiableMap(new TreeMap<>(refused));
-        accruedUntil = Map.copyOf(accruedUntil);
+        latestSamples = Map.copyOf(latestSamples);
     }
 
     public CostResult(List<CostRow> rows, List<ClusterHour> clusterHours, Map<ClusterHourKey, SampleCounts> sampleCounts,
@@ -41,13 +41,13 @@ public record CostResult(List<CostRow> rows, List<ClusterHour> clusterHours, Map
 
     /**
      * How recent the tenant's rows are: the latest instant its cluster-hours' data reach (the end of a
-     * complete hour, what a provisional one has accrued up to); null without rows.
+     * complete hour, the latest valid sample of a provisional one); null without rows.
      */
     public Instant dataUntil(String tenant) {
         Instant newest = null;
         for (CostRow r : rows) {
             if (r.tenant().equals(tenant)) {
-                Instant until = accruedUntil.getOrDefault(r.clusterHour(), r.hour().plusMillis(Window.HOUR_MS));
+                Instant until = latestSamples.getOrDefault(r.clusterHour(), r.hour().plusMillis(Window.HOUR_MS));
                 newest = newest == null || until.isAfter(newest) ? until : newest;
             }
         }
@@ -84,17 +84,17 @@ public record CostResult(List<CostRow> rows, List<ClusterHour> clusterHours, Map
         Map<ClusterHourKey, String> refused = new HashMap<>();
         Map<ClusterHourKey, Instant> accrued = new HashMap<>();
         for (CostResult r : results) {
-            accrued.putAll(r.accruedUntil());
+            accrued.putAll(r.latestSamples());
             rows.addAll(r.rows());
             clusters.addAll(r.clusterHours());
             r.sampleCounts().forEach((k, v) -> counts.merge(k, v, SampleCounts::plus));
             refused.putAll(r.refused());
         }
-        return sorted(rows, clusters, counts, refused).withAccruedUntil(accrued);
+        return sorted(rows, clusters, counts, refused).withLatestSamples(accrued);
     }
 
-    CostResult withAccruedUntil(Map<ClusterHourKey, Instant> accrued) {
-        return new CostResult(rows, clusterHours, sampleCounts, refused, accrued);
+    CostResult withLatestSamples(Map<ClusterHourKey, Instant> latest) {
+        return new CostResult(rows, clusterHours, sampleCounts, refused, latest);
     }
 
     /** In key order: tenant, cluster, namespace, hour. */

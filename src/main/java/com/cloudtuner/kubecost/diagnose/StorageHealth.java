@@ -199,10 +199,14 @@ final class StorageHealth {
                 + " Thanos holds consistent data: " + Texts.backfill(new Window(run.windowStart(), run.windowEnd()), run.tenant())));
     }
 
-    /** Whether a later run of the tenant succeeded over all of the run's hours. */
+    /**
+     * Whether a later run of the tenant succeeded over all of the run's hours; for a provisional
+     * window, any later success reaching its hours (every run computes them again until they are final).
+     */
     private static boolean madeGood(RunLedger.Entry run, List<RunLedger.Entry> later) {
         return later.stream().anyMatch(l -> l.status().equals("succeeded") && l.tenant().equals(run.tenant())
-                && !l.windowStart().isAfter(run.windowStart()) && !l.windowEnd().isBefore(run.windowEnd()));
+                && (run.provisional() ? l.windowEnd().isAfter(run.windowStart())
+                        : !l.windowStart().isAfter(run.windowStart()) && !l.windowEnd().isBefore(run.windowEnd())));
     }
 
     /** Failed runs of the last day; one a later successful run covered is only a note. */

@@ -96,11 +96,11 @@ final class RunPlanner {
         batches(byWindow, byWindow.isEmpty() ? Map.of() : seriesPerTenant(runId, discoveryWindow), batches);
         List<String> invalid = new ArrayList<>(tenants.invalid());
         if (request.currentHour()) {
-            provisionalBatches(runId, request, batches, invalid);
+            provisionalBatches(runId, request, marks, tenants.valid(), batches, invalid);
         }
         RunPlan plan = new RunPlan(batches, invalid);
         log.info("run={} {}: {} tenants in {} batches, {} work units{}, {} skipped (invalid id)", runId, request.mode().label(),
-                plan.plans().size(), batches.size(), plan.units().size(),
+                plan.plans().stream().map(TenantPlan::tenant).distinct().count(), batches.size(), plan.units().size(),
                 request.tenants().isEmpty() ? " (discovered in " + discoveryWindow + ")" : "", tenants.invalid().size());
         return plan;
     }
@@ -123,22 +123,40 @@ final class RunPlanner {
 
     /**
      * {@code --current-hour}: the hours after the last complete one, computed as of the run's instant
-     * for every tenant with series in them (or every tenant given), new ones included. Their plans
-     * carry no watermark: a provisional computation is never a tenant's first sighting.
+     * for every tenant with series in them (or every tenant given), new ones included, from its
+     * watermark on if that is later (a run evaluated in the past never writes provisional rows into
+     * hours already final). Their plans carry no watermark: a provisional computation is never a
+     * tenant's first sighting. When the discovery fails, the tenants of the complete hours stand in
+     * (a tenant new in the hour in progress then waits for the next run).
      */
-    private void provisionalBatches(String runId, RunRequest request, List<TenantBatch> batches, List<String> invalid) {
+    private void provisionalBatches(String runId, RunRequest request, Map<String, Instant> marks, List<String> planned,
+                                    List<TenantBatch> batches, List<String> invalid) {
         Window hours = policy.provisionalWindow(request.now());
-        TenantIds.Split tenants = request.tenants().isEmpty() ? tenantIds.split(census.discover(hours))
-                : tenantIds.split(request.tenants());
+        List<String> found = request.tenants();
+        if (found.isEmpty()) {
+            try {
+                found = census.discover(hours);
+            } catch (ThanosQueryException e) {
+                log.warn("run={} discovering the tenants of the hours in progress failed, those of the complete hours stand in: {}",
+                        runId, e.getMessage());
+                found = planned;
+            }
+        }
+        TenantIds.Split tenants = tenantIds.split(found);
         tenants.invalid().stream().filter(t -> !invalid.contains(t)).forEach(t -> {
             invalid.add(t);
             log.warn("run={} skipping tenant id {}: it does not match worker.tenant-pattern", runId, PromQl.quote(t));
         });
-        if (tenants.valid().isEmpty()) {
-            return;
+        Map<Window, List<TenantPlan>> byWindow = new LinkedHashMap<>();
+        for (String tenant : tenants.valid()) {
+            Window window = policy.provisionalWindow(request.now(), marks.get(tenant));
+            if (!window.isEmpty()) {
+                byWindow.computeIfAbsent(window, w -> new ArrayList<>()).add(TenantPlan.provisional(tenant, window, request.now()));
+            }
         }
-        List<TenantPlan> plans = tenants.valid().stream().map(t -> TenantPlan.provisional(t, hours, request.now())).toList();
-        batches(Map.of(hours, plans), seriesPerTenant(runId, hours), batches);
+        if (!byWindow.isEmpty()) {
+            batches(byWindow, seriesPerTenant(runId, hours), batches);
+        }
     }
 
     /** Per window, its tenants cut into batches by their series (each batch's window cut into chunks that fit the heap). */

@@ -82,7 +82,7 @@ public record RunReport(String runId, RunRequest request, List<TenantOutcome> ou
             for (String r : o.refused()) {
                 err.println("kubecost-worker: tenant " + o.plan().tenant() + " cluster-hour refused, left unwritten: " + r);
             }
-            if (!o.failedWindows().isEmpty()) {
+            if (!o.failedWindows().isEmpty() && !o.plan().provisional()) { // hours in progress: the next run computes them again
                 err.println("kubecost-worker: tenant " + o.plan().tenant() + ": recompute the failed hours with: "
                         + String.join(" ; ", repairCommands(o)));
             }

@@ -10,7 +10,7 @@ import java.util.Map;
  * @param failed       per tenant, whether its latest run failed (this run's outcome for its own tenants)
  * @param watermarkLag per tenant with a watermark, how far it is behind the end of the last complete hour as of this run
  * @param freshness    per tenant this hourly run wrote rows for, how far the newest of them lags behind the run's
- *                     instant: the end of a complete hour, or what a provisional hour has accrued up to
+ *                     instant: the end of a complete hour, or a provisional hour's latest valid sample
  */
 public record TenantStates(Map<String, Boolean> failed, Map<String, Duration> watermarkLag, Map<String, Duration> freshness) {
 

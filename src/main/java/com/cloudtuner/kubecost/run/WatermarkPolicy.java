@@ -42,6 +42,18 @@ public final class WatermarkPolicy {
         return new Window(completeUntil(now), Window.floorHour(now).plus(1, ChronoUnit.HOURS));
     }
 
+    /**
+     * The provisional hours of a tenant with this watermark (null: none yet): never hours before its
+     * watermark, which are final already (a run evaluated in the past); possibly none.
+     */
+    public Window provisionalWindow(Instant now, Instant watermark) {
+        Window hours = provisionalWindow(now);
+        if (watermark == null || !watermark.isAfter(hours.start())) {
+            return hours;
+        }
+        return new Window(watermark.isBefore(hours.end()) ? watermark : hours.end(), hours.end());
+    }
+
     /** How far a watermark is behind the last complete hour as of {@code now}; zero when it is not behind. */
     public Duration lag(Instant watermark, Instant now) {
         Instant complete = completeUntil(now);

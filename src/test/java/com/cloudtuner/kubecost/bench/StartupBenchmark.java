@@ -23,7 +23,8 @@ import java.util.concurrent.atomic.AtomicLong;
  *   <li>{@code image + CDS}: the extracted application with a class-data-sharing archive made by a
  *       training run ({@code -XX:ArchiveClassesAtExit}, {@code -Dspring.context.exit=onRefresh});</li>
  *   <li>{@code image + CDS, no migration check}: the same with {@code worker.migrate-on-start=false}
- *       (a deployment that runs {@code migrate} once).</li>
+ *       (a deployment that runs {@code migrate} once);</li>
+ *   <li>{@code image + CDS, lazy beans}: the same with {@code spring.main.lazy-initialization=true}.</li>
  * </ul>
  */
 public final class StartupBenchmark {
@@ -52,7 +53,9 @@ public final class StartupBenchmark {
                     new Way("image + CDS", concat(List.of("java", "-XX:SharedArchiveFile=" + archive, "-jar",
                             app.resolve("kubecost-worker.jar").toString()), settings)),
                     new Way("image + CDS, no migration check", concat(List.of("java", "-XX:SharedArchiveFile=" + archive, "-jar",
-                            app.resolve("kubecost-worker.jar").toString()), concat(settings, List.of("--worker.migrate-on-start=false")))));
+                            app.resolve("kubecost-worker.jar").toString()), concat(settings, List.of("--worker.migrate-on-start=false")))),
+                    new Way("image + CDS, lazy beans", concat(List.of("java", "-XX:SharedArchiveFile=" + archive, "-jar",
+                            app.resolve("kubecost-worker.jar").toString()), concat(settings, List.of("--spring.main.lazy-initialization=true")))));
             long[][] ms = new long[ways.size()][ROUNDS];
             for (int round = 0; round < ROUNDS; round++) {
                 for (int w = 0; w < ways.size(); w++) {

@@ -34,9 +34,10 @@ class ProvisionalHourTest {
      * @param asOfMs       instant of the computation, from H
      * @param fraction     part of the hour accrued, by hand
      * @param coverage     valid samples over the scrapes expected
+     * @param lastValidMinute the minute of the hour of the cluster's latest valid cost sample
      */
     record Case(String name, LongPredicate scraped, LongPredicate healthy, boolean history, long asOfMs, double fraction,
-                double coverage) {
+                double coverage, int lastValidMinute) {
         @Override
         public String toString() {
             return name;
@@ -47,19 +48,19 @@ class ProvisionalHourTest {
         LongPredicate all = t -> true;
         return Stream.of(
                 // minutes 0..29 before 10:30: the last at 10:29, one minute later is 10:30 = now: 30/60
-                new Case("half an hour", all, all, true, 30 * MIN, 0.5, 30 / 60.0),
+                new Case("half an hour", all, all, true, 30 * MIN, 0.5, 30 / 60.0, 29),
                 // the sample at 10:30:00 is before 10:30:20; 10:31 is past now, so now: 1820 s of 3600
-                new Case("never past now", all, all, true, 30 * MIN + 20_000, 1820 / 3600.0, 31 / 60.0),
+                new Case("never past now", all, all, true, 30 * MIN + 20_000, 1820 / 3600.0, 31 / 60.0, 30),
                 // the exporter stopped after 10:09; at 10:40 the hour has accrued up to 10:10: 10/60
-                new Case("stopped exporter", t -> minute(t) < 10, all, true, 40 * MIN, 10 / 60.0, 10 / 60.0),
+                new Case("stopped exporter", t -> minute(t) < 10, all, true, 40 * MIN, 10 / 60.0, 10 / 60.0, 9),
                 // scrape success 0 from 10:20: the last valid sample is 10:19, so 10:20: 20/60; the zeros
                 // after it are not valid samples, so the mean stays 2.0
-                new Case("unhealthy exporter", all, t -> minute(t) < 20, true, 45 * MIN, 20 / 60.0, 20 / 60.0),
+                new Case("unhealthy exporter", all, t -> minute(t) < 20, true, 45 * MIN, 20 / 60.0, 20 / 60.0, 19),
                 // a new cluster: no day before, so its 10 scrapes by 10:10 are the scrapes expected, one
                 // every 6 minutes: 10:09 + 6 min is past now (10:10): 10/60; coverage 10/10
-                new Case("new cluster", all, all, false, 10 * MIN, 10 / 60.0, 1.0),
+                new Case("new cluster", all, all, false, 10 * MIN, 10 / 60.0, 1.0, 9),
                 // a complete hour not yet settled, at 11:02: 10:59 + 1 min is the hour's end: the whole hour
-                new Case("complete hour", all, all, true, 62 * MIN, 1.0, 1.0));
+                new Case("complete hour", all, all, true, 62 * MIN, 1.0, 1.0, 59));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -85,8 +86,8 @@ class ProvisionalHourTest {
         assertThat(a.coverage()).isCloseTo(c.coverage(), within(1e-12));
         // the cluster and its remainder accrue by the same fraction, so the rows still sum to the cluster
         assertThat(row(r, CostRow.UNALLOCATED).costs().total()).isCloseTo((CLUSTER_RATE - RATE) * c.fraction(), within(1e-12));
-        // how recent the rows are: the part of the hour accrued
-        assertThat(r.dataUntil("t")).isEqualTo(Instant.ofEpochMilli(H + Math.round(c.fraction() * HOUR)));
+        // how recent the rows are: the cluster's latest valid cost sample
+        assertThat(r.dataUntil("t")).isEqualTo(Instant.ofEpochMilli(H + c.lastValidMinute() * MIN));
         assertThat(r.clusterHours()).singleElement()
                 .satisfies(ch -> assertThat(ch.costs().total()).isCloseTo(CLUSTER_RATE * c.fraction(), within(1e-12)));
     }

@@ -135,11 +135,20 @@ class ImageIT {
         Path archive = sandbox.host(runtime().workdir()).resolve("app.jsa");
         assertThat(archive).isRegularFile();
         assertThat(Files.size(archive)).as("classes archived").isGreaterThan(1 << 20);
-        assertThat(runtime().execForm("ENTRYPOINT")).contains("-XX:SharedArchiveFile=app.jsa");
+        assertThat(runtime().execForm("ENTRYPOINT")).contains("-XX:SharedArchiveFile=/app/app.jsa");
         // -Xshare:on makes the JVM refuse to start unless it maps the archive
         StageSandbox.Outcome help = runImage(List.of("-Xshare:on"), "--help");
         assertThat(help.exitCode()).as(help.stderr()).isZero();
         assertThat(help.stdout()).isEqualTo(CommandLine.USAGE);
+    }
+
+    /** An absolute path of the image, alone or as an option's value, as the sandbox holds it. */
+    private static String inSandbox(String word) {
+        int eq = word.indexOf("=/");
+        if (word.startsWith("/")) {
+            return sandbox.host(word).toString();
+        }
+        return eq < 0 ? word : word.substring(0, eq + 1) + sandbox.host(word.substring(eq + 1));
     }
 
     private static ParsedDockerfile.Stage runtime() {
@@ -156,8 +165,7 @@ class ImageIT {
         ParsedDockerfile.Stage runtime = dockerfile.runtime();
         List<String> command = new ArrayList<>();
         for (String word : runtime.execForm("ENTRYPOINT")) {
-            command.add(word.equals("java") ? StageSandbox.javaBinary()
-                    : word.startsWith("/") ? sandbox.host(word).toString() : word);
+            command.add(word.equals("java") ? StageSandbox.javaBinary() : inSandbox(word));
             if (word.equals("java")) {
                 command.addAll(jvmOptions);
             }

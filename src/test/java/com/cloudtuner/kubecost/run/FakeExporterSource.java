@@ -30,6 +30,8 @@ final class FakeExporterSource implements ExporterSource {
     private final Map<String, List<Series>> byTenant = new HashMap<>();
     final Set<String> refusing = new TreeSet<>();
     boolean unreachable;
+    /** A window whose tenant discovery fails; null for none. */
+    Window discoveryFails;
     int sumsReads;
     int rawReads;
 
@@ -49,6 +51,9 @@ final class FakeExporterSource implements ExporterSource {
 
     @Override
     public List<String> discover(Window window) {
+        if (window.equals(discoveryFails)) {
+            throw new ThanosQueryException("discovery of " + window + " refused", false);
+        }
         return byTenant.entrySet().stream().filter(e -> e.getValue().stream().anyMatch(s -> hasSampleIn(s, window)))
                 .map(Map.Entry::getKey).sorted().toList();
     }

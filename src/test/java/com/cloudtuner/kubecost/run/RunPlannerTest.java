@@ -79,6 +79,21 @@ class RunPlannerTest {
     }
 
     @Test
+    void noProvisionalHoursBeforeATenantsWatermarkAndTheCompleteHoursTenantsStandInWhenDiscoveryFails() {
+        source.tenant("live", 1, COMPLETE.minus(Duration.ofDays(1)).toEpochMilli(), NOW.toEpochMilli());
+        source.tenant("fresh", 1, COMPLETE.toEpochMilli(), NOW.toEpochMilli());
+        Window current = new Window(COMPLETE, COMPLETE.plusSeconds(3600));
+        watermarks.marks.put("live", current.end()); // written up to 13:00 by a run as of a later instant
+        source.discoveryFails = current;
+
+        RunPlan plan = planner(HeapBudget.of(GB, 4, 2048)).plan("r", RunRequest.hourly(NOW, List.of(), true));
+
+        // fresh is only in the hour in progress, whose discovery failed: it waits for the next run; live is final there
+        assertThat(plan.plans()).filteredOn(TenantPlan::provisional).extracting(TenantPlan::tenant)
+                .containsExactlyInAnyOrder("known", "new", "old");
+    }
+
+    @Test
     void withoutTheCurrentHourNothingIsProvisional() {
         source.tenant("fresh", 1, COMPLETE.toEpochMilli(), NOW.toEpochMilli());
 

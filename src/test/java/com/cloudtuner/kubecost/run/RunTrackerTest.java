@@ -112,6 +112,23 @@ class RunTrackerTest {
                 .containsExactlyInAnyOrder(tuple("a", true, "succeeded"), tuple("n", true, "succeeded"));
     }
 
+    @Test
+    void aFailedProvisionalUnitFailsItsTenantsButMovesNoWatermark() {
+        Window current = new Window(WINDOW.end(), WINDOW.end().plusSeconds(3600));
+        Instant asOf = current.start().plusSeconds(1800);
+        TenantBatch provisional = new TenantBatch(1, current, List.of(TenantPlan.provisional("a", current, asOf)), List.of(current));
+        RunTracker run = new RunTracker("run-3", RunRequest.hourly(asOf, List.of(), true),
+                new RunPlan(List.of(provisional), List.of()), Clock.fixed(asOf, ZoneOffset.UTC), ledger, watermarks);
+
+        run.failed(new WorkUnit(provisional, 0), new IllegalStateException("Thanos answered HTTP 503"), Map.of());
+        run.closeCompletedBatches();
+
+        assertThat(watermarks.all()).isEmpty();
+        assertThat(run.outcomes()).singleElement().satisfies(o -> assertThat(o.succeeded()).isFalse());
+        assertThat(ledger.of("a").provisional()).isTrue();
+        assertThat(ledger.of("a").status()).isEqualTo("failed");
+    }
+
     private UnitResult written(int chunk, CostResult rows, Map<String, WriteResult> perTenant) {
         UnitResult r = new UnitResult(new WorkUnit(batch, chunk), new WindowComputation.Result(rows, Map.of(),
                 new WindowComputation.ReadStats(0, 0, 0, 0, 0, 0)));

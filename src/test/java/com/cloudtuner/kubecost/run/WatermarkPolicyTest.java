@@ -33,6 +33,16 @@ class WatermarkPolicyTest {
     }
 
     @Test
+    void provisionalHoursNeverStartBeforeTheTenantsWatermark() {
+        // a run evaluated at 12:10 for a tenant already written up to 13:00 (a run as of a past instant)
+        assertThat(planner.provisionalWindow(NOW, E.plusSeconds(H))).isEqualTo(new Window(E.plusSeconds(H), E.plusSeconds(H)));
+        assertThat(planner.provisionalWindow(NOW, E.plusSeconds(H)).isEmpty()).isTrue();
+        assertThat(planner.provisionalWindow(E.plus(Duration.ofMinutes(5)), E)).isEqualTo(new Window(E, E.plusSeconds(H)));
+        assertThat(planner.provisionalWindow(NOW, E.minusSeconds(H))).isEqualTo(new Window(E, E.plusSeconds(H)));
+        assertThat(planner.provisionalWindow(NOW, null)).isEqualTo(new Window(E, E.plusSeconds(H)));
+    }
+
+    @Test
     void aProvisionalComputationMovesNoWatermarkAndIsNoFirstSighting() {
         Window current = new Window(E, E.plusSeconds(H));
         assertThat(WatermarkPolicy.advance(TenantPlan.provisional("t", current, NOW), current.end())).isEmpty();
