@@ -19,7 +19,8 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <ul>
  *   <li>{@code jar}: {@code java -jar kubecost-worker.jar}, the fat jar;</li>
- *   <li>{@code image}: the image's way, the jar's layers extracted with Spring Boot's launcher;</li>
+ *   <li>{@code image}: the image's way before class-data sharing, the jar's layers extracted with
+ *       Spring Boot's launcher into one directory ({@code JarLauncher});</li>
  *   <li>{@code image + CDS}: the extracted application with a class-data-sharing archive made by a
  *       training run ({@code -XX:ArchiveClassesAtExit}, {@code -Dspring.context.exit=onRefresh});</li>
  *   <li>{@code image + CDS, no migration check}: the same with {@code worker.migrate-on-start=false}
@@ -94,10 +95,23 @@ public final class StartupBenchmark {
         return destination;
     }
 
-    /** The image copies the layers into one directory; a classpath of the four does the same. */
-    private static String layersClasspath(Path layers) {
-        return String.join(":", layers.resolve("dependencies").toString(), layers.resolve("spring-boot-loader").toString(),
-                layers.resolve("snapshot-dependencies").toString(), layers.resolve("application").toString());
+    /** The layers copied into one directory, as the image before this change held them; the launcher runs from there. */
+    private static String layersClasspath(Path layers) throws java.io.IOException {
+        Path merged = layers.resolveSibling("image");
+        for (String layer : List.of("dependencies", "spring-boot-loader", "snapshot-dependencies", "application")) {
+            Path from = layers.resolve(layer);
+            try (java.util.stream.Stream<Path> files = Files.walk(from)) {
+                for (Path f : (Iterable<Path>) files::iterator) {
+                    Path to = merged.resolve(from.relativize(f).toString());
+                    if (Files.isDirectory(f)) {
+                        Files.createDirectories(to);
+                    } else {
+                        Files.copy(f, to, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                    }
+                }
+            }
+        }
+        return merged.toString();
     }
 
     private static List<String> concat(List<String> a, List<String> b) {
