@@ -4,10 +4,4 @@
 # for another interval). Measures how long a new namespace and a new tenant take from the exporter to
 # k8s_expenses_current, and checks their accrued cost against the rate. Takes a few minutes.
 set -euo pipefail
-cd "$(dirname "$0")/.."
-./scripts/install-servers.sh
-mvn -B -q -Dstyle.color=never package -DskipTests
-mvn -B -q -Dstyle.color=never test-compile dependency:build-classpath \
-  -Dmdep.outputFile=target/bench-classpath.txt -Dmdep.includeScope=test
-exec java -cp "target/test-classes:target/classes:$(cat target/bench-classpath.txt)" \
-  com.cloudtuner.kubecost.bench.FreshnessBenchmark "$@"
+exec "$(dirname "$0")/run.sh" --main FreshnessBenchmark "$@"

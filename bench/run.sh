@@ -6,11 +6,14 @@
 #   bench/run.sh a c      only these
 # Generated TSDB blocks are cached in $KUBECOST_BENCH_CACHE (default ~/.cache/kubecost-worker-bench):
 # the first run generates and converts them (a few minutes), later runs reuse them.
+#   bench/run.sh --main StartupBenchmark ...   another benchmark of the bench package (startup.sh, freshness.sh)
 set -euo pipefail
 cd "$(dirname "$0")/.."
+main=ScaleBenchmark
+if [ "${1:-}" = "--main" ]; then main=$2; shift 2; fi
 ./scripts/install-servers.sh
 mvn -B -q -Dstyle.color=never package -DskipTests
 mvn -B -q -Dstyle.color=never test-compile dependency:build-classpath \
   -Dmdep.outputFile=target/bench-classpath.txt -Dmdep.includeScope=test
 exec java -cp "target/test-classes:target/classes:$(cat target/bench-classpath.txt)" \
-  com.cloudtuner.kubecost.bench.ScaleBenchmark "$@"
+  "com.cloudtuner.kubecost.bench.$main" "$@"

@@ -1,5 +1,7 @@
 package com.cloudtuner.kubecost.cost;
 
+import java.util.Arrays;
+
 /**
  * One raw series as the raw computation sees it (see {@link HourlyCostCalculator#audit}).
  *
@@ -13,5 +15,17 @@ public record AuditedSeries(Series series, SampleVerdict[] verdicts, long[] veto
         if (verdicts.length != series.size() || vetoedBy.length != series.size()) {
             throw new IllegalArgumentException("one verdict per sample");
         }
+    }
+
+    /** Equal when the same samples got the same verdicts (a record would compare the arrays by identity). */
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof AuditedSeries a && series.equals(a.series) && Arrays.equals(verdicts, a.verdicts)
+                && Arrays.equals(vetoedBy, a.vetoedBy);
+    }
+
+    @Override
+    public int hashCode() {
+        return series.hashCode();
     }
 }

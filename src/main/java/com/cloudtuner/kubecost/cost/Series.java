@@ -1,5 +1,7 @@
 package com.cloudtuner.kubecost.cost;
 
+import java.util.Arrays;
+
 import java.util.Objects;
 
 /**
@@ -55,5 +57,17 @@ public record Series(ExporterMetric metric, String tenant, String cluster, Strin
 
     public int size() {
         return timestamps.length;
+    }
+
+    /** Equal when the same series holds the same samples (a record would compare the arrays by identity). */
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Series s && ref().equals(s.ref()) && Arrays.equals(timestamps, s.timestamps)
+                && Arrays.equals(values, s.values);
+    }
+
+    @Override
+    public int hashCode() {
+        return 31 * ref().hashCode() + Arrays.hashCode(timestamps);
     }
 }

@@ -1,5 +1,7 @@
 package com.cloudtuner.kubecost.cost;
 
+import java.util.Arrays;
+
 import java.util.Objects;
 
 /**
@@ -50,5 +52,17 @@ public record SeriesHours(SeriesRef ref, long firstHourMs, double[] sums, int[] 
             n += c;
         }
         return n;
+    }
+
+    /** Equal when the same series has the same hourly figures (a record would compare the arrays by identity). */
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof SeriesHours h && ref.equals(h.ref) && firstHourMs == h.firstHourMs && Arrays.equals(sums, h.sums)
+                && Arrays.equals(counts, h.counts) && Arrays.equals(mins, h.mins);
+    }
+
+    @Override
+    public int hashCode() {
+        return 31 * ref.hashCode() + Long.hashCode(firstHourMs);
     }
 }
