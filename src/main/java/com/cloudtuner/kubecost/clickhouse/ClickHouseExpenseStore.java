@@ -68,7 +68,7 @@ public final class ClickHouseExpenseStore implements ExpenseStore {
         } catch (ClickHouseException e) { // the cluster rows stay behind until a run over the window writes them
             throw partial(e, tenants, window, plan, acknowledged, "k8s_cluster_expenses");
         }
-        if (kind == WriteKind.ERASING) {
+        if (kind.eraseMissing()) {
             plan.perTenant().forEach((tenant, r) -> {
                 if (r.tombstoned() > 0) {
                     log.warn("ERASE tenant={} window={}: tombstoned {} stored rows the metrics store no longer backs (--erase-missing)",

@@ -84,7 +84,8 @@ public record WritePlan(List<ExpenseRecord> expenses, List<ExpenseRecord> cluste
         for (ExpenseRecord s : stored.clusters()) {
             version = Math.max(version, s.version() + 1);
         }
-        Instant computedAt = now.truncatedTo(ChronoUnit.SECONDS);
+        // a provisional row's computed_at is the instant it was computed as of, so it can be computed again alike
+        Instant computedAt = kind.provisional() ? kind.provisionalAsOf() : now.truncatedTo(ChronoUnit.SECONDS);
 
         Map<String, WriteResult> perTenant = new LinkedHashMap<>();
         for (String t : tenants) {
@@ -144,7 +145,7 @@ public record WritePlan(List<ExpenseRecord> expenses, List<ExpenseRecord> cluste
             if (kind.provisional() || refused.contains(old.clusterHour())) {
                 return false;
             }
-            return kind == WriteKind.ERASING || covered.contains(old.clusterHour());
+            return kind.eraseMissing() || covered.contains(old.clusterHour());
         }
     }
 

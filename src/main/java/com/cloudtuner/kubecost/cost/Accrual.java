@@ -48,11 +48,11 @@ final class Accrual {
         return Math.max(0, end - hourMs) / (double) Window.HOUR_MS;
     }
 
-    /** Per cluster-hour, the time of its latest valid cost sample: how recent its provisional rows are. */
-    Map<ClusterHourKey, Instant> latestSamples() {
-        Map<ClusterHourKey, Instant> times = new HashMap<>();
-        latestSamples.forEach((key, t) -> times.put(key, Instant.ofEpochMilli(t)));
-        return times;
+    /** Per cluster-hour, its latest valid cost sample and the part of the hour accrued. */
+    Map<ClusterHourKey, AccruedHour> accrued() {
+        Map<ClusterHourKey, AccruedHour> accrued = new HashMap<>();
+        latestSamples.forEach((key, t) -> accrued.put(key, new AccruedHour(Instant.ofEpochMilli(t), fractions.get(key))));
+        return accrued;
     }
 
     List<CostRow> rows(List<CostRow> rows) {

@@ -14,11 +14,11 @@ import java.util.TreeMap;
  * although negative, and the cluster-hours whose data contradict themselves (no row of them is
  * here: they are left unwritten and reported, with the reason).
  *
- * @param latestSamples per provisional cluster-hour, the time of its latest valid cost sample; a
- *                      cluster-hour not here is complete: its data reach its end
+ * @param accrued per provisional cluster-hour, how far it has accrued (rule 8); a cluster-hour not
+ *                here is complete: its data reach its end
  */
 public record CostResult(List<CostRow> rows, List<ClusterHour> clusterHours, Map<ClusterHourKey, SampleCounts> sampleCounts,
-                         Map<ClusterHourKey, String> refused, Map<ClusterHourKey, Instant> latestSamples) {
+                         Map<ClusterHourKey, String> refused, Map<ClusterHourKey, AccruedHour> accrued) {
 
     public static final CostResult EMPTY = new CostResult(List.of(), List.of());
 
@@ -27,7 +27,7 @@ public record CostResult(List<CostRow> rows, List<ClusterHour> clusterHours, Map
         clusterHours = List.copyOf(clusterHours);
         sampleCounts = Map.copyOf(sampleCounts);
         refused = java.util.Collections.unmodifiableMap(new TreeMap<>(refused));
-        latestSamples = Map.copyOf(latestSamples);
+        accrued = Map.copyOf(accrued);
     }
 
     public CostResult(List<CostRow> rows, List<ClusterHour> clusterHours, Map<ClusterHourKey, SampleCounts> sampleCounts,
@@ -47,7 +47,8 @@ public record CostResult(List<CostRow> rows, List<ClusterHour> clusterHours, Map
         Instant newest = null;
         for (CostRow r : rows) {
             if (r.tenant().equals(tenant)) {
-                Instant until = latestSamples.getOrDefault(r.clusterHour(), r.hour().plusMillis(Window.HOUR_MS));
+                AccruedHour a = accrued.get(r.clusterHour());
+                Instant until = a == null ? r.hour().plusMillis(Window.HOUR_MS) : a.latestSample();
                 newest = newest == null || until.isAfter(newest) ? until : newest;
             }
         }
@@ -82,19 +83,19 @@ public record CostResult(List<CostRow> rows, List<ClusterHour> clusterHours, Map
         List<ClusterHour> clusters = new ArrayList<>();
         Map<ClusterHourKey, SampleCounts> counts = new HashMap<>();
         Map<ClusterHourKey, String> refused = new HashMap<>();
-        Map<ClusterHourKey, Instant> accrued = new HashMap<>();
+        Map<ClusterHourKey, AccruedHour> accrued = new HashMap<>();
         for (CostResult r : results) {
-            accrued.putAll(r.latestSamples());
+            accrued.putAll(r.accrued());
             rows.addAll(r.rows());
             clusters.addAll(r.clusterHours());
             r.sampleCounts().forEach((k, v) -> counts.merge(k, v, SampleCounts::plus));
             refused.putAll(r.refused());
         }
-        return sorted(rows, clusters, counts, refused).withLatestSamples(accrued);
+        return sorted(rows, clusters, counts, refused).withAccrued(accrued);
     }
 
-    CostResult withLatestSamples(Map<ClusterHourKey, Instant> latest) {
-        return new CostResult(rows, clusterHours, sampleCounts, refused, latest);
+    CostResult withAccrued(Map<ClusterHourKey, AccruedHour> accruedHours) {
+        return new CostResult(rows, clusterHours, sampleCounts, refused, accruedHours);
     }
 
     /** In key order: tenant, cluster, namespace, hour. */

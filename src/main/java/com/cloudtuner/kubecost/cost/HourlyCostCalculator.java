@@ -87,7 +87,7 @@ public final class HourlyCostCalculator {
         CostResult rows = assemble(rowHours, history, busiest);
         Accrual accrued = Accrual.of(rowHours, history, busiest, asOf);
         return CostResult.sorted(accrued.rows(rows.rows()), accrued.clusterHours(rows.clusterHours()), counts, rows.refused())
-                .withLatestSamples(accrued.latestSamples());
+                .withAccrued(accrued.accrued());
     }
 
     /**

@@ -9,12 +9,14 @@ import com.cloudtuner.kubecost.cost.ClusterHour;
 import com.cloudtuner.kubecost.cost.ClusterHourKey;
 import com.cloudtuner.kubecost.cost.CostRow;
 import com.cloudtuner.kubecost.cost.ExporterMetric;
+import com.cloudtuner.kubecost.cost.Series;
 import com.cloudtuner.kubecost.cost.HourlyCostCalculator;
 import com.cloudtuner.kubecost.cost.Window;
 import com.cloudtuner.kubecost.exporter.ExporterSource;
 import com.cloudtuner.kubecost.run.WindowComputation;
 import com.cloudtuner.kubecost.thanos.ThanosQueryException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 
 /**
@@ -42,25 +44,6 @@ final class Explain {
     /** Throws {@link ThanosQueryException} when Thanos fails: there is nothing to explain then. */
     Explanation run(Command.Explain e) {
         Window hour = new Window(e.hour(), e.hour().plus(Duration.ofHours(1)));
-        WindowComputation.Result computed = computation.compute(List.of(e.tenant()), hour, "explain");
-        String unreadable = computed.tenantErrors().get(e.tenant());
-        if (unreadable != null) {
-            throw new ThanosQueryException(unreadable, false);
-        }
-        // the samples next to the hour's edges too; the scrapes coverage expects come with the read
-        Window read = new Window(hour.start().minus(Duration.ofHours(1)), hour.end().plus(Duration.ofHours(1)));
-        ExporterSource.RawRead raw = source.readRaw(List.of(e.tenant()), List.of(e.cluster()), read, true);
-        String computeError = computed.rows().refused().get(new ClusterHourKey(e.tenant(), e.cluster(), hour.start()));
-        ClusterHour cluster = computed.rows().clusterHours().stream().filter(c -> c.cluster().equals(e.cluster())).findFirst()
-                .orElse(null);
-        boolean remainder = e.namespace().equals(CostRow.UNALLOCATED) && cluster != null;
-        List<AuditedSeries> relevant = calculator.audit(hour, raw.series()).stream().filter(a -> remainder
-                ? a.series().metric().scope() == ExporterMetric.Scope.CLUSTER
-                : a.series().metric().scope() == ExporterMetric.Scope.NAMESPACE && e.namespace().equals(a.series().namespace()))
-                .toList();
-        List<CostRow> rows = computed.rows().rows().stream().filter(r -> r.cluster().equals(e.cluster())).toList();
-        CostRow fresh = rows.stream().filter(r -> r.namespace().equals(e.namespace())).findFirst().orElse(null);
-        List<CostRow> namespaces = rows.stream().filter(r -> !r.namespace().equals(CostRow.UNALLOCATED)).toList();
         ExpenseRecord stored = null;
         String storageError = null;
         try {
@@ -69,9 +52,34 @@ final class Explain {
         } catch (ClickHouseException ex) {
             storageError = ex.getMessage();
         }
-        List<HourlyCostCalculator.CoverageTerm> coverage = calculator.coverageTerms(hour, raw.series(), raw.history(), e.tenant(),
+        // a provisional row is computed again as of the instant it was computed as of, its computed_at
+        Instant asOf = stored != null && stored.provisional() ? stored.computedAt() : null;
+        WindowComputation.Result computed = asOf == null ? computation.compute(List.of(e.tenant()), hour, "explain")
+                : computation.computeProvisional(List.of(e.tenant()), hour, asOf, "explain");
+        String unreadable = computed.tenantErrors().get(e.tenant());
+        if (unreadable != null) {
+            throw new ThanosQueryException(unreadable, false);
+        }
+        // the samples next to the hour's edges too (none after the provisional instant); the scrapes coverage expects come with the read
+        Window read = new Window(hour.start().minus(Duration.ofHours(1)), hour.end().plus(Duration.ofHours(1)));
+        ExporterSource.RawRead raw = source.readRaw(List.of(e.tenant()), List.of(e.cluster()), read, true);
+        List<Series> samples = asOf == null ? raw.series() : raw.series().stream().map(s -> s.before(asOf.toEpochMilli())).toList();
+        ClusterHourKey clusterHour = new ClusterHourKey(e.tenant(), e.cluster(), hour.start());
+        String computeError = computed.rows().refused().get(clusterHour);
+        ClusterHour cluster = computed.rows().clusterHours().stream().filter(c -> c.cluster().equals(e.cluster())).findFirst()
+                .orElse(null);
+        boolean remainder = e.namespace().equals(CostRow.UNALLOCATED) && cluster != null;
+        List<AuditedSeries> relevant = calculator.audit(hour, samples).stream().filter(a -> remainder
+                ? a.series().metric().scope() == ExporterMetric.Scope.CLUSTER
+                : a.series().metric().scope() == ExporterMetric.Scope.NAMESPACE && e.namespace().equals(a.series().namespace()))
+                .toList();
+        List<CostRow> rows = computed.rows().rows().stream().filter(r -> r.cluster().equals(e.cluster())).toList();
+        CostRow fresh = rows.stream().filter(r -> r.namespace().equals(e.namespace())).findFirst().orElse(null);
+        List<CostRow> namespaces = rows.stream().filter(r -> !r.namespace().equals(CostRow.UNALLOCATED)).toList();
+        List<HourlyCostCalculator.CoverageTerm> coverage = calculator.coverageTerms(hour, samples, raw.history(), e.tenant(),
                 e.cluster(), remainder ? null : e.namespace());
         return new Explanation(e, hour, prefix, calculator.rules(), relevant, fresh, remainder ? cluster : null,
-                remainder ? namespaces : List.of(), computeError, stored, storageError, coverage);
+                remainder ? namespaces : List.of(), computeError, stored, storageError, coverage,
+                asOf == null ? null : computed.rows().accrued().get(clusterHour));
     }
 }

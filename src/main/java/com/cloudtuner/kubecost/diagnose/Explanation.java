@@ -1,5 +1,6 @@
 package com.cloudtuner.kubecost.diagnose;
 
+import com.cloudtuner.kubecost.cost.AccruedHour;
 import com.cloudtuner.kubecost.cli.ExitCodes;
 import com.cloudtuner.kubecost.cli.Command;
 import com.cloudtuner.kubecost.clickhouse.ExpenseRecord;
@@ -33,10 +34,12 @@ import java.util.List;
  * @param stored       the row {@code k8s_expenses_current} shows; null for none (or when it could not be read)
  * @param storageError why the stored row could not be read; null when it was
  * @param coverage     how rule 3 counted the row's coverage, per scrape target
+ * @param accrued      for a provisional row (computed again as of its computed_at): how far its hour had
+ *                     accrued (rule 8); null for a complete hour
  */
 record Explanation(Command.Explain request, Window hour, String prefix, CostRules rules, List<AuditedSeries> series, CostRow fresh,
                    ClusterHour cluster, List<CostRow> namespaces, String computeError, ExpenseRecord stored, String storageError,
-                   List<CoverageTerm> coverage) {
+                   List<CoverageTerm> coverage, AccruedHour accrued) {
 
     enum Verdict { MATCHES, STALE, MISSING, NOT_COMPUTED, NOTHING, REFUSED }
 
@@ -122,6 +125,9 @@ record Explanation(Command.Explain request, Window hour, String prefix, CostRule
                 + (counts.size() == 1 ? counts.get(0) : "(" + String.join(" + ", counts) + ")");
         if (q.isCost() && rules.metricMode() == MetricMode.TOTAL) {
             mean += " x 1h/" + Texts.duration(rules.exporterWindow()) + " (rule 7)";
+        }
+        if (q.isCost() && accrued != null) {
+            mean += " x " + Texts.number(accrued.fraction()) + " of the hour accrued (rule 8)";
         }
         return mean + " = " + Texts.number(value);
     }

@@ -87,6 +87,12 @@ final class ExplanationJson {
     private static void verdict(Explanation x, ObjectNode doc) {
         Explanation.Verdict v = x.verdict();
         doc.put("verdict", v.name().toLowerCase());
+        if (x.accrued() != null) {
+            doc.putObject("provisional").put("as_of", x.stored().computedAt().toString())
+                    .put("latest_sample", x.accrued().latestSample().toString()).put("accrued_fraction", x.accrued().fraction());
+        } else {
+            doc.putNull("provisional");
+        }
         ArrayNode diffs = doc.putArray("differences");
         ArrayNode columns = doc.putArray("column_differences");
         if (v == Explanation.Verdict.STALE) {

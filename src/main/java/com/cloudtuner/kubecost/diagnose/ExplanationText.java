@@ -58,6 +58,10 @@ final class ExplanationText {
         out.println("fresh computation: " + (fresh == null ? (x.computeError() == null
                 ? "no row (no counted cost sample in the hour, rule 4)"
                 : "none, the cluster-hour is refused: " + x.computeError()) : describe(fresh.figures())));
+        if (x.accrued() != null) {
+            out.println("provisional: computed again as of " + x.stored().computedAt() + ", its computed_at; latest counted sample "
+                    + x.accrued().latestSample() + ", " + Texts.number(x.accrued().fraction()) + " of the hour accrued (rule 8)");
+        }
         out.println("stored in k8s_expenses_current: " + (x.storageError() != null ? "unknown, ClickHouse failed: " + x.storageError()
                 : x.stored() == null ? "no row" : describe(x.stored().figures()) + " (version " + x.stored().version()
                 + ", computed_at " + x.stored().computedAt() + ")"));

@@ -132,6 +132,7 @@ final class RunPlanner {
     private void provisionalBatches(String runId, RunRequest request, Map<String, Instant> marks, List<String> planned,
                                     List<TenantBatch> batches, List<String> invalid) {
         Window hours = policy.provisionalWindow(request.now());
+        Instant asOf = request.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS); // it becomes computed_at
         List<String> found = request.tenants();
         if (found.isEmpty()) {
             try {
@@ -151,7 +152,7 @@ final class RunPlanner {
         for (String tenant : tenants.valid()) {
             Window window = policy.provisionalWindow(request.now(), marks.get(tenant));
             if (!window.isEmpty()) {
-                byWindow.computeIfAbsent(window, w -> new ArrayList<>()).add(TenantPlan.provisional(tenant, window, request.now()));
+                byWindow.computeIfAbsent(window, w -> new ArrayList<>()).add(TenantPlan.provisional(tenant, window, asOf));
             }
         }
         if (!byWindow.isEmpty()) {

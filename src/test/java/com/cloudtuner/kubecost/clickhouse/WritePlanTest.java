@@ -185,7 +185,7 @@ class WritePlanTest {
         StoredRows stored = new StoredRows(List.of(stored(row("a", "c", "x", H0, 1), false, 5)), List.of());
 
         WritePlan plan = WritePlan.of(List.of("a"), WINDOW, result(row("a", "c", "x", H0, 0.5), row("a", "c", "y", H0, 2)),
-                stored, WriteKind.PROVISIONAL, NOW);
+                stored, WriteKind.provisional(NOW.truncatedTo(java.time.temporal.ChronoUnit.SECONDS)), NOW);
 
         assertThat(plan.expenses()).extracting(r -> r.key().namespace(), ExpenseRecord::deleted, ExpenseRecord::provisional)
                 .containsExactly(tuple("y", false, true));
@@ -198,10 +198,13 @@ class WritePlanTest {
                 provisional(row("a", "c", "y", H0, 2), 5),
                 stored(row("a", "c", "z", H1, 3), false, 5)), List.of());
 
-        WritePlan plan = WritePlan.of(List.of("a"), WINDOW, result(row("a", "c", "x", H0, 1.5)), stored, WriteKind.PROVISIONAL, NOW);
+        Instant asOf = Instant.parse("2025-10-13T10:30:00Z");
+        WritePlan plan = WritePlan.of(List.of("a"), WINDOW, result(row("a", "c", "x", H0, 1.5)), stored, WriteKind.provisional(asOf), NOW);
 
         assertThat(plan.expenses()).extracting(r -> r.key().namespace(), ExpenseRecord::deleted, ExpenseRecord::provisional)
                 .containsExactlyInAnyOrder(tuple("x", false, true), tuple("y", true, true));
+        // computed_at is the instant the rows were computed as of, so that explain computes them again alike
+        assertThat(plan.expenses()).extracting(ExpenseRecord::computedAt).containsOnly(asOf);
         assertThat(plan.perTenant().get("a")).isEqualTo(new WriteResult(1, 1, 1));
     }
 

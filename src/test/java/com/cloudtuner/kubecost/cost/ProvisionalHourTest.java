@@ -88,6 +88,7 @@ class ProvisionalHourTest {
         assertThat(row(r, CostRow.UNALLOCATED).costs().total()).isCloseTo((CLUSTER_RATE - RATE) * c.fraction(), within(1e-12));
         // how recent the rows are: the cluster's latest valid cost sample
         assertThat(r.dataUntil("t")).isEqualTo(Instant.ofEpochMilli(H + c.lastValidMinute() * MIN));
+        assertThat(r.accrued().get(new ClusterHourKey("t", "c", Instant.ofEpochMilli(H))).fraction()).isCloseTo(c.fraction(), within(1e-12));
         assertThat(r.clusterHours()).singleElement()
                 .satisfies(ch -> assertThat(ch.costs().total()).isCloseTo(CLUSTER_RATE * c.fraction(), within(1e-12)));
     }

@@ -23,6 +23,7 @@ import java.util.function.LongToDoubleFunction;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The hour in progress: {@code hourly --current-hour} at 10:30 writes provisional rows of the hour
@@ -87,6 +88,19 @@ class ProvisionalHourIT {
                 entry(List.of(newTenant, "0"), Instant.ofEpochMilli(P)), // named by the label values, without data
                 entry(List.of(tenant, "1"), Instant.ofEpochMilli(P + HOUR)),
                 entry(List.of(newTenant, "1"), Instant.ofEpochMilli(P + HOUR)));
+
+        // explain computes a provisional row again as of its computed_at (the run's instant), and agrees with it
+        for (String namespace : List.of("steady", "__unallocated__")) {
+            Worker.Result explained = Worker.run(servers, "explain", "--tenant=" + tenant, "--cluster=c", "--namespace=" + namespace,
+                    "--hour=" + Instant.ofEpochMilli(P), "--json");
+            assertThat(explained.exitCode()).as(explained.toString()).isZero();
+            JsonNode doc = JsonMapper.builder().build().readTree(explained.out());
+            assertThat(doc.get("verdict").asString()).isEqualTo("matches");
+            assertThat(doc.get("provisional").get("as_of").asString()).isEqualTo(AS_OF.toString());
+            assertThat(doc.get("provisional").get("accrued_fraction").asDouble()).isEqualTo(0.5);
+            assertThat(doc.get("provisional").get("latest_sample").asString())
+                    .isEqualTo(Instant.ofEpochMilli(P + 29 * MINUTE + OFFSET).toString());
+        }
 
         store.load(lateHealth(tenant).dataset());
         Worker.Result complete = Worker.run(servers, "hourly", "--now=" + SETTLED);

@@ -93,7 +93,7 @@ final class InMemoryPorts {
             tenants.forEach(t -> perTenant.put(t, WriteResult.NOTHING));
             for (CostRow r : fresh.rows()) {
                 List<Object> key = List.of(r.tenant(), r.cluster(), r.namespace(), r.hour());
-                boolean changed = !r.equals(rows.put(key, r)) || kinds.put(key, kind) != kind;
+                boolean changed = !r.equals(rows.put(key, r)) || !kind.equals(kinds.put(key, kind));
                 perTenant.merge(r.tenant(), new WriteResult(1, changed ? 1 : 0, 0), WriteResult::plus);
             }
             return perTenant;
