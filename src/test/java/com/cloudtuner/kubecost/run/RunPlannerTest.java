@@ -94,6 +94,22 @@ class RunPlannerTest {
     }
 
     @Test
+    void provisionalBatchesHoldNoMoreSamplesThanOneRawReadMay() {
+        source.tenant("live", 1, COMPLETE.minus(Duration.ofDays(1)).toEpochMilli(), NOW.toEpochMilli());
+        source.tenant("fresh", 1, COMPLETE.toEpochMilli(), NOW.toEpochMilli());
+        // one namespace series each: 8 series of all metrics x 240 scrapes of 15 s in the hour = 1,920 samples a tenant
+        RunPlanner oneTenantAtATime = new RunPlanner(source, new TenantIds(Pattern.compile("[a-z]+")),
+                new WatermarkPolicy(Duration.ofMinutes(10), 3, Duration.ofDays(7)), watermarks,
+                new InMemoryPorts.InMemoryExpenseStore(), ReadMode.AGGREGATED,
+                new RunPlanner.Limits(5000, 250, 24, 1920, 15_000, HeapBudget.of(GB, 4, 2048)));
+
+        RunPlan plan = oneTenantAtATime.plan("r", RunRequest.hourly(NOW, List.of(), true));
+
+        assertThat(plan.batches()).filteredOn(TenantBatch::provisional).hasSize(2)
+                .allSatisfy(b -> assertThat(b.tenants()).hasSize(1));
+    }
+
+    @Test
     void withoutTheCurrentHourNothingIsProvisional() {
         source.tenant("fresh", 1, COMPLETE.toEpochMilli(), NOW.toEpochMilli());
 
