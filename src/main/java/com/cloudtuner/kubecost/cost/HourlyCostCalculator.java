@@ -81,11 +81,12 @@ public final class HourlyCostCalculator {
      */
     public CostResult computeProvisional(Window window, Collection<Series> series, ScrapeHistory history, java.time.Instant asOf) {
         List<Series> taken = series.stream().map(s -> s.before(asOf.toEpochMilli())).toList();
+        ScrapeHistory seen = history.asOf(asOf.toEpochMilli(), taken); // what had arrived by then
         Map<ClusterHourKey, SampleCounts> counts = new HashMap<>();
         Coverage.Busiest busiest = new Coverage.Busiest();
         Map<RowRef, Map<Long, RowHour>> rowHours = RawReduction.reduce(rules, window, taken, counts, busiest);
-        CostResult rows = assemble(rowHours, history, busiest);
-        Accrual accrued = Accrual.of(rowHours, history, busiest, asOf);
+        CostResult rows = assemble(rowHours, seen, busiest);
+        Accrual accrued = Accrual.of(rowHours, seen, busiest, asOf);
         return CostResult.sorted(accrued.rows(rows.rows()), accrued.clusterHours(rows.clusterHours()), counts, rows.refused())
                 .withAccrued(accrued.accrued());
     }

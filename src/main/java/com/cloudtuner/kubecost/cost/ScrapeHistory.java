@@ -114,6 +114,35 @@ public final class ScrapeHistory {
         return (int) Math.floorDiv(hourMs - firstHourMs, Window.HOUR_MS);
     }
 
+    /**
+     * The history as it stood at {@code asOfMs}: the hour of that instant (and any after it) counted
+     * again from the samples taken before it, so that a provisional hour is measured by what had
+     * arrived when it was computed, however much a later read holds.
+     */
+    public ScrapeHistory asOf(long asOfMs, Collection<Series> taken) {
+        long cut = Window.hourOf(asOfMs);
+        Builder b = new Builder(Window.ofMillis(firstHourMs, firstHourMs + hours * Window.HOUR_MS));
+        counts.forEach((target, c) -> {
+            for (int i = 0; i < c.length; i++) {
+                long hour = firstHourMs + i * Window.HOUR_MS;
+                if (hour < cut) {
+                    b.add(target, hour, c[i]);
+                }
+            }
+        });
+        ScrapeHistory recent = fromSamples(Window.ofMillis(cut, cut + Window.HOUR_MS), taken.stream()
+                .map(s -> s.before(asOfMs)).toList());
+        recent.counts.forEach((target, c) -> {
+            for (int i = 0; i < c.length; i++) {
+                long hour = recent.firstHourMs + i * Window.HOUR_MS;
+                if (hour >= cut) {
+                    b.add(target, hour, c[i]);
+                }
+            }
+        });
+        return b.build();
+    }
+
     /** Counts per cluster and hour; a cluster's count of an hour is the largest any of its reference series gives. */
     public static final class Builder {
         private final Window horizon;

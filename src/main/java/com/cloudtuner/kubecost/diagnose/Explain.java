@@ -11,6 +11,7 @@ import com.cloudtuner.kubecost.cost.CostRow;
 import com.cloudtuner.kubecost.cost.ExporterMetric;
 import com.cloudtuner.kubecost.cost.Series;
 import com.cloudtuner.kubecost.cost.HourlyCostCalculator;
+import com.cloudtuner.kubecost.cost.ScrapeHistory;
 import com.cloudtuner.kubecost.cost.Window;
 import com.cloudtuner.kubecost.exporter.ExporterSource;
 import com.cloudtuner.kubecost.run.WindowComputation;
@@ -76,7 +77,8 @@ final class Explain {
         List<CostRow> rows = computed.rows().rows().stream().filter(r -> r.cluster().equals(e.cluster())).toList();
         CostRow fresh = rows.stream().filter(r -> r.namespace().equals(e.namespace())).findFirst().orElse(null);
         List<CostRow> namespaces = rows.stream().filter(r -> !r.namespace().equals(CostRow.UNALLOCATED)).toList();
-        List<HourlyCostCalculator.CoverageTerm> coverage = calculator.coverageTerms(hour, samples, raw.history(), e.tenant(),
+        ScrapeHistory history = asOf == null ? raw.history() : raw.history().asOf(asOf.toEpochMilli(), raw.series());
+        List<HourlyCostCalculator.CoverageTerm> coverage = calculator.coverageTerms(hour, samples, history, e.tenant(),
                 e.cluster(), remainder ? null : e.namespace());
         return new Explanation(e, hour, prefix, calculator.rules(), relevant, fresh, remainder ? cluster : null,
                 remainder ? namespaces : List.of(), computeError, stored, storageError, coverage,

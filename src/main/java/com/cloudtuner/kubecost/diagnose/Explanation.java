@@ -75,8 +75,9 @@ record Explanation(Command.Explain request, Window hour, String prefix, CostRule
         return fresh == null || stored == null ? List.of() : fresh.figures().differencesFrom(stored.figures());
     }
 
+    /** The backfill that recomputes the hour; null for a provisional row, which the next run computes again. */
     String recompute() {
-        return Texts.backfill(hour, request.tenant());
+        return stored != null && stored.provisional() ? null : Texts.backfill(hour, request.tenant());
     }
 
     /** The figures the formula shows: the cluster's for a remainder, else the fresh row's; null without either. */

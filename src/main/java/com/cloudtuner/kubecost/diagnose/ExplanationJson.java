@@ -87,9 +87,10 @@ final class ExplanationJson {
     private static void verdict(Explanation x, ObjectNode doc) {
         Explanation.Verdict v = x.verdict();
         doc.put("verdict", v.name().toLowerCase());
-        if (x.accrued() != null) {
-            doc.putObject("provisional").put("as_of", x.stored().computedAt().toString())
-                    .put("latest_sample", x.accrued().latestSample().toString()).put("accrued_fraction", x.accrued().fraction());
+        if (x.stored() != null && x.stored().provisional()) {
+            ObjectNode p = doc.putObject("provisional").put("as_of", x.stored().computedAt().toString());
+            p.put("latest_sample", x.accrued() == null ? null : x.accrued().latestSample().toString());
+            Json.putNumber(p, "accrued_fraction", x.accrued() == null ? null : x.accrued().fraction());
         } else {
             doc.putNull("provisional");
         }

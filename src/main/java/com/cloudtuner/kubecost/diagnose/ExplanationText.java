@@ -71,13 +71,17 @@ final class ExplanationText {
         out.flush();
     }
 
+    private String recompute() {
+        return x.recompute() == null ? "the next run computes this hour in progress again" : "recompute with: " + x.recompute();
+    }
+
     private String verdict() {
         return switch (x.verdict()) {
             case MATCHES -> "matches a fresh computation (every column within " + String.format("%.0e", Figures.RELATIVE_TOLERANCE)
                     + " relative, absolute below 1, as a run compares before it writes; the currency equal)";
             case STALE -> "stale (" + x.differences().stream().map(Texts::difference).collect(Collectors.joining(", "))
-                    + "), recompute with: " + x.recompute();
-            case MISSING -> "missing: the samples give a row that is not stored, recompute with: " + x.recompute();
+                    + "), " + recompute();
+            case MISSING -> "missing: the samples give a row that is not stored, " + recompute();
             case NOT_COMPUTED -> "stored, but Thanos has no counted sample for it now (retention, downsampling or the series are"
                     + " gone); a backfill keeps it (backfill --erase-missing would remove it)";
             case NOTHING -> "no row stored and none to compute: no counted cost sample in this hour";

@@ -219,6 +219,9 @@ final class StorageHealth {
         for (int i = 0; i < runs.size(); i++) {
             RunLedger.Entry r = runs.get(i);
             List<RunLedger.Entry> later = runs.subList(i + 1, runs.size());
+            if (r.status().equals("partial") && r.provisional()) {
+                continue; // the hours' final processing refuses them again, and that run is reported
+            }
             if (r.status().equals("partial")) {
                 refused(r, later, report);
                 continue;
@@ -238,7 +241,10 @@ final class StorageHealth {
             if (madeGood) {
                 report.add(Finding.note("failed_run_made_good", where, what + " (a later run succeeded for these hours)"));
             } else {
-                report.add(Finding.problem("failed_run", where, what, (r.mode().equals("hourly")
+                report.add(Finding.problem("failed_run", where, what, r.provisional()
+                        ? "fix the cause the error names; hours in progress are computed again by the next run (a backfill"
+                                + " would make them final before they are complete)"
+                        : (r.mode().equals("hourly")
                         ? "fix the cause the error names; the next hourly run retries these hours (the watermark did not move), or now: "
                         : "fix the cause the error names, then: ") + Texts.backfill(window, r.tenant())));
             }

@@ -167,7 +167,7 @@ final class RunPlanner {
             plans.forEach(p -> byTenant.put(p.tenant(), p));
             int maxSeries = limits.heap().maxSeries(limits.maxSeries(), Math.min(limits.chunkHours(), window.hours()));
             if (plans.get(0).provisional()) { // read raw: the batch's samples must fit one raw read's budget
-                long perSeries = (long) METRICS_PER_NAMESPACE_SERIES * (Window.HOUR_MS / limits.minScrapeIntervalMs()) * window.hours();
+                long perSeries = (long) METRICS_PER_NAMESPACE_SERIES * Math.max(1, Window.HOUR_MS / limits.minScrapeIntervalMs()) * window.hours();
                 maxSeries = (int) Math.max(1, Math.min(maxSeries, rawSampleBudget() / perSeries));
             }
             for (List<String> cut : TenantBatches.cut(new ArrayList<>(byTenant.keySet()), series, maxSeries, limits.maxTenants())) {

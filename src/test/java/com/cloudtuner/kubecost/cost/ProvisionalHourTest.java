@@ -93,6 +93,28 @@ class ProvisionalHourTest {
                 .satisfies(ch -> assertThat(ch.costs().total()).isCloseTo(CLUSTER_RATE * c.fraction(), within(1e-12)));
     }
 
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("cases")
+    void samplesReadAfterTheInstantChangeNothing(Case c) {
+        // the same hour read later, when the store holds all of it: the rows are those of the instant
+        Window hour = Window.ofMillis(H, H + HOUR);
+        Instant asOf = Instant.ofEpochMilli(H + c.asOfMs());
+        CostResult then = calculator.computeProvisional(hour, hourOf(c, Math.min(H + HOUR, H + c.asOfMs())),
+                ScrapeHistory.fromSamples(hour, hourOf(c, Math.min(H + HOUR, H + c.asOfMs()))), asOf);
+        CostResult later = calculator.computeProvisional(hour, hourOf(c, H + HOUR),
+                ScrapeHistory.fromSamples(hour, hourOf(c, H + HOUR)), asOf);
+        assertThat(later.rows()).isEqualTo(then.rows());
+        assertThat(later.accrued()).isEqualTo(then.accrued());
+    }
+
+    private static List<Series> hourOf(Case c, long end) {
+        return List.of(
+                everyMinute(ExporterMetric.NAMESPACE_TOTAL_COST, "a", H, end, c.scraped(), t -> c.healthy().test(t) ? RATE : 0.0),
+                everyMinute(ExporterMetric.CLUSTER_TOTAL_COST, null, H, end, c.scraped(), t -> c.healthy().test(t) ? CLUSTER_RATE : 0.0),
+                everyMinute(ExporterMetric.EXPORTER_SCRAPE_SUCCESS, null, c.history() ? H - 23 * HOUR : H, end,
+                        t -> t < H || c.scraped().test(t), t -> t < H || c.healthy().test(t) ? 1 : 0));
+    }
+
     private static CostRow row(CostResult r, String namespace) {
         return r.rows().stream().filter(x -> x.namespace().equals(namespace)).findFirst().orElseThrow();
     }
