@@ -60,11 +60,6 @@ public record ExpenseRecord(String tenant, String cluster, String namespace, Ins
         return new ExpenseRecord(tenant, cluster, namespace, hour, resourceId, figures, deleted, version, computedAt, isProvisional);
     }
 
-    /** A row that stands until its hour's first final processing: provisional and not a tombstone. */
-    boolean isVisibleProvisional() {
-        return provisional && !deleted;
-    }
-
     /** Whether this fresh row says the same as a stored one: resource id, and the figures as {@link Figures} compares them. */
     boolean sameAs(ExpenseRecord stored) {
         return (resourceId == null || resourceId.equals(stored.resourceId)) && figures.sameAs(stored.figures);

@@ -46,14 +46,6 @@ public record SeriesHours(SeriesRef ref, long firstHourMs, double[] sums, int[] 
         return mins != null && counts[i] > 0 && mins[i] < 0;
     }
 
-    public long totalCount() {
-        long n = 0;
-        for (int c : counts) {
-            n += c;
-        }
-        return n;
-    }
-
     /** Equal when the same series has the same hourly figures (a record would compare the arrays by identity). */
     @Override
     public boolean equals(Object o) {

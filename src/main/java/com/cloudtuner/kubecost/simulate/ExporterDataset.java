@@ -49,10 +49,6 @@ public final class ExporterDataset {
         return families.values().stream().flatMap(List::stream).toList();
     }
 
-    public long sampleCount() {
-        return allSeries().stream().mapToLong(SeriesData::size).sum();
-    }
-
     /** OpenMetrics text (what promtool turns into blocks): timestamps in seconds, a TYPE per family, {@code # EOF}. */
     public void writeOpenMetrics(Writer out) {
         write(out, true);
