@@ -14,10 +14,6 @@ public sealed interface Command {
      * @param currentHour {@code --current-hour}: also the hours not yet complete, as provisional rows
      */
     record Hourly(Instant now, List<String> tenants, boolean currentHour) implements Command {
-
-        public Hourly(Instant now, List<String> tenants) {
-            this(now, tenants, false);
-        }
     }
 
     /** @param window [from, to) rounded to whole hours and clamped to the last complete hour */

@@ -16,11 +16,6 @@ public interface ExpenseStore {
      */
     Map<String, WriteResult> write(Collection<String> tenants, Window window, CostResult fresh, WriteKind kind);
 
-    /** A final write: {@link WriteKind#ERASING} when {@code eraseMissing}, else {@link WriteKind#FINAL}. */
-    default Map<String, WriteResult> write(Collection<String> tenants, Window window, CostResult fresh, boolean eraseMissing) {
-        return write(tenants, window, fresh, eraseMissing ? WriteKind.ERASING : WriteKind.FINAL);
-    }
-
     /** What the tables hold for the tenants in the window: the newest version of every key, tombstones included. */
     StoredRows stored(Collection<String> tenants, Window window);
 

@@ -21,12 +21,6 @@ public interface RunLedger {
     record Entry(String runId, String mode, String tenant, Instant windowStart, Instant windowEnd, String status,
                         WriteResult written, SampleCounts samples, int refused, Instant startedAt, Instant finishedAt,
                         String error, boolean provisional) {
-
-        /** An entry of complete hours. */
-        public Entry(String runId, String mode, String tenant, Instant windowStart, Instant windowEnd, String status,
-                     WriteResult written, SampleCounts samples, int refused, Instant startedAt, Instant finishedAt, String error) {
-            this(runId, mode, tenant, windowStart, windowEnd, status, written, samples, refused, startedAt, finishedAt, error, false);
-        }
     }
 
     /**

@@ -53,11 +53,6 @@ public record WritePlan(List<ExpenseRecord> expenses, List<ExpenseRecord> cluste
             .thenComparing(ExpenseRecord::cluster).thenComparing(ExpenseRecord::hour)
             .thenComparing(r -> r.namespace() == null ? "" : r.namespace());
 
-    public static WritePlan of(Collection<String> tenants, Window window, CostResult fresh, StoredRows stored,
-                               boolean eraseMissing, Instant now) {
-        return of(tenants, window, fresh, stored, eraseMissing ? WriteKind.ERASING : WriteKind.FINAL, now);
-    }
-
     public static WritePlan of(Collection<String> tenants, Window window, CostResult fresh, StoredRows stored, WriteKind kind,
                                Instant now) {
         Set<String> batch = Set.copyOf(tenants);

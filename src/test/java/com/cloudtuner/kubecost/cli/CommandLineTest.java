@@ -23,9 +23,9 @@ class CommandLineTest {
 
     @Test
     void noCommandMeansHourly() {
-        assertThat(parse().command()).isEqualTo(new Command.Hourly(null, List.of()));
+        assertThat(parse().command()).isEqualTo(new Command.Hourly(null, List.of(), false));
         assertThat(parse("hourly", "--now=2025-10-13T05:00:00Z", "--tenant=a").command())
-                .isEqualTo(new Command.Hourly(Instant.parse("2025-10-13T05:00:00Z"), List.of("a")));
+                .isEqualTo(new Command.Hourly(Instant.parse("2025-10-13T05:00:00Z"), List.of("a"), false));
     }
 
     @ParameterizedTest

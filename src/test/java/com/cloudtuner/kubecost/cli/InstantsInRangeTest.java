@@ -50,8 +50,8 @@ class InstantsInRangeTest {
     @Test
     void theEndsOfTheRangeAreAccepted() {
         assertThat(parse(NOW, "hourly --now=2000-01-01T00:00:00Z"))
-                .isEqualTo(new Command.Hourly(Instant.parse("2000-01-01T00:00:00Z"), List.of()));
-        assertThat(parse(NOW, "hourly --now=" + DAY_AFTER_NOW)).isEqualTo(new Command.Hourly(Instant.parse(DAY_AFTER_NOW), List.of()));
+                .isEqualTo(new Command.Hourly(Instant.parse("2000-01-01T00:00:00Z"), List.of(), false));
+        assertThat(parse(NOW, "hourly --now=" + DAY_AFTER_NOW)).isEqualTo(new Command.Hourly(Instant.parse(DAY_AFTER_NOW), List.of(), false));
         assertThat(parse(NOW, "backfill --from=2000-01-01 --to=" + DAY_AFTER_NOW)).isEqualTo(new Command.Backfill(
                 new Window(Instant.parse("2000-01-01T00:00:00Z"), Instant.parse("2025-10-20T12:00:00Z")), List.of(), false, false));
         assertThat(parse(NOW, "simulate --out=x.om --from=" + DAY_AFTER_NOW))
@@ -62,7 +62,7 @@ class InstantsInRangeTest {
     void nothingPastTheLastSecondOfClickHouseDateTimeIsAcceptedWhateverTheClock() {
         Clock late = Clock.fixed(Instant.parse("2106-02-07T00:00:00Z"), ZoneOffset.UTC);
         assertThat(parse(late, "hourly --now=2106-02-07T06:28:15Z"))
-                .isEqualTo(new Command.Hourly(Instant.ofEpochSecond(4_294_967_295L), List.of()));
+                .isEqualTo(new Command.Hourly(Instant.ofEpochSecond(4_294_967_295L), List.of(), false));
         assertThatThrownBy(() -> parse(late, "hourly --now=2106-02-07T06:28:16Z")).isInstanceOf(UsageException.class)
                 .message().startsWith("--now ").contains("2000-01-01T00:00:00Z", "2106-02-07T06:28:15Z");
     }

@@ -198,7 +198,7 @@ class ExpensesStoreIT {
     /** One tenant's write through the batch store. */
     private record Writer(ClickHouseExpenseStore store) {
         WriteResult write(String tenant, Instant start, Instant end, CostResult rows, boolean eraseMissing) {
-            return store.write(List.of(tenant), new Window(start, end), rows, eraseMissing).get(tenant);
+            return store.write(List.of(tenant), new Window(start, end), rows, eraseMissing ? WriteKind.ERASING : WriteKind.FINAL).get(tenant);
         }
     }
 

@@ -27,7 +27,7 @@ class WritePlanTest {
     @Test
     void intoAnEmptyTableEveryRowIsInsertedAtTheCurrentTimeInMicroseconds() {
         CostResult fresh = result(row("a", "c", "x", H0, 1), row("a", "c", "y", H1, 2), row("b", "c", "x", H0, 3));
-        WritePlan plan = WritePlan.of(List.of("a", "b"), WINDOW, fresh, StoredRows.NOTHING, false, NOW);
+        WritePlan plan = WritePlan.of(List.of("a", "b"), WINDOW, fresh, StoredRows.NOTHING, WriteKind.FINAL, NOW);
 
         assertThat(plan.version()).isEqualTo(NOW_MICROS);
         assertThat(plan.expenses()).extracting(r -> r.key().namespace(), ExpenseRecord::deleted, ExpenseRecord::version,
@@ -45,7 +45,7 @@ class WritePlanTest {
         // x says the same (one ulp off, as 18.16 may parse it); y changed
         CostResult fresh = result(row("a", "c", "x", H0, Math.nextUp(1.0)), row("a", "c", "y", H0, 2.5));
 
-        WritePlan plan = WritePlan.of(List.of("a"), WINDOW, fresh, stored, false, NOW);
+        WritePlan plan = WritePlan.of(List.of("a"), WINDOW, fresh, stored, WriteKind.FINAL, NOW);
 
         assertThat(plan.version()).isEqualTo(storedVersion + 1);
         assertThat(plan.expenses()).singleElement().satisfies(r -> {
@@ -65,7 +65,7 @@ class WritePlanTest {
                 stored(row("a", "c", "dead", H0, 4), true, 1)),     // already a tombstone: nothing to do
                 List.of(stored(cluster("a", "c", H0), false, 1), stored(cluster("a", "c", H1), false, 1)));
 
-        WritePlan plan = WritePlan.of(List.of("a"), WINDOW, result(row("a", "c", "x", H0, 1)), stored, false, NOW);
+        WritePlan plan = WritePlan.of(List.of("a"), WINDOW, result(row("a", "c", "x", H0, 1)), stored, WriteKind.FINAL, NOW);
 
         assertThat(plan.expenses()).extracting(r -> r.key().namespace(), ExpenseRecord::deleted)
                 .containsExactlyInAnyOrder(tuple("x", false), tuple("gone", true));
@@ -82,7 +82,7 @@ class WritePlanTest {
         StoredRows stored = new StoredRows(List.of(stored(row("a", "c", "x", H1, 4), false, 1),
                 stored(row("a", "d", "y", H0, 4), false, 1)), List.of(stored(cluster("a", "d", H0), false, 1)));
 
-        WritePlan plan = WritePlan.of(List.of("a"), WINDOW, CostResult.EMPTY, stored, true, NOW);
+        WritePlan plan = WritePlan.of(List.of("a"), WINDOW, CostResult.EMPTY, stored, WriteKind.ERASING, NOW);
 
         assertThat(plan.expenses()).extracting(ExpenseRecord::deleted).containsExactly(true, true);
         assertThat(plan.clusters()).extracting(ExpenseRecord::deleted).containsExactly(true);
@@ -92,7 +92,7 @@ class WritePlanTest {
     @Test
     void aTombstonedKeyThatHasDataAgainIsWrittenAgain() {
         StoredRows stored = new StoredRows(List.of(stored(row("a", "c", "x", H0, 1), true, 9)), List.of());
-        WritePlan plan = WritePlan.of(List.of("a"), WINDOW, result(row("a", "c", "x", H0, 1)), stored, false, NOW);
+        WritePlan plan = WritePlan.of(List.of("a"), WINDOW, result(row("a", "c", "x", H0, 1)), stored, WriteKind.FINAL, NOW);
         assertThat(plan.expenses()).singleElement().satisfies(r -> assertThat(r.deleted()).isFalse());
         assertThat(plan.perTenant().get("a").changed()).isEqualTo(1);
     }
@@ -101,19 +101,19 @@ class WritePlanTest {
     void tenantsOfOneBatchAreCountedApart() {
         StoredRows stored = new StoredRows(List.of(stored(row("b", "c", "old", H0, 1), false, 1)), List.of());
         CostResult fresh = result(row("a", "c", "x", H0, 1), row("b", "c", "x", H0, 1));
-        WritePlan plan = WritePlan.of(List.of("a", "b", "c"), WINDOW, fresh, stored, false, NOW);
+        WritePlan plan = WritePlan.of(List.of("a", "b", "c"), WINDOW, fresh, stored, WriteKind.FINAL, NOW);
         assertThat(plan.perTenant()).containsEntry("a", new WriteResult(1, 1, 0)).containsEntry("b", new WriteResult(1, 1, 1))
                 .containsEntry("c", WriteResult.NOTHING);
     }
 
     @Test
     void rowsOutsideTheBatchOrTheWindowAndNonFiniteValuesAreRefused() {
-        assertThatThrownBy(() -> WritePlan.of(List.of("a"), WINDOW, result(row("b", "c", "x", H0, 1)), StoredRows.NOTHING, false, NOW))
+        assertThatThrownBy(() -> WritePlan.of(List.of("a"), WINDOW, result(row("b", "c", "x", H0, 1)), StoredRows.NOTHING, WriteKind.FINAL, NOW))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("tenant b");
         assertThatThrownBy(() -> WritePlan.of(List.of("a"), WINDOW, result(row("a", "c", "x", WINDOW.end(), 1)),
-                StoredRows.NOTHING, false, NOW)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("outside");
+                StoredRows.NOTHING, WriteKind.FINAL, NOW)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("outside");
         assertThatThrownBy(() -> WritePlan.of(List.of("a"), WINDOW, result(row("a", "c", "x", H0, Double.NaN)),
-                StoredRows.NOTHING, false, NOW)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("not a finite value");
+                StoredRows.NOTHING, WriteKind.FINAL, NOW)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("not a finite value");
     }
 
     // ---- refused cluster-hours, insert order
@@ -125,7 +125,7 @@ class WritePlanTest {
         CostResult fresh = new CostResult(List.of(), List.of(), java.util.Map.of(),
                 java.util.Map.of(new com.cloudtuner.kubecost.cost.ClusterHourKey("a", "c", H0), "two currencies"));
 
-        WritePlan plan = WritePlan.of(List.of("a"), WINDOW, fresh, stored, true, NOW);
+        WritePlan plan = WritePlan.of(List.of("a"), WINDOW, fresh, stored, WriteKind.ERASING, NOW);
 
         assertThat(plan.expenses()).extracting(ExpenseRecord::hour, ExpenseRecord::deleted)
                 .containsExactly(tuple(H1, true)); // H0 refused: kept; H1: erased
@@ -136,7 +136,7 @@ class WritePlanTest {
     void insertsComeClusterHourByClusterHourAndAreSplitOnlyBetweenThem() {
         CostResult fresh = result(row("a", "c", "z", H0, 1), row("a", "c", "y", H1, 1), row("a", "c", "x", H0, 1),
                 row("a", "c", "x", H1, 1), row("a", "c", "w", H0, 1));
-        WritePlan plan = WritePlan.of(List.of("a"), WINDOW, fresh, StoredRows.NOTHING, false, NOW);
+        WritePlan plan = WritePlan.of(List.of("a"), WINDOW, fresh, StoredRows.NOTHING, WriteKind.FINAL, NOW);
         assertThat(plan.expenses()).extracting(ExpenseRecord::hour, r -> r.key().namespace()).containsExactly(
                 tuple(H0, "w"), tuple(H0, "x"), tuple(H0, "z"),
                 tuple(H1, "x"), tuple(H1, "y"));

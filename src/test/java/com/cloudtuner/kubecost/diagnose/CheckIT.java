@@ -302,7 +302,7 @@ class CheckIT {
         try (ClickHouseGateway ch = db.newGateway()) {
             new ClickHouseRunLedger(ch).record(List.of(new RunLedger.Entry("r-failed", "backfill", "ledger",
                     Instant.parse("2025-10-13T00:00:00Z"), Instant.parse("2025-10-14T00:00:00Z"), "failed", WriteResult.NOTHING,
-                    SampleCounts.NONE, 0, NOW.minus(Duration.ofHours(2)), NOW.minus(Duration.ofHours(2)), "Thanos answered HTTP 503")));
+                    SampleCounts.NONE, 0, NOW.minus(Duration.ofHours(2)), NOW.minus(Duration.ofHours(2)), "Thanos answered HTTP 503", false)));
         }
         JsonNode doc = checkJson("--tenant=ledger");
         assertThat(problemsWhere(doc)).containsExactly("failed_run tenant ledger");

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.within;
 
 import com.cloudtuner.kubecost.clickhouse.ClickHouseGateway;
 import com.cloudtuner.kubecost.clickhouse.ClickHouseExpenseStore;
+import com.cloudtuner.kubecost.clickhouse.WriteKind;
 import com.cloudtuner.kubecost.cost.CostResult;
 import com.cloudtuner.kubecost.cost.CostRow;
 import com.cloudtuner.kubecost.cost.Costs;
@@ -175,7 +176,7 @@ class BackfillEndToEndIT {
         Instant hour = TwoDayScenario.START.plusSeconds(5 * 3600);
         try (ClickHouseGateway ch = db.newGateway()) {
             new ClickHouseExpenseStore(ch, Clock.systemUTC(), 1000).write(List.of("ghost"), new Window(hour, hour.plusSeconds(3600)), new CostResult(List.of(
-                    new CostRow("ghost", "prod", "web", hour, "USD", new Costs(1, 1, 0, 0, 0, 0), Efficiencies.NONE, 1)), List.of()), false);
+                    new CostRow("ghost", "prod", "web", hour, "USD", new Costs(1, 1, 0, 0, 0, 0), Efficiencies.NONE, 1)), List.of()), WriteKind.FINAL);
         }
         List<String> others = fullView().stream().filter(r -> !r.contains("\"ghost\"")).toList();
 
