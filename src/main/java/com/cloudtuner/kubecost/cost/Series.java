@@ -1,7 +1,6 @@
 package com.cloudtuner.kubecost.cost;
 
 import java.util.Arrays;
-
 import java.util.Objects;
 
 /**
@@ -43,16 +42,16 @@ public record Series(ExporterMetric metric, String tenant, String cluster, Strin
 
     /** The samples taken before {@code endMs}: what the series held at that instant. */
     public Series before(long endMs) {
-        int n = java.util.Arrays.binarySearch(timestamps, endMs);
+        int n = Arrays.binarySearch(timestamps, endMs);
         n = n < 0 ? -n - 1 : n;
         while (n > 0 && timestamps[n - 1] >= endMs) {
-            n--; // timestamps equal to endMs found by the search
+            n--; // of several samples at endMs, the search may find any
         }
         if (n == timestamps.length) {
             return this;
         }
-        return new Series(metric, tenant, cluster, namespace, currency, replica, java.util.Arrays.copyOf(timestamps, n),
-                java.util.Arrays.copyOf(values, n));
+        return new Series(metric, tenant, cluster, namespace, currency, replica, Arrays.copyOf(timestamps, n),
+                Arrays.copyOf(values, n));
     }
 
     public int size() {

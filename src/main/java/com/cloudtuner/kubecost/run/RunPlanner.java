@@ -167,8 +167,7 @@ final class RunPlanner {
             plans.forEach(p -> byTenant.put(p.tenant(), p));
             int maxSeries = limits.heap().maxSeries(limits.maxSeries(), Math.min(limits.chunkHours(), window.hours()));
             if (plans.get(0).provisional()) { // read raw: the batch's samples must fit one raw read's budget
-                long perSeries = (long) METRICS_PER_NAMESPACE_SERIES * Math.max(1, Window.HOUR_MS / limits.minScrapeIntervalMs()) * window.hours();
-                maxSeries = (int) Math.max(1, Math.min(maxSeries, rawSampleBudget() / perSeries));
+                maxSeries = (int) Math.max(1, Math.min(maxSeries, rawSampleBudget() / (rawSamplesPerSeriesHour(1) * window.hours())));
             }
             for (List<String> cut : TenantBatches.cut(new ArrayList<>(byTenant.keySet()), series, maxSeries, limits.maxTenants())) {
                 List<TenantPlan> batchPlans = cut.stream().map(byTenant::get).toList();
@@ -197,7 +196,11 @@ final class RunPlanner {
         if (mode == ReadMode.AGGREGATED) {
             return fits;
         }
-        long samplesPerHour = (long) namespaceSeries * METRICS_PER_NAMESPACE_SERIES * (Window.HOUR_MS / limits.minScrapeIntervalMs());
-        return (int) Math.max(1, Math.min(fits, rawSampleBudget() / Math.max(1, samplesPerHour)));
+        return (int) Math.max(1, Math.min(fits, rawSampleBudget() / Math.max(1, rawSamplesPerSeriesHour(namespaceSeries))));
+    }
+
+    /** Raw samples an hour of this many namespace series brings, all metrics, at the shortest scrape interval expected. */
+    private long rawSamplesPerSeriesHour(int namespaceSeries) {
+        return (long) namespaceSeries * METRICS_PER_NAMESPACE_SERIES * Math.max(1, Window.HOUR_MS / limits.minScrapeIntervalMs());
     }
 }

@@ -1,6 +1,7 @@
 package com.cloudtuner.kubecost.run;
 
 import com.cloudtuner.kubecost.cost.Window;
+import java.time.Instant;
 import java.util.List;
 
 /**
@@ -20,9 +21,13 @@ public record TenantBatch(int id, Window window, List<TenantPlan> plans, List<Wi
         }
     }
 
-    /** Whether the batch computes hours not yet complete, as of its plans' instant. */
+    /** The instant the batch computes hours not yet complete as of (its plans'); null for complete hours. */
+    public Instant provisionalAsOf() {
+        return plans.isEmpty() ? null : plans.get(0).provisionalAsOf();
+    }
+
     public boolean provisional() {
-        return !plans.isEmpty() && plans.get(0).provisional();
+        return provisionalAsOf() != null;
     }
 
     public List<String> tenants() {

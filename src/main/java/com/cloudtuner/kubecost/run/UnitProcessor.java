@@ -21,7 +21,7 @@ class UnitProcessor implements ItemProcessor<WorkUnit, UnitResult> {
         String context = "run=" + runId + " batch=" + unit.batch().id();
         TenantBatch batch = unit.batch();
         return new UnitResult(unit, batch.provisional()
-                ? computation.computeProvisional(batch.tenants(), unit.chunk(), batch.plans().get(0).provisionalAsOf(), context)
+                ? computation.computeProvisional(batch.tenants(), unit.chunk(), batch.provisionalAsOf(), context)
                 : computation.compute(batch.tenants(), unit.chunk(), context));
     }
 }

@@ -49,7 +49,7 @@ class UnitWriter implements ItemWriter<UnitResult> {
 
     private WriteKind kind(UnitResult unit) {
         if (unit.unit().batch().provisional()) {
-            return WriteKind.provisional(unit.unit().batch().plans().get(0).provisionalAsOf());
+            return WriteKind.provisional(unit.unit().batch().provisionalAsOf());
         }
         return eraseMissing ? WriteKind.ERASING : WriteKind.FINAL;
     }

@@ -26,6 +26,7 @@ class CommandLineTest {
         assertThat(parse().command()).isEqualTo(new Command.Hourly(null, List.of(), false));
         assertThat(parse("hourly", "--now=2025-10-13T05:00:00Z", "--tenant=a").command())
                 .isEqualTo(new Command.Hourly(Instant.parse("2025-10-13T05:00:00Z"), List.of("a"), false));
+        assertThat(parse("hourly", "--current-hour").command()).isEqualTo(new Command.Hourly(null, List.of(), true));
     }
 
     @ParameterizedTest
