@@ -1,33 +1,39 @@
--- clean_expenses for Kubernetes namespaces: the cost of each (cloud account, namespace resource)
--- over the days [start_date, end_date], the most expensive first, with a grand total.
+-- clean_expenses for Kubernetes namespaces: the cost of each (cloud account, namespace resource) in
+-- one currency over the days [start_date, end_date], most expensive first, with a grand total.
+-- Run as the REST API runs its own: clickhouse_driver's Client.execute(sql, params); the totals
+-- row comes last (result.pop(-1)).
 --
--- Parameters (ClickHouse 18.16 has no server-side parameters: the caller substitutes the text
--- and is responsible for escaping it):
---   {{cloud_account_ids}}  comma-separated string literals, each escaped like any ClickHouse
---                          string literal (backslash and quote): 'acme', 'globex'. Never empty:
---                          `IN ()` is a syntax error, so skip the query when there is no account.
---   {{start_date}}         first day, YYYY-MM-DD (UTC), inclusive
---   {{end_date}}           last day, YYYY-MM-DD (UTC), inclusive
+-- Parameters:
+--   %(cloud_account_ids)s  tuple of str: the Kubernetes cloud accounts (the exporter's tenant_id);
+--                          never empty (`IN ()` is a syntax error: skip the query without accounts)
+--   %(start_date)s         int, Unix seconds: a day counts when its start (00:00 UTC) is >= it
+--   %(end_date)s           int, Unix seconds: a day counts when its start is <= it (inclusive, as
+--                          the REST API compares its expenses' `date`)
+--   %(currency)s           str: the organization's currency; rows in other currencies are left out
+--                          (k8s_costs.sql lists every currency an account has)
 --
--- Columns, the same names and types as the REST API's clean_expenses query over its cloud
--- `expenses` table (SUM(cost * sign) over Float64 cost and Int8 sign is Float64), so the two can
--- be combined with UNION ALL (see docs/reader-queries.md):
---   cloud_account_id  String   the exporter's tenant_id
---   resource_id       String   the namespace's resource id (k8s_expenses.resource_id)
---   total_cost        Float64  sum of the hourly cost over the days, in the exporter's currency
--- Billed totals: provisional rows (the hour in progress, `--current-hour`) are left out; for a
--- "so far" figure that includes the hour in progress, drop the `provisional = 0` condition.
--- WITH TOTALS adds one row after the data: empty ids and the sum of total_cost.
--- Ties are broken by the ids so that pages (LIMIT/OFFSET) are stable.
+-- Columns, the names and types of the REST API's clean_expenses query over its cloud `expenses`
+-- table (SUM(cost * sign) of Float64 and Int8 is Float64), so the two combine with UNION ALL:
+--   cloud_account_id  String
+--   resource_id       String   the namespace resource (its cloud_resource_id, see namespace_resources.sql)
+--   total_cost        Float64  the hours' cost over the days
+-- Billed totals: provisional rows (the hour in progress, `--current-hour`) are left out.
+-- Reads only the asked accounts' rows: the filter is inside FINAL, on the table's sort key.
 SELECT
     cloud_account_id,
     resource_id,
     sum(cost) AS total_cost
-FROM k8s_expenses_current
-WHERE cloud_account_id IN ({{cloud_account_ids}})
-    AND toDate(hour) >= toDate('{{start_date}}')
-    AND toDate(hour) <= toDate('{{end_date}}')
-    AND provisional = 0
+FROM
+(
+    SELECT cloud_account_id, resource_id, currency, cost, deleted, provisional
+    FROM k8s_expenses FINAL
+    WHERE cloud_account_id IN %(cloud_account_ids)s
+        AND hour >= toDateTime(%(start_date)s)
+        AND hour < toDateTime(%(end_date)s) + 86400
+        AND toStartOfDay(hour) >= toDateTime(%(start_date)s)
+        AND toStartOfDay(hour) <= toDateTime(%(end_date)s)
+)
+WHERE deleted = 0 AND provisional = 0 AND currency = %(currency)s
 GROUP BY cloud_account_id, resource_id
 WITH TOTALS
 ORDER BY total_cost DESC, cloud_account_id, resource_id;

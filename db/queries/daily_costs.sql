@@ -1,28 +1,28 @@
--- Daily cost per cloud account, cluster and namespace over the days [start_date, end_date]:
--- what a cost-over-time chart or a per-namespace breakdown reads.
+-- Daily cost per cloud account, cluster, namespace and currency over the days [start_date,
+-- end_date]: what a cost-over-time chart or a per-namespace breakdown reads.
 --
--- Parameters (substituted as text by the caller, see clean_expenses.sql):
---   {{cloud_account_ids}}  comma-separated, escaped string literals: 'acme', 'globex'; never empty
---   {{start_date}}         first day, YYYY-MM-DD (UTC), inclusive
---   {{end_date}}           last day, YYYY-MM-DD (UTC), inclusive
+-- Parameters:
+--   %(cloud_account_ids)s  tuple of str; never empty (see clean_expenses.sql)
+--   %(start_date)s         int, Unix seconds: a day counts when its start (00:00 UTC) is >= it
+--   %(end_date)s           int, Unix seconds: a day counts when its start is <= it (inclusive)
 --
 -- Columns:
 --   cloud_account_id, cluster, namespace  String  (namespace may be __unallocated__: the part of
 --                                                  the cluster's cost no namespace accounts for)
---   resource_id   String   the namespace's resource id, as in clean_expenses.sql
---   date          Date     the UTC day
---   currency      String   the exporter's currency; part of the key so sums never mix currencies
+--   resource_id   String   the namespace resource, as in clean_expenses.sql
+--   date          UInt32   the day's start, Unix seconds (00:00 UTC), as the REST API's dates
+--   currency      String   part of the key: sums never mix currencies
 --   cost, cpu_cost, ram_cost, pv_cost, network_cost, lb_cost  Float64  sums over the day's hours
 --   hours         UInt64   hours of that day with a row (24 when the day is fully covered)
 --   provisional_hours UInt64  of those, hours not yet complete (`--current-hour`): their cost is
 --                          what has accrued so far, and a later run replaces it. "Today so far"
---                          includes them; for billed figures add `AND provisional = 0` to WHERE.
+--                          includes them; for billed figures subtract them or use k8s_costs.sql.
 SELECT
     cloud_account_id,
     cluster,
     namespace,
     resource_id,
-    toDate(hour) AS date,
+    toUInt32(toStartOfDay(hour)) AS date,
     currency,
     sum(cost) AS cost,
     sum(cpu_cost) AS cpu_cost,
@@ -32,9 +32,17 @@ SELECT
     sum(lb_cost) AS lb_cost,
     count() AS hours,
     sum(provisional) AS provisional_hours
-FROM k8s_expenses_current
-WHERE cloud_account_id IN ({{cloud_account_ids}})
-    AND toDate(hour) >= toDate('{{start_date}}')
-    AND toDate(hour) <= toDate('{{end_date}}')
+FROM
+(
+    SELECT cloud_account_id, cluster, namespace, resource_id, hour, currency,
+           cost, cpu_cost, ram_cost, pv_cost, network_cost, lb_cost, deleted, provisional
+    FROM k8s_expenses FINAL
+    WHERE cloud_account_id IN %(cloud_account_ids)s
+        AND hour >= toDateTime(%(start_date)s)
+        AND hour < toDateTime(%(end_date)s) + 86400
+        AND toStartOfDay(hour) >= toDateTime(%(start_date)s)
+        AND toStartOfDay(hour) <= toDateTime(%(end_date)s)
+)
+WHERE deleted = 0
 GROUP BY cloud_account_id, cluster, namespace, resource_id, date, currency
 ORDER BY cloud_account_id, cluster, namespace, date, currency;

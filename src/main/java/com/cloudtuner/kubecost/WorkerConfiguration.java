@@ -10,7 +10,9 @@ import com.cloudtuner.kubecost.config.ThanosTlsProperties;
 import com.cloudtuner.kubecost.config.WorkerProperties;
 import com.cloudtuner.kubecost.cost.CostRules;
 import com.cloudtuner.kubecost.cost.HourlyCostCalculator;
+import com.cloudtuner.kubecost.clickhouse.ClickHouseDailyExpenses;
 import com.cloudtuner.kubecost.clickhouse.ClickHouseExpenseStore;
+import com.cloudtuner.kubecost.clickhouse.DailyExpenses;
 import com.cloudtuner.kubecost.clickhouse.ClickHouseRunLedger;
 import com.cloudtuner.kubecost.clickhouse.ClickHouseWatermarks;
 import com.cloudtuner.kubecost.clickhouse.ExpenseStore;
@@ -99,6 +101,11 @@ class WorkerConfiguration {
     @Bean
     ExpenseStore expenseStore(ClickHouseGateway ch, ClickHouseProperties clickhouse, Clock clock) {
         return new ClickHouseExpenseStore(ch, clock, clickhouse.maxInsertRows());
+    }
+
+    @Bean
+    DailyExpenses dailyExpenses(ClickHouseGateway ch) {
+        return new ClickHouseDailyExpenses(ch);
     }
 
     @Bean

@@ -1,5 +1,6 @@
 package com.cloudtuner.kubecost.run;
 
+import com.cloudtuner.kubecost.clickhouse.DailyExpenses;
 import com.cloudtuner.kubecost.clickhouse.ExpenseStore;
 import com.cloudtuner.kubecost.clickhouse.RunLedger;
 import com.cloudtuner.kubecost.clickhouse.Watermarks;
@@ -29,13 +30,14 @@ import org.springframework.core.retry.RetryPolicy;
 import org.springframework.core.task.SimpleAsyncTaskExecutor;
 
 /**
- * The run as Spring Batch jobs, {@code hourly} and {@code backfill}, of the same two steps.
+ * The run as Spring Batch jobs, {@code hourly} and {@code backfill}, of the same three steps.
  * {@code plan} (a tasklet) decides the tenants, their hours and the work units. {@code process} is
  * partitioned into {@code worker.parallelism} workers that take units from one queue; each worker
  * is a chunk-oriented step of one unit per chunk: the processor reads and computes the unit, the
  * writer stores it, a write ClickHouse did not answer is retried, a failed unit is skipped (and
  * recorded for its tenants) while the others go on, and a listener closes each batch (watermarks,
- * run ledger) once its units have ended. A unit is its own chunk so that a failed write is never
+ * run ledger) once its units have ended; {@code daily} then rebuilds the days of k8s_expenses_daily
+ * the run's hours fall in. A unit is its own chunk so that a failed write is never
  * scanned together with units already written. The request reaches the steps as job parameters;
  * the step-scoped parts are proxied by Spring, so their classes are not final.
  */
@@ -81,14 +83,14 @@ class CostJobConfiguration {
     }
 
     @Bean
-    Job hourly(JobRepository jobRepository, Step plan, Step process, ObservationRegistry observations) {
-        return new JobBuilder(RunRequest.Mode.HOURLY.label(), jobRepository).start(plan).next(process)
+    Job hourly(JobRepository jobRepository, Step plan, Step process, Step daily, ObservationRegistry observations) {
+        return new JobBuilder(RunRequest.Mode.HOURLY.label(), jobRepository).start(plan).next(process).next(daily)
                 .observationRegistry(observations).build();
     }
 
     @Bean
-    Job backfill(JobRepository jobRepository, Step plan, Step process, ObservationRegistry observations) {
-        return new JobBuilder(RunRequest.Mode.BACKFILL.label(), jobRepository).start(plan).next(process)
+    Job backfill(JobRepository jobRepository, Step plan, Step process, Step daily, ObservationRegistry observations) {
+        return new JobBuilder(RunRequest.Mode.BACKFILL.label(), jobRepository).start(plan).next(process).next(daily)
                 .observationRegistry(observations).build();
     }
 
@@ -103,6 +105,19 @@ class CostJobConfiguration {
                             @Value("#{jobParameters['" + RUN_ID + "']}") String runId, RunLedger ledger, Watermarks watermarks,
                             Clock clock) {
         return new PlanTasklet(planner, request, runId, ledger, watermarks, clock);
+    }
+
+    @Bean
+    Step daily(JobRepository jobRepository, DailyTasklet dailyTasklet) {
+        return new StepBuilder("daily", jobRepository).tasklet(dailyTasklet).build();
+    }
+
+    @Bean
+    @StepScope
+    DailyTasklet dailyTasklet(DailyExpenses daily, @Value("#{jobExecutionContext['" + PlanTasklet.PLAN + "']}") RunPlan plan,
+                              @Value("#{jobParameters['" + RUN_ID + "']}") String runId,
+                              @Value("#{jobParameters['" + REQUEST + "']}") RunRequest request) {
+        return new DailyTasklet(daily, plan, runId, request.dryRun());
     }
 
     @Bean

@@ -96,6 +96,26 @@ class BackfillEndToEndIT {
         assertThat(expected.get("acme|prod|zero|00")[0]).isZero();
     }
 
+    /** The daily relation the REST API reads: per resource and UTC day, the sum of the rules' hourly costs. */
+    @Test
+    void theDailyRelationSumsTheRulesHourlyCostsPerResourceAndDay() {
+        Map<String, Double> expected = new TreeMap<>();
+        TwoDayScenario.expectedRows(VALID_TENANTS).forEach((key, want) -> {
+            String[] k = key.split("\\|");
+            long day = (TwoDayScenario.START.getEpochSecond() + 3600L * Integer.parseInt(k[3])) / 86_400 * 86_400;
+            expected.merge(k[0] + "|" + ResourceIds.namespaceResourceId(k[0], k[1], k[2]) + "|" + day, want[0], Double::sum);
+        });
+        Map<String, Double> actual = new TreeMap<>();
+        for (JsonNode r : db.query("SELECT cloud_account_id, resource_id, toUnixTimestamp(date) AS d, sum(cost * sign) AS c,"
+                + " sum(sign) AS s FROM k8s_expenses_daily GROUP BY cloud_account_id, resource_id, d")) {
+            assertThat(r.get("s").asLong()).as("one row per resource and day").isEqualTo(1);
+            actual.put(r.get("cloud_account_id").asString() + "|" + r.get("resource_id").asString() + "|" + r.get("d").asLong(),
+                    r.get("c").asDouble());
+        }
+        assertThat(actual.keySet()).containsExactlyElementsOf(expected.keySet());
+        expected.forEach((key, want) -> assertThat(actual.get(key)).as(key).isCloseTo(want, within(1e-9)));
+    }
+
     @Test
     void backfillingAgainChangesNothing() {
         assertThat(second.exitCode()).as(second.toString()).isZero();

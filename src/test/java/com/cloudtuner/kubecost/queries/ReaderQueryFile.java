@@ -5,7 +5,6 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
@@ -15,13 +14,13 @@ import java.util.stream.Stream;
 
 /**
  * One file of db/queries/: a header of comment lines documenting the query, then one SELECT with
- * {{name}} placeholders that the REST API fills in as text (ClickHouse 18.16 has no server-side
- * parameters).
+ * clickhouse-driver's {@code %(name)s} parameters, which the REST API passes to
+ * {@code Client.execute(sql, params)}, and names of external tables it sends.
  */
 record ReaderQueryFile(Path path, String text) {
 
     static final Path DIRECTORY = Path.of(System.getProperty("basedir", "")).toAbsolutePath().resolve("db/queries");
-    private static final Pattern PLACEHOLDER = Pattern.compile("\\{\\{(\\w+)}}");
+    private static final Pattern PARAMETER = Pattern.compile("%\\((\\w+)\\)s");
 
     static List<ReaderQueryFile> all() {
         try (Stream<Path> files = Files.list(DIRECTORY)) {
@@ -58,24 +57,12 @@ record ReaderQueryFile(Path path, String text) {
         return sql.endsWith(";") ? sql.substring(0, sql.length() - 1).strip() : sql;
     }
 
-    Set<String> placeholders() {
+    Set<String> parameters() {
         Set<String> names = new TreeSet<>();
-        Matcher m = PLACEHOLDER.matcher(statement());
+        Matcher m = PARAMETER.matcher(statement());
         while (m.find()) {
             names.add(m.group(1));
         }
         return names;
-    }
-
-    /** The statement with every placeholder replaced; a missing or unknown parameter is an error, as it would be for the API. */
-    String render(Map<String, String> parameters) {
-        if (!parameters.keySet().equals(placeholders())) {
-            throw new IllegalArgumentException(name() + " takes " + placeholders() + ", given " + parameters.keySet());
-        }
-        String sql = statement();
-        for (Map.Entry<String, String> p : parameters.entrySet()) {
-            sql = sql.replace("{{" + p.getKey() + "}}", p.getValue());
-        }
-        return sql;
     }
 }

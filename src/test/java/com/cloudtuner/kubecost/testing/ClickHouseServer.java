@@ -11,7 +11,7 @@ import org.testcontainers.clickhouse.ClickHouseContainer;
 
 /**
  * The ClickHouse server the tests use, one per JVM: {@code CLICKHOUSE_URL} (+ {@code CLICKHOUSE_USER},
- * {@code CLICKHOUSE_PASSWORD}) when set; otherwise a Testcontainers ClickHouse where a Docker engine
+ * {@code CLICKHOUSE_PASSWORD}, {@code CLICKHOUSE_NATIVE_PORT}) when set; otherwise a Testcontainers ClickHouse where a Docker engine
  * runs; otherwise the installed {@code clickhouse-server} on free loopback ports in a temp directory.
  */
 public final class ClickHouseServer implements AutoCloseable {
@@ -19,13 +19,15 @@ public final class ClickHouseServer implements AutoCloseable {
     static final String IMAGE = System.getProperty("kubecost.test.clickhouse-image", "clickhouse/clickhouse-server:25.8");
 
     private final String url;
+    private final int nativePort;
     private final String user;
     private final String password;
     private final String description;
     private final AutoCloseable stopper;
 
-    private ClickHouseServer(String url, String user, String password, String description, AutoCloseable stopper) {
+    private ClickHouseServer(String url, int nativePort, String user, String password, String description, AutoCloseable stopper) {
         this.url = url;
+        this.nativePort = nativePort;
         this.user = user;
         this.password = password;
         this.description = description;
@@ -35,14 +37,15 @@ public final class ClickHouseServer implements AutoCloseable {
     static ClickHouseServer start() {
         String external = System.getenv("CLICKHOUSE_URL");
         if (external != null && !external.isBlank()) {
-            return new ClickHouseServer(external, System.getenv().getOrDefault("CLICKHOUSE_USER", "default"),
+            return new ClickHouseServer(external, Integer.parseInt(System.getenv().getOrDefault("CLICKHOUSE_NATIVE_PORT", "9000")),
+                    System.getenv().getOrDefault("CLICKHOUSE_USER", "default"),
                     System.getenv().getOrDefault("CLICKHOUSE_PASSWORD", ""), "external " + external, () -> { });
         }
         if (Docker.available()) {
             ClickHouseContainer container = new ClickHouseContainer(IMAGE);
             container.start();
             return new ClickHouseServer("http://" + container.getHost() + ":" + container.getMappedPort(8123),
-                    container.getUsername(), container.getPassword(), "container " + IMAGE, container::stop);
+                    container.getMappedPort(9000), container.getUsername(), container.getPassword(), "container " + IMAGE, container::stop);
         }
         return startLocal();
     }
@@ -57,10 +60,11 @@ public final class ClickHouseServer implements AutoCloseable {
             throw new UncheckedIOException(e);
         }
         int http = LocalProcess.freePort();
+        int nativePort = LocalProcess.freePort();
         Path log = dir.resolve("server.log");
         Process process = LocalProcess.start(List.of(binary.toString(), "--config-file=/etc/clickhouse-server/config.xml", "--",
                 "--http_port=" + http,
-                "--tcp_port=" + LocalProcess.freePort(),
+                "--tcp_port=" + nativePort,
                 "--interserver_http_port=" + LocalProcess.freePort(),
                 "--path=" + dir.resolve("data") + "/",
                 "--tmp_path=" + dir.resolve("tmp") + "/",
@@ -70,7 +74,7 @@ public final class ClickHouseServer implements AutoCloseable {
                 "--logger.errorlog=" + dir.resolve("error.log")), dir.resolve("stdout.log"));
         String url = "http://127.0.0.1:" + http;
         LocalProcess.awaitReady(process, url + "/ping", Duration.ofSeconds(60), log);
-        return new ClickHouseServer(url, "default", "", "local " + binary + " on " + url, () -> {
+        return new ClickHouseServer(url, nativePort, "default", "", "local " + binary + " on " + url, () -> {
             LocalProcess.stop(process);
             LocalProcess.deleteTree(dir);
         });
@@ -78,6 +82,11 @@ public final class ClickHouseServer implements AutoCloseable {
 
     public String url() {
         return url;
+    }
+
+    /** The native protocol's port (TCP), which the REST API's clickhouse-driver talks to. */
+    public int nativePort() {
+        return nativePort;
     }
 
     public String user() {

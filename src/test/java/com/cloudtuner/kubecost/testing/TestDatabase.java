@@ -33,6 +33,11 @@ public final class TestDatabase implements AutoCloseable {
         admin.execute("CREATE DATABASE `" + name + "`");
     }
 
+    /** The server this database lives on. */
+    public ClickHouseServer server() {
+        return server;
+    }
+
     public String name() {
         return name;
     }
