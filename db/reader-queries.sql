@@ -48,6 +48,28 @@ SELECT toUnixTimestamp(now()) - toUnixTimestamp(metadata_modification_time) AS a
 FORMAT JSONEachRow;
 DROP TABLE IF EXISTS k8s_worker_migration_lock;
 
+-- clickhouse/ClickHouseDailyExpenses: a day of k8s_expenses_daily rebuilt in a staging table and swapped in
+SELECT DISTINCT toUnixTimestamp(min_time) AS first, toUnixTimestamp(max_time) AS last FROM system.parts WHERE database = currentDatabase() AND table = 'k8s_expenses' AND active
+FORMAT JSONEachRow;
+SELECT DISTINCT toString(day) AS day FROM k8s_expenses_daily_builds
+FORMAT JSONEachRow;
+SELECT name FROM system.tables WHERE database = currentDatabase() AND startsWith(name, 'k8s_expenses_daily_build_') AND toUnixTimestamp(metadata_modification_time) < toUnixTimestamp(now()) - 86400
+FORMAT JSONEachRow;
+CREATE TABLE k8s_expenses_daily_build_0a1b AS k8s_expenses_daily;
+SELECT max(max_block_number) AS block FROM system.parts WHERE database = currentDatabase() AND table = 'k8s_expenses' AND active AND partition = '202510'
+FORMAT JSONEachRow;
+TRUNCATE TABLE k8s_expenses_daily_build_0a1b;
+INSERT INTO k8s_expenses_daily_build_0a1b (cloud_account_id, resource_id, date, cost, sign, cluster, namespace, currency, cpu_cost, ram_cost, pv_cost, network_cost, lb_cost, hours) SELECT cloud_account_id, rid, toDateTime(toStartOfDay(hour)) AS day_start, sum(c), 1, cluster, namespace, cur, sum(cpu), sum(ram), sum(pv), sum(net), sum(lb), count() FROM (SELECT cloud_account_id, cluster, namespace, hour, argMax(resource_id, version) AS rid, argMax(currency, version) AS cur, argMax(cost, version) AS c, argMax(cpu_cost, version) AS cpu, argMax(ram_cost, version) AS ram, argMax(pv_cost, version) AS pv, argMax(network_cost, version) AS net, argMax(lb_cost, version) AS lb, argMax(deleted, version) AS del, argMax(provisional, version) AS prov FROM k8s_expenses WHERE hour >= toDateTime(1760400000) AND hour < toDateTime(1760486400) GROUP BY cloud_account_id, cluster, namespace, hour) WHERE del = 0 AND prov = 0 GROUP BY cloud_account_id, rid, day_start, cluster, namespace, cur;
+SELECT count() AS n FROM k8s_expenses_daily_build_0a1b
+FORMAT JSONEachRow;
+ALTER TABLE k8s_expenses_daily DROP PARTITION 20375;
+INSERT INTO k8s_expenses_daily_build_0a1b (cloud_account_id, resource_id, date, cost, sign) VALUES ('acme', 'r', 1760400000, 1.5, 1);
+ALTER TABLE k8s_expenses_daily REPLACE PARTITION 20375 FROM k8s_expenses_daily_build_0a1b;
+SELECT 1 AS newer FROM system.parts WHERE database = currentDatabase() AND table = 'k8s_expenses' AND active AND partition = '202510' AND max_block_number > 7 AND toUnixTimestamp(max_time) >= 1760400000 AND toUnixTimestamp(min_time) < 1760486400 LIMIT 1
+FORMAT JSONEachRow;
+INSERT INTO k8s_expenses_daily_builds (day, built_at, resource_days, run_id) VALUES (toDate('2025-10-14'), now(), 1, 'run-1');
+DROP TABLE IF EXISTS k8s_expenses_daily_build_0a1b;
+
 -- the runbook: tenants whose last 3 hourly runs all failed
 SELECT cloud_account_id FROM k8s_expenses_runs ANY INNER JOIN (SELECT cloud_account_id, arrayReverseSort(groupArray(started_at))[3] AS third_latest FROM k8s_expenses_runs WHERE mode = 'hourly' AND started_at >= now() - 86400 GROUP BY cloud_account_id HAVING count() >= 3) AS latest USING cloud_account_id WHERE mode = 'hourly' AND started_at >= third_latest GROUP BY cloud_account_id HAVING countIf(status != 'failed') = 0
 FORMAT JSONEachRow;
@@ -56,8 +78,6 @@ FORMAT JSONEachRow;
 SELECT run_id, min(started_at) AS started FROM k8s_worker_runs GROUP BY run_id HAVING countIf(status != 'running') = 0 ORDER BY started
 FORMAT JSONEachRow;
 
--- What readers do: the REST API's queries over the view k8s_expenses_current live in db/queries/,
--- one file each, with their parameters in a header (ReaderQueriesIT runs them on 18.16). Check them
--- on current ClickHouse with the migrations that create the view:
---   ../shared/tools/modern-sql-check --set cloud_account_ids="'acme','globex'" --set start_date=2025-10-13 \
---     --set end_date=2025-10-15 db/migration/*.sql db/queries/*.sql
+-- What readers do: the REST API's queries live in db/queries/, one file each, with clickhouse-driver
+-- parameters listed in a header (ReaderQueriesIT runs them on 18.16 through that driver).
+-- scripts/check-reader-sql.sh renders them through the driver and checks them with this file.

@@ -73,9 +73,12 @@ public final class ClickHouseDailyExpenses implements DailyExpenses {
             long before = newestBlock(day);
             ch.execute("TRUNCATE TABLE " + staging);
             ch.execute(dayRows(staging, start));
-            ch.execute("ALTER TABLE " + TABLE + " REPLACE PARTITION " + partition + " FROM " + staging);
+            long resourceDays = ClickHouseGateway.longValue(ch.select("SELECT count() AS n FROM " + staging).get(0).get("n"));
+            // Current ClickHouse refuses to replace a partition from an empty one; dropping it is as atomic.
+            ch.execute("ALTER TABLE " + TABLE + (resourceDays == 0 ? " DROP PARTITION " + partition
+                    : " REPLACE PARTITION " + partition + " FROM " + staging));
             if (!insertedSince(before, day)) {
-                recordBuild(day, staging, runId);
+                recordBuild(day, resourceDays, runId);
                 return;
             }
             log.info("daily day={} written to while it was rebuilt: computing it again (attempt {})", day, attempt + 1);
@@ -128,9 +131,9 @@ public final class ClickHouseDailyExpenses implements DailyExpenses {
         return String.format("%04d%02d", day.getYear(), day.getMonthValue());
     }
 
-    private void recordBuild(LocalDate day, String staging, String runId) {
-        ch.execute("INSERT INTO " + BUILDS + " (day, built_at, resource_days, run_id) SELECT toDate('" + day + "'), now(), count(), "
-                + ClickHouseGateway.quote(runId) + " FROM " + staging);
+    private void recordBuild(LocalDate day, long resourceDays, String runId) {
+        ch.execute("INSERT INTO " + BUILDS + " (day, built_at, resource_days, run_id) VALUES (toDate('" + day + "'), now(), "
+                + resourceDays + ", " + ClickHouseGateway.quote(runId) + ")");
     }
 
     /**

@@ -80,6 +80,16 @@ class DailyExpensesIT {
         assertThat(dailyCost(RESOURCE, DAY)).isEqualTo(4 * 1.0);
         assertThat(dailyCost(RESOURCE, DAY.plusDays(1))).isEqualTo(3 * 2.0);
         assertThat(dailyCost(RESOURCE, DAY.plusDays(2))).isEqualTo(4 * 4.0);
+
+        try (ClickHouseGateway ch = db.newGateway()) { // every hour of the last day tombstoned: the day empties
+            for (int h = 0; h < 24; h += 6) {
+                write(ch, "web", RESOURCE, DAY_START.plus(Duration.ofHours(48 + h)), 4, 3, true);
+            }
+            new ClickHouseDailyExpenses(ch).rebuild(List.of(DAY.plusDays(2)), "third");
+        }
+        assertThat(db.query("SELECT count() AS n FROM k8s_expenses_daily WHERE date = toDateTime("
+                + DAY_START.plus(Duration.ofDays(2)).getEpochSecond() + ")").get(0).get("n").asLong()).isZero();
+        assertThat(dailyCost(RESOURCE, DAY)).isEqualTo(4 * 1.0);
     }
 
     @Test
