@@ -77,7 +77,7 @@ public final class ClickHouseDailyExpenses implements DailyExpenses {
             // Current ClickHouse refuses to replace a partition from an empty one; dropping it is as atomic.
             ch.execute("ALTER TABLE " + TABLE + (resourceDays == 0 ? " DROP PARTITION " + partition
                     : " REPLACE PARTITION " + partition + " FROM " + staging));
-            if (!insertedSince(before, day)) {
+            if (!insertedSince(before, day, start)) {
                 recordBuild(day, resourceDays, runId);
                 return;
             }
@@ -119,8 +119,7 @@ public final class ClickHouseDailyExpenses implements DailyExpenses {
      * Whether a part of k8s_expenses holding hours of the day was inserted after {@code before}: a
      * part merged with a newer one counts too, since its hours may include the newer write.
      */
-    private boolean insertedSince(long before, LocalDate day) {
-        long start = day.atStartOfDay(ZoneOffset.UTC).toEpochSecond();
+    private boolean insertedSince(long before, LocalDate day, long start) {
         return !ch.select("SELECT 1 AS newer FROM system.parts WHERE database = currentDatabase() AND table = 'k8s_expenses'"
                 + " AND active AND partition = '" + month(day) + "' AND max_block_number > " + before
                 + " AND toUnixTimestamp(max_time) >= " + start + " AND toUnixTimestamp(min_time) < " + (start + DAY_SECONDS)

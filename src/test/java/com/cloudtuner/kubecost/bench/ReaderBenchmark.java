@@ -5,13 +5,12 @@ import com.cloudtuner.kubecost.clickhouse.ClickHouseGateway;
 import com.cloudtuner.kubecost.clickhouse.MigrationSource;
 import com.cloudtuner.kubecost.clickhouse.Migrator;
 import com.cloudtuner.kubecost.config.ClickHouseProperties;
+import com.cloudtuner.kubecost.queries.ReaderQueryFile;
 import com.cloudtuner.kubecost.testing.ClickHouseServer;
 import com.cloudtuner.kubecost.testing.ReaderDriver;
 import com.cloudtuner.kubecost.testing.ReaderDriver.Call;
 import com.cloudtuner.kubecost.testing.ReaderDriver.Result;
 import java.net.URI;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -70,7 +69,7 @@ public final class ReaderBenchmark {
                     + " ORDER BY total_cost DESC"), 3));
             for (String file : List.of("clean_expenses.sql", "k8s_costs.sql", "k8s_costs_by_cluster.sql", "daily_costs.sql",
                     "namespace_resources.sql")) {
-                Call call = new Call(statement(file)).tuple("cloud_account_ids", ASKED).param("start_date", START).param("end_date", END);
+                Call call = new Call(ReaderQueryFile.named(file).statement()).tuple("cloud_account_ids", ASKED).param("start_date", START).param("end_date", END);
                 if (file.equals("clean_expenses.sql")) {
                     call.param("currency", "USD");
                 }
@@ -82,7 +81,7 @@ public final class ReaderBenchmark {
                     resources.add("r-" + account.substring(5) + "-" + ns);
                 }
             }
-            rows.add(measure(driver, "clean_expenses_daily.sql (the REST API's query)", new Call(statement("clean_expenses_daily.sql"))
+            rows.add(measure(driver, "clean_expenses_daily.sql (the REST API's query)", new Call(ReaderQueryFile.named("clean_expenses_daily.sql").statement())
                     .externalTable("cloud_account_ids", ASKED).externalTable("resource_ids", resources)
                     .param("start_date", START).param("end_date", END), 20));
             System.out.println();
@@ -90,12 +89,6 @@ public final class ReaderBenchmark {
             System.out.println("|---|---|---|---|");
             rows.forEach(r -> System.out.println("| " + String.join(" | ", r) + " |"));
         }
-    }
-
-    private static String statement(String file) throws Exception {
-        String text = Files.readString(Path.of("db/queries", file));
-        String sql = String.join("\n", text.lines().filter(l -> !l.strip().startsWith("--")).toList()).strip();
-        return sql.endsWith(";") ? sql.substring(0, sql.length() - 1) : sql;
     }
 
     private static String[] measure(ReaderDriver driver, String name, Call call, int calls) {

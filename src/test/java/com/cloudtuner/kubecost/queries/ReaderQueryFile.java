@@ -17,7 +17,7 @@ import java.util.stream.Stream;
  * clickhouse-driver's {@code %(name)s} parameters, which the REST API passes to
  * {@code Client.execute(sql, params)}, and names of external tables it sends.
  */
-record ReaderQueryFile(Path path, String text) {
+public record ReaderQueryFile(Path path, String text) {
 
     static final Path DIRECTORY = Path.of(System.getProperty("basedir", "")).toAbsolutePath().resolve("db/queries");
     private static final Pattern PARAMETER = Pattern.compile("%\\((\\w+)\\)s");
@@ -30,7 +30,7 @@ record ReaderQueryFile(Path path, String text) {
         }
     }
 
-    static ReaderQueryFile named(String fileName) {
+    public static ReaderQueryFile named(String fileName) {
         return read(DIRECTORY.resolve(fileName));
     }
 
@@ -52,7 +52,7 @@ record ReaderQueryFile(Path path, String text) {
     }
 
     /** The statement without whole-line comments and without its closing semicolon. */
-    String statement() {
+    public String statement() {
         String sql = text.lines().filter(l -> !l.strip().startsWith("--")).collect(Collectors.joining("\n")).strip();
         return sql.endsWith(";") ? sql.substring(0, sql.length() - 1).strip() : sql;
     }
