@@ -2,7 +2,8 @@
 # See kubecost-worker work end to end on this machine: starts a private ClickHouse and Prometheus
 # in a temporary directory, loads 24 hours of simulated exporter series for two tenants, backfills
 # that day, runs the hourly job as of the end of the day, and prints what landed in
-# k8s_expenses_current. Stops what it started and removes the directory when it ends.
+# k8s_expenses_current. Stops what it started and removes the directory when it ends; the worker's
+# log is kept in its own file, named in the output.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -13,6 +14,7 @@ TENANTS=acme,globex
 ./scripts/install-servers.sh
 
 work=$(mktemp -d /tmp/kubecost-demo.XXXXXX)
+worker_log=$(mktemp /tmp/kubecost-demo-worker.XXXXXX.log) # outside $work: kept after the demo
 pids=()
 cleanup() {
   for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
@@ -53,7 +55,7 @@ clickhouse_server=$(command -v clickhouse-server || echo /usr/sbin/clickhouse-se
 pids+=($!)
 
 echo "== generating 24 h of exporter series for $TENANTS on $DAY"
-java -jar target/kubecost-worker.jar simulate --out="$work/exporter.om" --from="$DAY" --hours=24 --tenants="$TENANTS" 2>>"$work/worker.log"
+java -jar target/kubecost-worker.jar simulate --out="$work/exporter.om" --from="$DAY" --hours=24 --tenants="$TENANTS" 2>>"$worker_log"
 promtool tsdb create-blocks-from openmetrics -q "$work/exporter.om" "$work/prometheus" >"$work/promtool.log"
 printf 'global:\n  scrape_interval: 1h\n' >"$work/prometheus.yml"
 prometheus --config.file="$work/prometheus.yml" --storage.tsdb.path="$work/prometheus" \
@@ -73,14 +75,14 @@ query() {
 }
 
 echo
-echo "== backfill the day (logs: $work/worker.log)"
+echo "== backfill the day (the worker's log, kept: $worker_log)"
 echo "\$ java -jar target/kubecost-worker.jar backfill --from=$DAY --to=$NEXT_DAY"
-java -jar target/kubecost-worker.jar backfill --from="$DAY" --to="$NEXT_DAY" 2>>"$work/worker.log"
+java -jar target/kubecost-worker.jar backfill --from="$DAY" --to="$NEXT_DAY" 2>>"$worker_log"
 
 echo
 echo "== the hourly job as of 00:10 the next day: re-processes the last 3 hours, changes nothing"
 echo "\$ java -jar target/kubecost-worker.jar hourly --now=${NEXT_DAY}T00:10:00Z"
-java -jar target/kubecost-worker.jar hourly --now="${NEXT_DAY}T00:10:00Z" 2>>"$work/worker.log"
+java -jar target/kubecost-worker.jar hourly --now="${NEXT_DAY}T00:10:00Z" 2>>"$worker_log"
 rows=$(query "SELECT count() FROM k8s_expenses_current")
 stored=$(query "SELECT count() FROM k8s_expenses")
 echo "   rows visible: $rows, rows stored: $stored (nothing doubled)"

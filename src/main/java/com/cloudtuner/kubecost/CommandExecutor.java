@@ -87,20 +87,20 @@ final class CommandExecutor {
             return diagnostics.execute(command, out, err); // read-only: never migrates
         }
         if (command instanceof Command.Migrate) {
-            Integer failed = migrate(err);
-            if (failed != null) {
-                return failed;
+            List<String> applied = migrate(err);
+            if (applied == null) {
+                return ExitCodes.FAILED;
             }
-            out.println("migrations: database " + clickhouse.database() + " is up to date");
+            out.println(applied.isEmpty() ? "migrations: database " + clickhouse.database() + " was up to date, nothing applied"
+                    : "migrations: applied " + applied.size() + " to database " + clickhouse.database() + ": " + String.join(", ", applied));
             return ExitCodes.OK;
         }
         if (worker.migrateOnStart() && !request.dryRun()) {
             Instant started = clock.instant();
-            Integer failed = migrate(err);
-            if (failed != null) { // the run never began: its metrics say so, or a stale success would stand
+            if (migrate(err) == null) { // the run never began: its metrics say so, or a stale success would stand
                 metrics.publish(new RunFacts(new RunFacts.Outcome(request.mode().label(), Duration.between(started, clock.instant()),
                         false, clock.instant(), 0), RunFacts.Tenants.NONE, RunFacts.Rows.NONE, traffic()));
-                return failed;
+                return ExitCodes.FAILED;
             }
         }
         RunReport report = job.run(request, out);
@@ -159,17 +159,17 @@ final class CommandExecutor {
         return null;
     }
 
-    /** Null when the schema is current; otherwise the exit code, after saying why on stderr. */
-    private Integer migrate(PrintStream err) {
+    /** The migrations applied (empty when the schema was current), or null after saying on stderr why it failed. */
+    private List<String> migrate(PrintStream err) {
         try {
             List<String> applied = migrator.migrate();
             if (!applied.isEmpty()) {
                 log.info("migrations: applied {}", applied);
             }
-            return null;
+            return applied;
         } catch (MigrationException | ClickHouseException e) {
             err.println("kubecost-worker: cannot bring the ClickHouse schema up to date: " + e.getMessage());
-            return ExitCodes.FAILED;
+            return null;
         }
     }
 
@@ -185,7 +185,7 @@ final class CommandExecutor {
             err.println("kubecost-worker: cannot write " + s.out() + ": " + e.getMessage());
             return ExitCodes.FAILED;
         }
-        out.println("simulate: wrote " + samples + " samples for " + s.tenants().size() + " tenants from " + s.from()
+        out.println("simulate: wrote " + samples + " samples for " + s.tenants().size() + (s.tenants().size() == 1 ? " tenant" : " tenants") + " from " + s.from()
                 + " (" + s.hours() + " h) to " + s.out());
         return ExitCodes.OK;
     }

@@ -15,11 +15,11 @@ final class ArgumentScanner {
             "migrate", Set.of(),
             "simulate", Set.of("out", "from", "hours", "tenants", "seed", "tenant-count", "clusters", "namespaces",
                     "scrape-interval"),
-            "check", Set.of("now", "tenant", "stale-after", "max-lag", "json"),
+            "check", Set.of("now", "tenant", "stale-after", "max-lag", "json", "problems"),
             "explain", Set.of("tenant", "cluster", "namespace", "hour", "json"),
             "gaps", Set.of("from", "to", "tenant", "min-coverage", "json"),
             "help", Set.of());
-    private static final Set<String> FLAGS = Set.of("dry-run", "erase-missing", "json", "current-hour");
+    private static final Set<String> FLAGS = Set.of("dry-run", "erase-missing", "json", "current-hour", "problems");
 
     /** @param options only options the command takes, each given once except --tenant */
     record Scanned(String command, Map<String, List<String>> options, List<String> propertyArgs) {

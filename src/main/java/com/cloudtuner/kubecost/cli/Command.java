@@ -38,7 +38,8 @@ public sealed interface Command {
      * @param staleAfter a cluster whose last sample is older than this is stale
      * @param maxLag     a watermark further behind the last complete hour than this is a problem
      */
-    record Check(Instant now, List<String> tenants, Duration staleAfter, Duration maxLag, boolean json) implements Command {
+    record Check(Instant now, List<String> tenants, Duration staleAfter, Duration maxLag, boolean json, boolean problemsOnly)
+            implements Command {
     }
 
     /** Why the stored row of one namespace (or {@code __unallocated__}) in one hour is what it is. */

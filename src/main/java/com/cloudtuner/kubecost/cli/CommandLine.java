@@ -38,7 +38,9 @@ public final class CommandLine {
                                                  tenant seen in Thanos in the last day)
                           --stale-after=30m      a cluster whose last sample is older is stale
                           --max-lag=2h           a watermark further behind than this is a problem
+                          --problems             print the problems only (--json keeps every finding)
                           --json                 one JSON document on stdout instead of text
+                        findings alike but for where they are (tenants, clusters) print as one line
                         exit 0 healthy, 1 problems found (each on one line with its fix), 2 bad input
               explain   why the stored row of one namespace and hour is what it is: samples, exclusions,
                         formula, coverage, and whether the stored row matches a fresh computation

@@ -15,7 +15,7 @@ final class DiagnoseParsers {
         Instant now = options.instantOrNull("now");
         Duration staleAfter = options.duration("stale-after", Duration.ofMinutes(30));
         Duration maxLag = options.duration("max-lag", Duration.ofHours(2));
-        return new Command.Check(now, options.tenants(), staleAfter, maxLag, options.flag("json"));
+        return new Command.Check(now, options.tenants(), staleAfter, maxLag, options.flag("json"), options.flag("problems"));
     }
 
     static Command.Explain explain(Options options) {

@@ -1,5 +1,6 @@
 package com.cloudtuner.kubecost.clickhouse;
 
+import com.cloudtuner.kubecost.cost.ClusterHourKey;
 import com.cloudtuner.kubecost.cost.CostResult;
 import com.cloudtuner.kubecost.cost.CostRow;
 import com.cloudtuner.kubecost.cost.Costs;
@@ -11,9 +12,11 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.StringJoiner;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -165,6 +168,19 @@ public final class ClickHouseExpenseStore implements ExpenseStore {
         return newest;
     }
 
+    @Override
+    public Set<ClusterHourKey> clusterHoursWithRows(Collection<String> tenants, Window window) {
+        Set<ClusterHourKey> hours = new HashSet<>();
+        if (tenants.isEmpty()) {
+            return hours;
+        }
+        ch.selectRows("SELECT DISTINCT cloud_account_id, cluster, toUnixTimestamp(hour) AS hour_unix FROM (SELECT cloud_account_id,"
+                + " cluster, hour, deleted FROM " + EXPENSES + " FINAL" + inWindow(tenants, window) + ") WHERE deleted = 0",
+                r -> hours.add(new ClusterHourKey(r.string("cloud_account_id"), r.string("cluster"),
+                        Instant.ofEpochSecond(r.integer("hour_unix")))));
+        return hours;
+    }
+
     /** Tenants with visible rows in the window: what an erasing backfill must visit besides the discovered ones. */
     @Override
     public List<String> tenantsWithRows(Window window) {
@@ -178,18 +194,23 @@ public final class ClickHouseExpenseStore implements ExpenseStore {
 
     /** Rows as ClickHouse stores them, one JSON object per line. */
     static byte[] jsonEachRow(List<ExpenseRecord> rows) {
+        return jsonEachRow(rows, false);
+    }
+
+    /** @param isoHours the hour as an ISO-8601 instant, for people; ClickHouse 18.16 takes Unix seconds only */
+    private static byte[] jsonEachRow(List<ExpenseRecord> rows, boolean isoHours) {
         ByteArrayOutputStream body = new ByteArrayOutputStream(rows.size() * 360);
         try (JsonGenerator g = ClickHouseGateway.json().createGenerator(body)) {
             for (ExpenseRecord r : rows) {
-                writeRow(g, r);
+                writeRow(g, r, isoHours);
                 g.writeRaw('\n');
             }
         }
         return body.toByteArray();
     }
 
-    /** One row as JSON, without the version fields: what {@code --dry-run} prints. */
-    static void writeRow(JsonGenerator g, ExpenseRecord r) {
+    /** One row as JSON; without version fields (as {@code --dry-run} prints it) when it has none. */
+    private static void writeRow(JsonGenerator g, ExpenseRecord r, boolean isoHour) {
         g.writeStartObject();
         g.writeStringProperty("cloud_account_id", r.tenant());
         g.writeStringProperty("cluster", r.cluster());
@@ -197,7 +218,11 @@ public final class ClickHouseExpenseStore implements ExpenseStore {
             g.writeStringProperty("namespace", r.namespace());
             g.writeStringProperty("resource_id", r.resourceId());
         }
-        g.writeNumberProperty("hour", r.hour().getEpochSecond());
+        if (isoHour) {
+            g.writeStringProperty("hour", r.hour().toString());
+        } else {
+            g.writeNumberProperty("hour", r.hour().getEpochSecond());
+        }
         Figures f = r.figures();
         g.writeStringProperty("currency", f.currency());
         Costs c = f.costs();
@@ -220,9 +245,9 @@ public final class ClickHouseExpenseStore implements ExpenseStore {
         g.writeEndObject();
     }
 
-    /** Rows as {@code --dry-run} prints them: what k8s_expenses would store, one JSON object per line. */
+    /** Rows as {@code --dry-run} prints them: what k8s_expenses would store, one JSON object per line, hours in ISO-8601. */
     public static byte[] dryRunLines(List<CostRow> rows) {
-        return jsonEachRow(rows.stream().map(ExpenseRecord::of).toList());
+        return jsonEachRow(rows.stream().map(ExpenseRecord::of).toList(), true);
     }
 
     private static void nullable(JsonGenerator g, String name, Double value) {

@@ -94,6 +94,20 @@ public final class ClickHouseRunLedger implements RunLedger {
         return entries;
     }
 
+    @Override
+    public List<Run> runs(Instant from, Instant to) {
+        List<Run> runs = new ArrayList<>();
+        // a run's start row ('running') before its end row, whatever their finished_at
+        ch.selectRows("SELECT run_id, mode, status, toUnixTimestamp(window_start) AS ws, toUnixTimestamp(window_end) AS we, tenants,"
+                + " failed_tenants, toUnixTimestamp(started_at) AS st, toUnixTimestamp(finished_at) AS ft, error FROM " + RUNS
+                + " WHERE started_at >= toDateTime(" + from.getEpochSecond() + ") AND started_at <= toDateTime(" + to.getEpochSecond()
+                + ") ORDER BY started_at, run_id, status = 'running' DESC, finished_at",
+                r -> runs.add(new Run(r.string("run_id"), r.string("mode"), r.string("status"), Instant.ofEpochSecond(r.integer("ws")),
+                        Instant.ofEpochSecond(r.integer("we")), (int) r.integer("tenants"), (int) r.integer("failed_tenants"),
+                        Instant.ofEpochSecond(r.integer("st")), Instant.ofEpochSecond(r.integer("ft")), r.string("error"))));
+        return runs;
+    }
+
     /** Per tenant with a row of {@code mode} started at or after {@code since}: whether its latest row failed. */
     @Override
     public Map<String, Boolean> latestFailed(String mode, Instant since) {

@@ -1,11 +1,13 @@
 package com.cloudtuner.kubecost.clickhouse;
 
+import com.cloudtuner.kubecost.cost.ClusterHourKey;
 import com.cloudtuner.kubecost.cost.CostResult;
 import com.cloudtuner.kubecost.cost.Window;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /** Where computed rows go: k8s_expenses and k8s_cluster_expenses, written as {@link WritePlan} decides. */
 public interface ExpenseStore {
@@ -27,4 +29,7 @@ public interface ExpenseStore {
 
     /** Tenants with visible rows in the window: what an erasing backfill must visit besides the discovered ones. */
     List<String> tenantsWithRows(Window window);
+
+    /** The tenants' cluster-hours of the window with at least one visible row (provisional ones included). */
+    Set<ClusterHourKey> clusterHoursWithRows(Collection<String> tenants, Window window);
 }

@@ -38,6 +38,9 @@ public interface RunLedger {
     /** The tenants' entries (every tenant's for none given) of runs started in [from, to], oldest first. */
     List<Entry> entries(Instant from, Instant to, Collection<String> tenants);
 
+    /** The rows of k8s_worker_runs of runs started in [from, to], a run's start before its end, oldest first. */
+    List<Run> runs(Instant from, Instant to);
+
     /** Per tenant a run of the mode processed since the instant, whether its latest such run did not succeed. */
     Map<String, Boolean> latestFailed(String mode, Instant since);
 }

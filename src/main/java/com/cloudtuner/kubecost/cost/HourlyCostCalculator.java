@@ -201,7 +201,7 @@ public final class HourlyCostCalculator {
         for (ClusterHour c : clusterHours) {
             Costs allocated = namespaceSums.getOrDefault(key(c), Costs.ZERO);
             rows.add(new CostRow(c.tenant(), c.cluster(), CostRow.UNALLOCATED, c.hour(), c.currency(),
-                    c.costs().minus(allocated), Efficiencies.NONE, c.coverage()));
+                    c.costs().remainderAfter(allocated), Efficiencies.NONE, c.coverage()));
         }
         return rows;
     }

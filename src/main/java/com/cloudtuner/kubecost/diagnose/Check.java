@@ -54,13 +54,18 @@ final class Check {
         Instant hour = Window.floorHour(now);
         Window day = new Window(hour.minus(Duration.ofHours(23)), hour.plus(Duration.ofHours(1)));
         CheckReport report = new CheckReport(now, day);
-        List<String> processed = checkThanos(command, now, day, report);
-        storage.check(settings.clickhouseUrl(), command.tenants(), processed, now, command.maxLag(), report);
+        Map<String, List<ClusterActivity>> activity = new TreeMap<>();
+        List<String> processed = checkThanos(command, now, day, report, activity);
+        storage.check(settings.clickhouseUrl(), command.tenants(), processed, activity, now, command.maxLag(), report);
         return report;
     }
 
-    /** The Thanos part; returns the tenants with data that the hourly run processes (for their watermarks). */
-    private List<String> checkThanos(Command.Check command, Instant now, Window day, CheckReport report) {
+    /**
+     * The Thanos part; returns the tenants with data that the hourly run processes (for their
+     * watermarks), and puts what their clusters did in the last day into {@code activity}.
+     */
+    private List<String> checkThanos(Command.Check command, Instant now, Window day, CheckReport report,
+                                     Map<String, List<ClusterActivity>> activity) {
         String url = settings.thanosUrl();
         WorkerProperties worker = settings.worker();
         if (!ThanosReachability.probe(thanos, url, report)) {
@@ -95,7 +100,6 @@ final class Check {
             guarded(report, url, "series labels", () -> SeriesLabels.check(thanos, prefix, scope, day.start(), now, report));
         }
 
-        Map<String, List<ClusterActivity>> activity = new TreeMap<>();
         List<String> present = examined.stream().filter(split.valid()::contains).toList();
         boolean activityRead = guarded(report, url, "the exporter's series of the last day",
                 () -> activity.putAll(activity(present, day, now)));
@@ -105,6 +109,7 @@ final class Check {
         new TenantRoster(worker.tenants(), command.tenants(), discovered, invalid, presence, activity, activityRead,
                 tenant -> pastClusters(prefix, tenant, now), worker.tenantPattern()).report(day, now, command.staleAfter(), report);
         activity.values().forEach(clusters -> clusters.forEach(c -> ClusterFindings.report(c, now, command.staleAfter(), report)));
+        MissingHours.holes(activity, report);
 
         for (String t : examined) {
             report.tenant(t).put("in_tenants_setting", configured.valid().contains(t)).put("matches_tenant_pattern", true)

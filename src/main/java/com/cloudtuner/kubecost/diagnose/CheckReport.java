@@ -5,8 +5,12 @@ import com.cloudtuner.kubecost.cost.Window;
 import java.io.PrintStream;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.LinkedHashSet;
+import java.util.regex.Pattern;
 import java.util.TreeMap;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
@@ -72,14 +76,50 @@ final class CheckReport {
         return problems() == 0 ? ExitCodes.OK : ExitCodes.FAILED;
     }
 
-    void printText(PrintStream out) {
+    /**
+     * One line per finding; findings alike but for where they are and the tenant their backfill
+     * names (50 tenants behind the same watermark) print as one line that counts them, with one
+     * backfill for all of them (without --tenant when they are all the tenants examined).
+     *
+     * @param problemsOnly leave out the ok lines and notes
+     */
+    void printText(PrintStream out, boolean problemsOnly) {
         out.println("check as of " + asOf + " (the last day: " + day + ")");
+        Map<Finding, List<Finding>> alike = new LinkedHashMap<>();
         for (Finding f : findings) {
-            out.println(f.line());
+            if (!problemsOnly || f.level() == Finding.Level.PROBLEM) {
+                String fix = f.fix() == null ? null : TENANT_OPTION.matcher(f.fix()).replaceAll(" --tenant=*");
+                alike.computeIfAbsent(new Finding(f.level(), f.code(), "", f.what(), fix), k -> new ArrayList<>()).add(f);
+            }
         }
+        alike.forEach((key, group) -> out.println(group.size() == 1 ? group.get(0).line()
+                : new Finding(key.level(), key.code(), where(group), key.what(), fix(key.fix(), group)).line()));
         long n = problems();
         out.println(n == 0 ? "check: healthy" : "check: " + n + (n == 1 ? " problem" : " problems"));
         out.flush();
+    }
+
+    private static final Pattern TENANT_OPTION = Pattern.compile(" --tenant=\\S+");
+
+    /** The group's fix with every tenant its members' fixes name, or none when they are all the examined tenants. */
+    private String fix(String fix, List<Finding> group) {
+        if (fix == null) {
+            return null;
+        }
+        Set<String> options = new LinkedHashSet<>();
+        group.forEach(f -> TENANT_OPTION.matcher(f.fix()).results().forEach(m -> options.add(m.group())));
+        String merged = options.size() > 1 && options.size() == tenants.size() ? "" : String.join("", options);
+        return fix.replace(" --tenant=*", merged);
+    }
+
+    /** "tenant a", or "tenant a, tenant b and 48 more (50)". */
+    private static String where(List<Finding> group) {
+        List<String> places = group.stream().map(Finding::where).toList();
+        if (places.size() == 1) {
+            return places.get(0);
+        }
+        String shown = String.join(", ", places.subList(0, Math.min(2, places.size())));
+        return (places.size() > 2 ? shown + " and " + (places.size() - 2) + " more" : shown) + " (" + places.size() + ")";
     }
 
     void printJson(PrintStream out) {

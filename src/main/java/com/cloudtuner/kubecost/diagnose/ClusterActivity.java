@@ -15,9 +15,11 @@ import java.util.List;
  * @param zeroRuns         runs of cluster-total samples that are 0 and were counted (rule 2 did not drop them)
  *                         in a series that otherwise reports costs
  * @param zeroAllDay       the cluster total was 0 at every counted sample
+ * @param hoursWithData    starts of the hours (up to now) in which any of its series has a sample, ascending
  */
 record ClusterActivity(String tenant, String cluster, int namespaces, Instant lastSample, boolean exact, Double scrapeSuccess,
-                       Instant failingSince, List<Instant> unhealthyHours, List<ZeroRun> zeroRuns, boolean zeroAllDay) {
+                       Instant failingSince, List<Instant> unhealthyHours, List<ZeroRun> zeroRuns, boolean zeroAllDay,
+                       List<Instant> hoursWithData) {
 
     /** Consecutive counted samples of 0 from {@code first} to {@code last} (inclusive). */
     record ZeroRun(Instant first, Instant last, int samples) {

@@ -44,7 +44,7 @@ public final class Diagnostics {
             if (c.json()) {
                 report.printJson(out);
             } else {
-                report.printText(out);
+                report.printText(out, c.problemsOnly());
             }
             return report.exitCode();
         }

@@ -19,6 +19,8 @@ import com.cloudtuner.kubecost.thanos.ThanosQueryException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.SortedSet;
+import java.util.TreeSet;
 
 /**
  * {@code explain}: computes one hour of one tenant the way a run does ({@link WindowComputation}),
@@ -45,14 +47,15 @@ final class Explain {
     /** Throws {@link ThanosQueryException} when Thanos fails: there is nothing to explain then. */
     Explanation run(Command.Explain e) {
         Window hour = new Window(e.hour(), e.hour().plus(Duration.ofHours(1)));
-        ExpenseRecord stored = null;
+        List<ExpenseRecord> storedInCluster = List.of();
         String storageError = null;
         try {
-            stored = store.stored(List.of(e.tenant()), hour).visibleExpenses().stream()
-                    .filter(r -> r.cluster().equals(e.cluster()) && e.namespace().equals(r.namespace())).findFirst().orElse(null);
+            storedInCluster = store.stored(List.of(e.tenant()), hour).visibleExpenses().stream()
+                    .filter(r -> r.cluster().equals(e.cluster())).toList();
         } catch (ClickHouseException ex) {
             storageError = ex.getMessage();
         }
+        ExpenseRecord stored = storedInCluster.stream().filter(r -> e.namespace().equals(r.namespace())).findFirst().orElse(null);
         // a provisional row is computed again as of the instant it was computed as of, its computed_at
         Instant asOf = stored != null && stored.provisional() ? stored.computedAt() : null;
         WindowComputation.Result computed = asOf == null ? computation.compute(List.of(e.tenant()), hour, "explain")
@@ -80,8 +83,12 @@ final class Explain {
         ScrapeHistory history = asOf == null ? raw.history() : raw.history().asOf(asOf.toEpochMilli(), raw.series());
         List<HourlyCostCalculator.CoverageTerm> coverage = calculator.coverageTerms(hour, samples, history, e.tenant(),
                 e.cluster(), remainder ? null : e.namespace());
+        // so that a mistyped --namespace (or --cluster) shows what there is to explain
+        SortedSet<String> present = new TreeSet<>();
+        raw.series().stream().filter(x -> x.namespace() != null).forEach(x -> present.add(x.namespace()));
+        storedInCluster.stream().filter(r -> r.namespace() != null).forEach(r -> present.add(r.namespace()));
         return new Explanation(e, hour, prefix, calculator.rules(), relevant, fresh, remainder ? cluster : null,
                 remainder ? namespaces : List.of(), computeError, stored, storageError, coverage,
-                asOf == null ? null : computed.rows().accrued().get(clusterHour));
+                asOf == null ? null : computed.rows().accrued().get(clusterHour), List.copyOf(present));
     }
 }

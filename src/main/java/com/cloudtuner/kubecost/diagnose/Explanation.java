@@ -36,10 +36,11 @@ import java.util.List;
  * @param coverage     how rule 3 counted the row's coverage, per scrape target
  * @param accrued      for a provisional row (computed again as of its computed_at): how far its hour had
  *                     accrued (rule 8); null for a complete hour
+ * @param namespacesInCluster the namespaces of the cluster with series next to the hour or stored rows in it, sorted
  */
 record Explanation(Command.Explain request, Window hour, String prefix, CostRules rules, List<AuditedSeries> series, CostRow fresh,
                    ClusterHour cluster, List<CostRow> namespaces, String computeError, ExpenseRecord stored, String storageError,
-                   List<CoverageTerm> coverage, AccruedHour accrued) {
+                   List<CoverageTerm> coverage, AccruedHour accrued, List<String> namespacesInCluster) {
 
     enum Verdict { MATCHES, STALE, MISSING, NOT_COMPUTED, NOTHING, REFUSED }
 
@@ -50,6 +51,7 @@ record Explanation(Command.Explain request, Window hour, String prefix, CostRule
         series = List.copyOf(series);
         namespaces = List.copyOf(namespaces);
         coverage = List.copyOf(coverage);
+        namespacesInCluster = List.copyOf(namespacesInCluster);
     }
 
     /** 1 when the stored row could not be read (ClickHouse failed); explaining itself never fails otherwise. */

@@ -26,6 +26,8 @@ final class ExplanationJson {
         doc.putObject("rules").put("metric_mode", x.rules().metricMode().name().toLowerCase())
                 .put("exporter_window_seconds", x.rules().exporterWindow().toSeconds())
                 .put("health_lookback_seconds", x.rules().healthLookback().toSeconds());
+        ArrayNode present = doc.putArray("namespaces_in_cluster");
+        x.namespacesInCluster().forEach(present::add);
         ArrayNode list = doc.putArray("series");
         x.series().forEach(a -> series(x, a, list.addObject()));
         Figures shown = x.shownFigures();

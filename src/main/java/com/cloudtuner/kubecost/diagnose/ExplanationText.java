@@ -38,6 +38,10 @@ final class ExplanationText {
         if (x.series().isEmpty()) {
             out.println("samples: none of " + (x.cluster() != null ? "the cluster's series" : "this namespace's series")
                     + " has a sample in or next to the hour");
+            if (x.cluster() == null && !x.namespacesInCluster().contains(x.request().namespace())) {
+                out.println("namespaces of cluster " + x.request().cluster() + " with series or rows then: "
+                        + (x.namespacesInCluster().isEmpty() ? "none (is --cluster right?)" : String.join(", ", x.namespacesInCluster())));
+            }
         } else {
             out.println("samples in and next to the hour, per series (HA replicas apart), with what the cost rules did with each:");
             x.series().forEach(this::printSeries);
@@ -46,7 +50,7 @@ final class ExplanationText {
         if (x.cluster() != null) {
             out.println("the cluster's totals (rules 3 and 5: the mean of the counted samples, replicas pooled, x 1 h):");
             printFormula(x.cluster().figures());
-            out.println("__unallocated__ = the cluster's total minus its namespaces' (rule 6):");
+            out.println("__unallocated__ = the cluster's total minus its namespaces' (rule 6; a remainder within 1e-9 of the total is rounding, 0):");
             printRemainder();
         } else if (fresh != null) {
             out.println("formula (rules 3 and 5: the mean of the counted samples, replicas pooled, x 1 h):");

@@ -14,6 +14,8 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
@@ -51,7 +53,8 @@ final class StorageHealth {
      * @param scope     the tenants given with --tenant; empty for all
      * @param processed tenants the hourly run processes and that have data: each should have a recent watermark
      */
-    void check(String url, Collection<String> scope, Collection<String> processed, Instant now, Duration maxLag, CheckReport report) {
+    void check(String url, Collection<String> scope, Collection<String> processed, Map<String, List<ClusterActivity>> activity,
+               Instant now, Duration maxLag, CheckReport report) {
         String where = "clickhouse " + url + " database " + ch.database();
         ObjectNode facts = report.clickhouse().put("url", url).put("database", ch.database());
         String version;
@@ -70,6 +73,12 @@ final class StorageHealth {
             // a tenant without a current watermark is a problem of its own; its rows lag with it
             newestRows(watermarks(processed, now, maxLag, report), now, maxLag, report);
             failedRuns(scope, now, report);
+            if (scope.isEmpty()) { // a run's own failure names no tenant: it concerns all of them
+                failedWholeRuns(now, report);
+            }
+            if (!activity.isEmpty()) {
+                rowsMissing(activity, now, report);
+            }
         } catch (ClickHouseException e) {
             report.add(Finding.problem("clickhouse_error", where, e.getMessage(),
                     "the job's runs fail the same way: fix what the message names (grants, table, server log)"));
@@ -207,6 +216,53 @@ final class StorageHealth {
         return later.stream().anyMatch(l -> l.status().equals("succeeded") && l.tenant().equals(run.tenant())
                 && (run.provisional() ? l.windowEnd().isAfter(run.windowStart())
                         : !l.windowStart().isAfter(run.windowStart()) && !l.windowEnd().isBefore(run.windowEnd())));
+    }
+
+    /** See {@link MissingHours#rowsMissing}: the stored rows, watermarks and runs of the last day's tenants with data. */
+    private void rowsMissing(Map<String, List<ClusterActivity>> activity, Instant now, CheckReport report) {
+        Window day = report.day();
+        Map<String, List<Window>> processed = new HashMap<>();
+        // a run over an hour of the day started after that hour: the day's runs are all there are
+        for (RunLedger.Entry e : ledger.entries(day.start(), now.truncatedTo(ChronoUnit.SECONDS), activity.keySet())) {
+            if (e.status().equals("succeeded") && !e.provisional()) {
+                processed.computeIfAbsent(e.tenant(), k -> new ArrayList<>()).add(new Window(e.windowStart(), e.windowEnd()));
+            }
+        }
+        MissingHours.rowsMissing(activity, store.clusterHoursWithRows(activity.keySet(), day), watermarks.all(), processed,
+                policy.completeUntil(now), report);
+    }
+
+    /**
+     * Runs of the last day that failed as a whole, with no tenant failing (discovery, planning, the
+     * daily step): k8s_expenses_runs has no row of such a failure, k8s_worker_runs has. One a later
+     * run of the mode made good (for a backfill, one over its whole window) is a note.
+     */
+    private void failedWholeRuns(Instant now, CheckReport report) {
+        Instant to = now.truncatedTo(ChronoUnit.SECONDS);
+        Map<String, RunLedger.Run> latestRowOfRun = new LinkedHashMap<>();
+        ledger.runs(to.minus(Duration.ofDays(1)), to).forEach(r -> latestRowOfRun.put(r.runId(), r));
+        List<RunLedger.Run> runs = new ArrayList<>(latestRowOfRun.values());
+        ArrayNode facts = report.clickhouse().putArray("failed_whole_runs");
+        for (int i = 0; i < runs.size(); i++) {
+            RunLedger.Run r = runs.get(i);
+            if (!r.status().equals("failed") || r.failedTenants() > 0) {
+                continue; // tenants that failed are in k8s_expenses_runs, reported as failed_run
+            }
+            boolean madeGood = runs.subList(i + 1, runs.size()).stream().anyMatch(l -> l.mode().equals(r.mode())
+                    && l.status().equals("succeeded") && (r.mode().equals("hourly")
+                    || !l.windowStart().isAfter(r.windowStart()) && !l.windowEnd().isBefore(r.windowEnd())));
+            String error = r.error().strip().lines().findFirst().orElse("");
+            facts.addObject().put("run_id", r.runId()).put("mode", r.mode()).put("started_at", r.startedAt().toString())
+                    .put("tenants", r.tenants()).put("error", error).put("made_good_by_a_later_run", madeGood);
+            String what = r.mode() + " run " + r.runId() + " failed at " + r.startedAt() + " with no tenant failing: " + error;
+            if (madeGood) {
+                report.add(Finding.note("run_failed_made_good", "clickhouse", what + " (a later run succeeded)"));
+            } else {
+                report.add(Finding.problem("run_failed", "clickhouse", what, r.mode().equals("hourly")
+                        ? "fix the cause the error names; the next hourly run that succeeds catches up from the watermarks"
+                        : "fix the cause the error names, then run the backfill " + new Window(r.windowStart(), r.windowEnd()) + " again"));
+            }
+        }
     }
 
     /** Failed runs of the last day; one a later successful run covered is only a note. */

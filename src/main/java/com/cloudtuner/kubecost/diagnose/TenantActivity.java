@@ -88,10 +88,12 @@ final class TenantActivity {
         final Set<String> namespaces = new TreeSet<>();
         final List<Series> health = new ArrayList<>();
         final List<AuditedSeries> totals = new ArrayList<>();
+        final Set<Long> hoursWithData = new TreeSet<>();
         long lastHourWithData = Long.MIN_VALUE;
 
         void hadData(long hour, String namespace) {
             lastHourWithData = Math.max(lastHourWithData, hour);
+            hoursWithData.add(hour);
             if (namespace != null) {
                 namespaces.add(namespace);
             }
@@ -125,7 +127,8 @@ final class TenantActivity {
             List<Instant> unhealthy = timeline.failingHours(day.startMs(), nowMs).stream().map(Instant::ofEpochMilli).toList();
             ZeroRuns zeros = ZeroRuns.of(totals, nowMs);
             return new ClusterActivity(tenant, cluster, namespaces.size(), last == Long.MIN_VALUE ? null : Instant.ofEpochMilli(last),
-                    exact, success, since == null ? null : Instant.ofEpochMilli(since), unhealthy, zeros.runs, zeros.allZero);
+                    exact, success, since == null ? null : Instant.ofEpochMilli(since), unhealthy, zeros.runs, zeros.allZero,
+                    hoursWithData.stream().map(Instant::ofEpochMilli).toList());
         }
     }
 

@@ -75,7 +75,7 @@ public final class CostJob {
         Window span = span(plan, request);
         recordRun(request, new RunLedger.Run(runId, request.mode().label(), report.exitCode() == 0 ? "succeeded" : "failed",
                 span.start(), span.end(), (int) report.tenantCount(), (int) report.failedTenants(), startedAt, clock.instant(),
-                failure != null ? failure : report.failedTenants() > 0 ? report.failedTenants() + " tenants failed" : ""));
+                failure != null ? failure : report.failedTenants() > 0 ? RunReport.count(report.failedTenants(), "tenant") + " failed" : ""));
         return report;
     }
 

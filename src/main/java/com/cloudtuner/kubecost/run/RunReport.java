@@ -55,8 +55,8 @@ public record RunReport(String runId, RunRequest request, List<TenantOutcome> ou
             return;
         }
         long ok = tenantCount() - failedTenants();
-        out.printf("run %s %s: %d tenants succeeded, %d failed, %d skipped (id does not match worker.tenant-pattern)%n",
-                runId, what, ok, failedTenants(), invalidTenants.size());
+        out.printf("run %s %s: %s succeeded, %d failed%s%n", runId, what, count(ok, "tenant"), failedTenants(),
+                invalidTenants.isEmpty() ? "" : ", " + invalidTenants.size() + " skipped (id does not match worker.tenant-pattern)");
         if (!outcomes.isEmpty()) {
             int width = Math.max(6, outcomes.stream().mapToInt(o -> o.plan().tenant().length()).max().orElse(6));
             out.printf("  %-" + width + "s  %-42s  %-9s  %8s  %8s  %10s%n", "tenant", "window", "status", "rows", "changed", "tombstoned");
@@ -89,6 +89,11 @@ public record RunReport(String runId, RunRequest request, List<TenantOutcome> ou
         }
         out.flush();
         err.flush();
+    }
+
+    /** "1 tenant", "2 tenants": a count with its noun in the right number. */
+    static String count(long n, String noun) {
+        return n + " " + noun + (n == 1 ? "" : "s");
     }
 
     /** One backfill per run of contiguous failed windows of the tenant. */

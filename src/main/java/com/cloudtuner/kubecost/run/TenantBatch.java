@@ -36,6 +36,6 @@ public record TenantBatch(int id, Window window, List<TenantPlan> plans, List<Wi
 
     @Override
     public String toString() {
-        return "batch " + id + " (" + plans.size() + " tenants, " + window + (provisional() ? ", provisional" : "") + ")";
+        return "batch " + id + " (" + RunReport.count(plans.size(), "tenant") + ", " + window + (provisional() ? ", provisional" : "") + ")";
     }
 }

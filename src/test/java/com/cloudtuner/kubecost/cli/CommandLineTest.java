@@ -77,10 +77,11 @@ class CommandLineTest {
 
     @Test
     void checkTakesThresholdsWithDefaults() {
-        assertThat(parse("check").command()).isEqualTo(new Command.Check(null, List.of(), Duration.ofMinutes(30), Duration.ofHours(2), false));
-        assertThat(parse("check", "--now=2025-10-14T12:10:00Z", "--tenant=a", "--stale-after=90s", "--max-lag=1d", "--json").command())
+        assertThat(parse("check").command()).isEqualTo(new Command.Check(null, List.of(), Duration.ofMinutes(30), Duration.ofHours(2), false,
+                false));
+        assertThat(parse("check", "--now=2025-10-14T12:10:00Z", "--tenant=a", "--stale-after=90s", "--max-lag=1d", "--json", "--problems").command())
                 .isEqualTo(new Command.Check(Instant.parse("2025-10-14T12:10:00Z"), List.of("a"), Duration.ofSeconds(90),
-                        Duration.ofDays(1), true));
+                        Duration.ofDays(1), true, true));
     }
 
     @Test

@@ -238,6 +238,28 @@ class HourlyCostCalculatorTest {
     }
 
     @Test
+    void aRemainderThatIsOnlyRoundingOfTheNamespacesSumIsZero() {
+        // in binary floating point 0.1 + 0.2 = 0.30000000000000004, so 0.3 - (0.1 + 0.2) = -5.55e-17
+        assertThat(0.3 - (0.1 + 0.2)).isNotZero();
+        CostResult r = compute(H, H + HOUR, clusterConstant(ExporterMetric.CLUSTER_TOTAL_COST, 0.3),
+                clusterConstant(ExporterMetric.CLUSTER_PV_COST, 0.3),
+                nsEveryMinute("a", H, 60, t -> true, t -> 0.1), nsEveryMinute("b", H, 60, t -> true, t -> 0.2),
+                everyMinute(ExporterMetric.NAMESPACE_PV_COST, "a", H, 60, t -> true, t -> 0.1),
+                everyMinute(ExporterMetric.NAMESPACE_PV_COST, "b", H, 60, t -> true, t -> 0.2));
+        CostRow unallocated = single(r, CostRow.UNALLOCATED);
+        assertThat(unallocated.costs().total()).isEqualTo(0.0);
+        assertThat(unallocated.costs().pv()).isEqualTo(0.0);
+    }
+
+    @Test
+    void aSmallRealRemainderIsKept() {
+        // 1 - 0.999999 = 1.0e-6 of a 1 $/h cluster: a millionth, far above rounding (1e-9 of 1)
+        CostResult r = compute(H, H + HOUR, clusterConstant(ExporterMetric.CLUSTER_TOTAL_COST, 1),
+                nsEveryMinute("a", H, 60, t -> true, t -> 0.999999));
+        assertThat(single(r, CostRow.UNALLOCATED).costs().total()).isCloseTo(1.0e-6, within(1e-15));
+    }
+
+    @Test
     void noClusterLevelDataMeansNoUnallocatedRow() {
         CostResult r = compute(H, H + HOUR, nsEveryMinute("a", H, 60, t -> true, t -> 1));
         assertThat(r.rows()).extracting(CostRow::namespace).containsExactly("a");

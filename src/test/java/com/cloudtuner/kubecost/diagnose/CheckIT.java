@@ -129,7 +129,9 @@ class CheckIT {
                 "ok cluster tenant healthy cluster prod",
                 "ok clickhouse " + clickhouse(db.name()),
                 "ok watermarks clickhouse",
-                "ok runs clickhouse");
+                "ok runs clickhouse",
+                // its only run is the hourly one at NOW: the day's hours before 09:00 were never processed
+                "note history_not_backfilled tenant healthy cluster prod");
         assertThat(doc.get("thanos").get("reachable").asBoolean()).isTrue();
         assertThat(doc.get("thanos").get("version").asString()).startsWith("2.42");
         // every family, each present for the one tenant looked at
@@ -166,17 +168,23 @@ class CheckIT {
         assertThat(doc.get("tenants").get(0).get("newest_row_data").asString()).isEqualTo("2025-10-14T12:00:00Z");
         assertThat(doc.get("tenants").get(0).get("newest_row_lag_seconds").asLong()).isZero();
 
-        // the text is one line per finding of the document, in its order, between a heading and a summary
+        // the text has a line for each finding of the document, in its order, between a heading and a summary;
+        // stale's two clusters' notes alike but for the cluster share one line that counts them
         for (String tenant : List.of("--tenant=healthy", "--tenant=stale")) {
             JsonNode json = checkJson(tenant);
             Worker.Result text = check(tenant);
             assertThat(text.exitCode()).isEqualTo(json.get("problems").asLong() == 0 ? ExitCodes.OK : ExitCodes.FAILED);
             List<String> lines = text.outLines();
-            assertThat(lines).as(text.out()).hasSize(json.get("findings").size() + 2);
-            for (int i = 0; i < json.get("findings").size(); i++) {
-                JsonNode f = json.get("findings").get(i);
-                assertThat(lines.get(i + 1)).startsWith(label(f.get("level").asString()) + " " + f.get("where").asString() + ": ");
+            int line = 1;
+            for (JsonNode f : json.get("findings")) {
+                String start = label(f.get("level").asString()) + " ";
+                String where = f.get("where").asString();
+                while (line < lines.size() - 1 && !(lines.get(line).startsWith(start) && lines.get(line).contains(where))) {
+                    line++;
+                }
+                assertThat(line).as(text.out() + "\nno line for " + f).isLessThan(lines.size() - 1);
             }
+            assertThat(lines).as(text.out()).hasSize(json.get("findings").size() + 2 - (tenant.endsWith("stale") ? 1 : 0));
         }
     }
 

@@ -351,6 +351,15 @@ class ExplainIT {
     }
 
     @Test
+    void aNamespaceThatIsNotThereListsTheClustersNamespaces() {
+        JsonNode doc = explainJson("webb");
+        assertThat(doc.get("verdict").asString()).isEqualTo("nothing");
+        // the loaded series are web and batch; the backfill stored both and the cluster's __unallocated__
+        assertThat(doc.get("namespaces_in_cluster").valueStream().map(JsonNode::asString).toList())
+                .containsExactly("__unallocated__", "batch", "web");
+    }
+
+    @Test
     void anInvalidTenantIdIsBadInput() {
         Worker.Result r = Worker.run(servers, "explain", "--tenant=a b", "--cluster=c", "--namespace=web", "--hour=2025-10-13T10:00:00Z",
                 "--json");

@@ -18,6 +18,7 @@ import com.cloudtuner.kubecost.testing.RealServers;
 import com.cloudtuner.kubecost.testing.TestDatabase;
 import com.cloudtuner.kubecost.testing.Worker;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -163,7 +164,7 @@ class BackfillEndToEndIT {
         var json = JsonMapper.builder().build();
         for (String line : lines) {
             JsonNode r = json.readTree(line);
-            int hour = (int) ((r.get("hour").asLong() - TwoDayScenario.START.getEpochSecond()) / 3600);
+            int hour = (int) Duration.between(TwoDayScenario.START, Instant.parse(r.get("hour").asString())).toHours();
             String key = TwoDayScenario.key("globex", r.get("cluster").asString(), r.get("namespace").asString(), hour);
             assertThat(expected).containsKey(key);
             assertThat(r.get("cost").asDouble()).isCloseTo(expected.get(key)[0], within(1e-9));

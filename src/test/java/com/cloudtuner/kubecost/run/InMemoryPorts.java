@@ -64,6 +64,11 @@ final class InMemoryPorts {
         }
 
         @Override
+        public List<Run> runs(Instant from, Instant to) {
+            return runs.stream().filter(r -> !r.startedAt().isBefore(from) && !r.startedAt().isAfter(to)).toList();
+        }
+
+        @Override
         public Map<String, Boolean> latestFailed(String mode, Instant since) {
             Map<String, Boolean> out = new HashMap<>();
             entries.stream().filter(e -> e.mode().equals(mode)).forEach(e -> out.put(e.tenant(), !e.status().equals("succeeded")));
@@ -111,6 +116,12 @@ final class InMemoryPorts {
             rows.values().stream().filter(r -> tenants.contains(r.tenant()) && window.contains(r.hour()))
                     .forEach(r -> newest.merge(r.tenant(), r.hour().plusSeconds(3600), (a, b) -> a.isAfter(b) ? a : b));
             return newest;
+        }
+
+        @Override
+        public java.util.Set<com.cloudtuner.kubecost.cost.ClusterHourKey> clusterHoursWithRows(Collection<String> tenants, Window window) {
+            return rows.values().stream().filter(r -> tenants.contains(r.tenant()) && window.contains(r.hour()))
+                    .map(CostRow::clusterHour).collect(java.util.stream.Collectors.toSet());
         }
 
         @Override
