@@ -29,6 +29,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * A run's metrics, read back from a real Pushgateway the run pushed them to; the expected values
@@ -54,6 +55,14 @@ class PushgatewayIT {
     @AfterAll
     static void stop() {
         pushgateway.close();
+    }
+
+    @Test
+    void theTestPushgatewayPersistsToAFileOfItsOwnNotThePackagesDefault() {
+        // without its own --persistence.file, Debian's binary loads and rewrites /var/lib/prometheus/pushgateway.data
+        JsonNode flags = JsonMapper.builder().build().readTree(pushgateway.status()).get("data").get("flags");
+        assertThat(flags.get("persistence.file").asString()).isEqualTo(pushgateway.persistenceFile().toString())
+                .doesNotStartWith("/var/lib/");
     }
 
     @Test
