@@ -22,6 +22,7 @@ import com.cloudtuner.kubecost.diagnose.Diagnostics;
 import com.cloudtuner.kubecost.exporter.ExporterReader;
 import com.cloudtuner.kubecost.run.CostJob;
 import com.cloudtuner.kubecost.config.PushgatewayProperties;
+import com.cloudtuner.kubecost.metrics.BatchMeterFilter;
 import com.cloudtuner.kubecost.metrics.RunMetrics;
 import com.cloudtuner.kubecost.run.TenantIds;
 import io.micrometer.core.instrument.observation.DefaultMeterObservationHandler;
@@ -74,10 +75,12 @@ class WorkerConfiguration {
         return new HourlyCostCalculator(new CostRules(e.metricMode(), e.window(), e.healthLookback()));
     }
 
-    /** The run's metrics; Spring Batch's observations are recorded in it too. */
+    /** The run's metrics; Spring Batch's observations are recorded in it too, described and trimmed for the push. */
     @Bean
     PrometheusMeterRegistry meterRegistry() {
-        return new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        registry.config().meterFilter(new BatchMeterFilter());
+        return registry;
     }
 
     @Bean

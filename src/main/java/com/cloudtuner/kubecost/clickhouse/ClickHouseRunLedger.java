@@ -1,6 +1,7 @@
 package com.cloudtuner.kubecost.clickhouse;
 
 import com.cloudtuner.kubecost.cost.SampleCounts;
+import com.cloudtuner.kubecost.cost.Window;
 import com.cloudtuner.kubecost.secrets.Redactor;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
@@ -69,7 +70,10 @@ public final class ClickHouseRunLedger implements RunLedger {
                     .put("started_at", e.startedAt().getEpochSecond())
                     .put("finished_at", e.finishedAt().getEpochSecond())
                     .put("error", Redactor.redact(e.error()))
-                    .put("provisional", e.provisional() ? 1 : 0);
+                    .put("provisional", e.provisional() ? 1 : 0)
+                    // 0 for none, the columns' default (V9): an entry without skipped hours reads back with null
+                    .put("skipped_from", e.skipped() == null ? 0 : e.skipped().start().getEpochSecond())
+                    .put("skipped_to", e.skipped() == null ? 0 : e.skipped().end().getEpochSecond());
             body.writeBytes((row + "\n").getBytes(StandardCharsets.UTF_8));
         }
         ch.insertJsonEachRow(TABLE, body.toByteArray());
@@ -77,20 +81,32 @@ public final class ClickHouseRunLedger implements RunLedger {
 
     @Override
     public List<Entry> entries(Instant from, Instant to, Collection<String> tenants) {
+        return select(from, to, tenants, "");
+    }
+
+    @Override
+    public List<Entry> skippedHours(Instant from, Instant to, Collection<String> tenants) {
+        return select(from, to, tenants, " AND skipped_to > skipped_from");
+    }
+
+    private List<Entry> select(Instant from, Instant to, Collection<String> tenants, String condition) {
         StringJoiner ids = new StringJoiner(", ");
         tenants.forEach(t -> ids.add(ClickHouseGateway.quote(t)));
         List<Entry> entries = new ArrayList<>();
         ch.selectRows("SELECT run_id, mode, cloud_account_id, toUnixTimestamp(window_start) AS ws, toUnixTimestamp(window_end) AS we,"
                 + " status, rows_written, rows_changed, rows_tombstoned, non_finite_samples, negative_cost_samples,"
-                + " refused_cluster_hours, toUnixTimestamp(started_at) AS st, toUnixTimestamp(finished_at) AS ft, error, provisional FROM " + TABLE
+                + " refused_cluster_hours, toUnixTimestamp(started_at) AS st, toUnixTimestamp(finished_at) AS ft, error, provisional,"
+                + " toUnixTimestamp(skipped_from) AS sf, toUnixTimestamp(skipped_to) AS sk FROM " + TABLE
                 + " WHERE started_at >= toDateTime(" + from.getEpochSecond() + ") AND started_at <= toDateTime(" + to.getEpochSecond()
-                + ")" + (tenants.isEmpty() ? "" : " AND cloud_account_id IN (" + ids + ")")
+                + ")" + (tenants.isEmpty() ? "" : " AND cloud_account_id IN (" + ids + ")") + condition
                 + " ORDER BY started_at, run_id, cloud_account_id", r -> entries.add(new Entry(r.string("run_id"), r.string("mode"),
                 r.string("cloud_account_id"), Instant.ofEpochSecond(r.integer("ws")), Instant.ofEpochSecond(r.integer("we")),
                 r.string("status"), new WriteResult((int) r.integer("rows_written"), (int) r.integer("rows_changed"),
                 (int) r.integer("rows_tombstoned")), new SampleCounts(r.integer("non_finite_samples"),
                 r.integer("negative_cost_samples")), (int) r.integer("refused_cluster_hours"),
-                Instant.ofEpochSecond(r.integer("st")), Instant.ofEpochSecond(r.integer("ft")), r.string("error"), r.flag("provisional"))));
+                Instant.ofEpochSecond(r.integer("st")), Instant.ofEpochSecond(r.integer("ft")), r.string("error"), r.flag("provisional"),
+                r.integer("sk") > r.integer("sf") ? new Window(Instant.ofEpochSecond(r.integer("sf")), Instant.ofEpochSecond(r.integer("sk")))
+                        : null)));
         return entries;
     }
 

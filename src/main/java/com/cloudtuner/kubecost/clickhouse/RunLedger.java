@@ -1,6 +1,7 @@
 package com.cloudtuner.kubecost.clickhouse;
 
 import com.cloudtuner.kubecost.cost.SampleCounts;
+import com.cloudtuner.kubecost.cost.Window;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
@@ -17,10 +18,20 @@ public interface RunLedger {
      * @param refused cluster-hours left unwritten because their data contradict themselves
      * @param error   empty when it succeeded; otherwise what failed or was refused, one line each
      * @param provisional the window holds hours not yet complete, computed as of the run: no watermark moved
+     * @param skipped hours after the tenant's watermark that the hourly run left unprocessed, older than
+     *                {@code worker.max-catch-up} (its watermark moves past them); null if none
      */
     record Entry(String runId, String mode, String tenant, Instant windowStart, Instant windowEnd, String status,
                         WriteResult written, SampleCounts samples, int refused, Instant startedAt, Instant finishedAt,
-                        String error, boolean provisional) {
+                        String error, boolean provisional, Window skipped) {
+
+        /** An entry that skipped no hours (every backfill's, and most hourly runs'). */
+        public Entry(String runId, String mode, String tenant, Instant windowStart, Instant windowEnd, String status,
+                     WriteResult written, SampleCounts samples, int refused, Instant startedAt, Instant finishedAt,
+                     String error, boolean provisional) {
+            this(runId, mode, tenant, windowStart, windowEnd, status, written, samples, refused, startedAt, finishedAt, error,
+                    provisional, null);
+        }
     }
 
     /**
@@ -40,6 +51,11 @@ public interface RunLedger {
 
     /** The rows of k8s_worker_runs of runs started in [from, to], a run's start before its end, oldest first. */
     List<Run> runs(Instant from, Instant to);
+
+    /** Those of {@link #entries} that skipped hours. */
+    default List<Entry> skippedHours(Instant from, Instant to, Collection<String> tenants) {
+        return entries(from, to, tenants).stream().filter(e -> e.skipped() != null).toList();
+    }
 
     /** Per tenant a run of the mode processed since the instant, whether its latest such run did not succeed. */
     Map<String, Boolean> latestFailed(String mode, Instant since);

@@ -26,7 +26,8 @@ import tools.jackson.databind.node.ObjectNode;
 /**
  * ClickHouse as the job needs it, read-only: reachable with these credentials, every migration
  * applied with the checksum of this build's file (nothing is applied here), each tenant's watermark
- * close to the last complete hour, and no run of the last day that failed and was not made good.
+ * close to the last complete hour, no run of the last day that failed and was not made good, and no
+ * hours left behind past {@code worker.max-catch-up} ({@link SkippedHours}).
  */
 final class StorageHealth {
 
@@ -73,6 +74,7 @@ final class StorageHealth {
             // a tenant without a current watermark is a problem of its own; its rows lag with it
             newestRows(watermarks(processed, now, maxLag, report), now, maxLag, report);
             failedRuns(scope, now, report);
+            SkippedHours.report(ledger, scope, now, report);
             if (scope.isEmpty()) { // a run's own failure names no tenant: it concerns all of them
                 failedWholeRuns(now, report);
             }

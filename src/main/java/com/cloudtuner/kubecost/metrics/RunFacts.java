@@ -8,8 +8,11 @@ import java.util.Map;
 /** What a run did, for its metrics: how it ended, its tenants, the rows it wrote and the requests it sent. */
 public record RunFacts(Outcome outcome, Tenants tenants, Rows rows, Traffic traffic) {
 
-    /** @param hours tenant-hours the run computed (each tenant's window) */
-    public record Outcome(String mode, Duration duration, boolean succeeded, Instant finishedAt, long hours) {
+    /**
+     * @param hours        tenant-hours the run computed (each tenant's window)
+     * @param skippedHours tenant-hours an hourly run left unprocessed, older than {@code worker.max-catch-up}
+     */
+    public record Outcome(String mode, Duration duration, boolean succeeded, Instant finishedAt, long hours, long skippedHours) {
     }
 
     /**

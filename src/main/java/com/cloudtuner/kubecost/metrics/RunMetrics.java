@@ -76,6 +76,9 @@ public final class RunMetrics {
                     o.finishedAt().toEpochMilli() / 1000.0);
         }
         gauge(registry, "kubecost.worker.hours", "tenant-hours the run computed", o.hours());
+        // a run skips them once (the watermark moves past them), so this series says so only until the next run
+        gauge(registry, "kubecost.worker.skipped.hours", "tenant-hours the run left unprocessed, older than worker.max-catch-up:"
+                + " backfill them (check lists them as skipped_hours)", o.skippedHours());
         RunFacts.Tenants t = facts.tenants();
         String tenants = "tenants the run processed, by outcome";
         tagged(registry, "kubecost.worker.tenants", tenants, "outcome", "succeeded", t.succeeded());

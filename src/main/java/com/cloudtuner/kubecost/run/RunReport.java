@@ -29,6 +29,14 @@ public record RunReport(String runId, RunRequest request, List<TenantOutcome> ou
         return outcomes.stream().filter(o -> !o.plan().provisional()).mapToLong(o -> o.plan().window().hours()).sum();
     }
 
+    /**
+     * Tenant-hours the hourly run left unprocessed because they were older than
+     * {@code worker.max-catch-up} (each tenant's {@link TenantPlan#notCaughtUp}): a backfill must do them.
+     */
+    public long skippedHours() {
+        return plans.stream().filter(p -> p.notCaughtUp() != null).mapToLong(p -> p.notCaughtUp().hours()).sum();
+    }
+
     /** Tenants the run processed (one with complete and provisional hours is one tenant). */
     public long tenantCount() {
         return outcomes.stream().map(o -> o.plan().tenant()).distinct().count();

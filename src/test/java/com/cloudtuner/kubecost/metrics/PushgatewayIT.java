@@ -2,7 +2,9 @@ package com.cloudtuner.kubecost.metrics;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.cloudtuner.kubecost.cli.ExitCodes;
 import com.cloudtuner.kubecost.simulate.DemoScenario;
+import com.cloudtuner.kubecost.testing.CheckRuns;
 import com.cloudtuner.kubecost.testing.Exporter;
 import com.cloudtuner.kubecost.testing.FaultProxy;
 import com.cloudtuner.kubecost.testing.JarProcess;
@@ -18,12 +20,16 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * A run's metrics, read back from a real Pushgateway the run pushed them to; the expected values
@@ -49,6 +55,14 @@ class PushgatewayIT {
     @AfterAll
     static void stop() {
         pushgateway.close();
+    }
+
+    @Test
+    void theTestPushgatewayPersistsToAFileOfItsOwnNotThePackagesDefault() {
+        // without its own --persistence.file, Debian's binary loads and rewrites /var/lib/prometheus/pushgateway.data
+        JsonNode flags = JsonMapper.builder().build().readTree(pushgateway.status()).get("data").get("flags");
+        assertThat(flags.get("persistence.file").asString()).isEqualTo(pushgateway.persistenceFile().toString())
+                .doesNotStartWith("/var/lib/");
     }
 
     @Test
@@ -83,8 +97,30 @@ class PushgatewayIT {
                 .containsEntry("kubecost_worker_tenant_failed{" + group + ",tenant=\"acme\"}", 0.0)
                 // the unit's two tables, the ledger, the watermarks, and the run's start and end
                 .containsEntry("kubecost_worker_clickhouse_inserts{" + group + "}", 6.0);
-        assertThat(m).containsKey("kubecost_worker_last_success_timestamp_seconds{" + group + "}");
+        assertThat(m).containsKey("kubecost_worker_last_success_timestamp_seconds{" + group + "}")
+                .containsEntry("kubecost_worker_skipped_hours{" + group + "}", 0.0);
         assertThat(m.keySet()).as("Spring Batch's own observations").anyMatch(k -> k.startsWith("spring_batch_item_process_seconds_count{"));
+    }
+
+    @Test
+    void everyPushedFamilyHasHelpAndNoneIsMeaninglessAfterTheRun(TestDatabase db) {
+        db.recreate();
+        List<String> args = new ArrayList<>(Worker.serverArgs(db, prometheus.url()));
+        args.add("--pushgateway.url=" + pushgateway.url());
+        args.add("--pushgateway.job=help"); // a group of its own: the other tests push too
+        Worker.Result r = Worker.run(args, "hourly", "--now=2025-10-13T05:10:00Z");
+        assertThat(r.exitCode()).as(r.toString()).isZero();
+
+        String exposition = pushgateway.metrics();
+        List<String> families = families(exposition, "job=\"help\"");
+        assertThat(families).as("the group's families").contains("kubecost_worker_tenants", "kubecost_worker_skipped_hours",
+                "spring_batch_job_seconds", "spring_batch_step_seconds", "spring_batch_chunk_write_seconds");
+        Set<String> help = exposition.lines().filter(l -> l.startsWith("# HELP ")).map(l -> l.split(" ", 4))
+                .filter(h -> h.length == 4 && !h[3].isBlank()).map(h -> h[2]).collect(Collectors.toSet());
+        assertThat(families).as("families without a HELP line").allMatch(help::contains);
+        // long task timers count what runs at the moment of the push: nothing, after the run
+        assertThat(families).noneMatch(f -> f.contains("_active_seconds")).doesNotContain("spring_batch_job_launch_count_seconds");
+        assertThat(exposition).doesNotContain("spring_batch_step_type=");
     }
 
     @Test
@@ -236,6 +272,49 @@ class PushgatewayIT {
                 "failed globex", 1.0, "lag globex", 0.0));
     }
 
+    @Test
+    void hoursPastMaxCatchUpArePushedAsSkippedAndCheckReportsThemUntilABackfill(TestDatabase db) {
+        db.recreate();
+        List<String> args = new ArrayList<>(Worker.serverArgs(db, prometheus.url()));
+        args.add("--pushgateway.url=" + pushgateway.url());
+        args.add("--pushgateway.job=skipped"); // a group of its own: the other tests push too
+        String group = "job=\"skipped\",mode=\"hourly\"";
+        // new tenants: their watermarks land at 01:00, the end of the last complete hour as of 01:10
+        Worker.Result r = Worker.run(args, "hourly", "--now=2025-10-13T01:10:00Z", "--tenant=acme", "--tenant=globex");
+        assertThat(r.exitCode()).as(r.toString()).isZero();
+        assertThat(parse(pushgateway.metrics())).containsEntry("kubecost_worker_skipped_hours{" + group + "}", 0.0);
+
+        // as of 08:10 the last complete hour ends at 08:00; 3 hours of catch-up reach back to 05:00, so
+        // 01:00..05:00 are left behind: 4 hours for each of the 2 tenants
+        r = Worker.run(args, "hourly", "--now=2025-10-13T08:10:00Z", "--tenant=acme", "--tenant=globex", "--worker.max-catch-up=3h");
+        assertThat(r.exitCode()).as(r.toString()).isZero();
+        assertThat(parse(pushgateway.metrics())).containsEntry("kubecost_worker_skipped_hours{" + group + "}", 2 * 4.0)
+                .containsEntry("kubecost_worker_hours{" + group + "}", 2 * 3.0);
+
+        // the ledger's started_at is the clock's, so check looks back from the clock too
+        Worker.Result check = CheckRuns.check(args, Instant.now(), "--tenant=acme", "--tenant=globex", "--json");
+        assertThat(check.exitCode()).as(check.toString()).isEqualTo(ExitCodes.FAILED);
+        JsonNode doc = CheckRuns.document(check);
+        assertThat(CheckRuns.problemsWhere(doc)).contains("skipped_hours tenant acme", "skipped_hours tenant globex");
+        assertThat(skippedFacts(doc)).containsExactly("acme 2025-10-13T01:00:00Z 2025-10-13T05:00:00Z 4",
+                "globex 2025-10-13T01:00:00Z 2025-10-13T05:00:00Z 4");
+
+        // a backfill of acme's hours makes them good; globex's stay a problem
+        r = Worker.run(args, "backfill", "--from=2025-10-13T01:00:00Z", "--to=2025-10-13T05:00:00Z", "--tenant=acme");
+        assertThat(r.exitCode()).as(r.toString()).isZero();
+        doc = CheckRuns.document(CheckRuns.check(args, Instant.now(), "--tenant=acme", "--tenant=globex", "--json"));
+        assertThat(CheckRuns.problemsWhere(doc)).contains("skipped_hours tenant globex").doesNotContain("skipped_hours tenant acme");
+        assertThat(skippedFacts(doc)).containsExactly("globex 2025-10-13T01:00:00Z 2025-10-13T05:00:00Z 4");
+    }
+
+    /** check --json's clickhouse.skipped_hours as "tenant from to hours". */
+    private static List<String> skippedFacts(JsonNode doc) {
+        List<String> facts = new ArrayList<>();
+        doc.get("clickhouse").get("skipped_hours").forEach(s -> facts.add(s.get("tenant").asString() + " " + s.get("from").asString()
+                + " " + s.get("to").asString() + " " + s.get("hours").asLong()));
+        return facts;
+    }
+
     /** The per-tenant series of group job/hourly, as "failed TENANT" and "lag TENANT" -> value. */
     private static Map<String, Double> tenantSeries(String job) {
         Pattern key = Pattern.compile("kubecost_worker_(tenant_failed|watermark_lag_seconds)\\{job=\"" + Pattern.quote(job)
@@ -248,6 +327,18 @@ class PushgatewayIT {
             }
         });
         return series;
+    }
+
+    /**
+     * The metric families of the samples carrying {@code label}: a sample's family is its name, or for
+     * a summary's {@code _sum} and {@code _count} the summary's (as its # TYPE line names it).
+     */
+    private static List<String> families(String exposition, String label) {
+        Set<String> summaries = exposition.lines().filter(l -> l.startsWith("# TYPE ") && l.endsWith(" summary"))
+                .map(l -> l.split(" ")[2]).collect(Collectors.toSet());
+        return exposition.lines().filter(l -> !l.startsWith("#") && l.contains(label)).map(l -> l.substring(0, l.indexOf('{')))
+                .map(n -> summaries.contains(n.replaceAll("_(sum|count)$", "")) ? n.replaceAll("_(sum|count)$", "") : n)
+                .distinct().sorted().toList();
     }
 
     /** The key of a rows gauge: labels in alphabetical order, kind between job and mode. */

@@ -28,7 +28,7 @@ public final class PushgatewayServer implements AutoCloseable {
         }
         Path log = dir.resolve("pushgateway.log");
         process = LocalProcess.start(List.of(binary.toString(), "--web.listen-address=127.0.0.1:" + port,
-                "--persistence.file=" + dir.resolve("pushgateway.data")), log);
+                "--persistence.file=" + persistenceFile()), log);
         LocalProcess.awaitReady(process, url() + "/-/ready", Duration.ofSeconds(60), log);
     }
 
@@ -38,6 +38,16 @@ public final class PushgatewayServer implements AutoCloseable {
 
     public String url() {
         return "http://127.0.0.1:" + port;
+    }
+
+    /** Where this Pushgateway persists what was pushed: in its own temporary directory. */
+    public Path persistenceFile() {
+        return dir.resolve("pushgateway.data");
+    }
+
+    /** The Pushgateway's own account of itself ({@code /api/v1/status}: build and the flags it runs with), as JSON. */
+    public String status() {
+        return LocalProcess.get(url() + "/api/v1/status");
     }
 
     /** What the Pushgateway exposes for Prometheus to scrape: every group's metrics, labelled with the group. */

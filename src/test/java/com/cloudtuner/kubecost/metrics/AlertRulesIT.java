@@ -1,0 +1,98 @@
+package com.cloudtuner.kubecost.metrics;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.cloudtuner.kubecost.testing.Promtool;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.StringJoiner;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The shipped alerting rules (monitoring/kubecost-worker.rules.yml), evaluated by Prometheus' own rule
+ * engine ({@code promtool test rules}) over series shaped like those a run pushes, minute by minute:
+ * a job that never succeeds, hourly successes that stop, an hourly run that skipped hours.
+ */
+class AlertRulesIT {
+
+    private static final Path ROOT = Path.of(System.getProperty("basedir", "")).toAbsolutePath();
+    private static final Path RULES = ROOT.resolve("monitoring/kubecost-worker.rules.yml");
+    private static final String GROUP = "{job=\"kubecost-worker\",mode=\"hourly\"}";
+    private static final int MINUTES = 300;
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void aJobThatNeverSucceededAlertsOnce90MinutesHaveGivenItsFirstRunsTheirChance() throws IOException {
+        // a fresh deploy whose runs all fail: they push run_succeeded 0 and never a last success
+        promtool(series("kubecost_worker_run_succeeded" + GROUP, IntStream.rangeClosed(0, MINUTES).mapToObj(m -> "0").toList()), """
+                      - eval_time: 85m
+                        alertname: KubecostWorkerNoSuccessfulRun
+                        exp_alerts: []
+                      - eval_time: 95m
+                        alertname: KubecostWorkerNoSuccessfulRun
+                        exp_alerts:
+                          - exp_labels: {mode: hourly}
+                """);
+    }
+
+    @Test
+    void hourlySuccessesKeepItQuietAndItAlertsTwoHoursAfterTheLastOne() throws IOException {
+        // successes at :15 of the first three hours (minutes 15, 75, 135), then none
+        promtool(series("kubecost_worker_last_success_timestamp_seconds" + GROUP, IntStream.rangeClosed(0, MINUTES).mapToObj(m ->
+                m < 15 ? "_" : String.valueOf(60 * (m < 75 ? 15 : m < 135 ? 75 : 135))).toList()), """
+                      - eval_time: 14m
+                        alertname: KubecostWorkerNoSuccessfulRun
+                        exp_alerts: []
+                      - eval_time: 130m
+                        alertname: KubecostWorkerNoSuccessfulRun
+                        exp_alerts: []
+                      - eval_time: 250m
+                        alertname: KubecostWorkerNoSuccessfulRun
+                        exp_alerts: []
+                      - eval_time: 260m
+                        alertname: KubecostWorkerNoSuccessfulRun
+                        exp_alerts:
+                          - exp_labels: {}
+                """);
+    }
+
+    @Test
+    void hoursSkippedOnceAlertForADayAlthoughTheNextRunPushesZero() throws IOException {
+        // the run at minute 15 skipped 8 tenant-hours; the next ones skip none
+        promtool(series("kubecost_worker_skipped_hours" + GROUP, IntStream.rangeClosed(0, MINUTES).mapToObj(m ->
+                m >= 15 && m < 75 ? "8" : "0").toList()), """
+                      - eval_time: 10m
+                        alertname: KubecostWorkerSkippedHours
+                        exp_alerts: []
+                      - eval_time: 280m
+                        alertname: KubecostWorkerSkippedHours
+                        exp_alerts:
+                          - exp_labels: {job: kubecost-worker, mode: hourly}
+                """);
+    }
+
+    @Test
+    void theRunbookShowsTheRulesAsShipped() throws IOException {
+        String rules = Files.readString(RULES);
+        String groups = rules.substring(rules.indexOf("groups:"));
+        assertThat(Files.readString(ROOT.resolve("docs/runbook.md"))).contains(groups);
+    }
+
+    private static String series(String name, java.util.List<String> perMinute) {
+        StringJoiner values = new StringJoiner(" ");
+        perMinute.forEach(values::add);
+        return "      - series: '" + name + "'\n        values: '" + values + "'\n";
+    }
+
+    private void promtool(String inputSeries, String alertTests) throws IOException {
+        Path test = dir.resolve("test.yml");
+        Files.writeString(test, "rule_files:\n  - " + RULES + "\nevaluation_interval: 1m\ntests:\n  - interval: 1m\n"
+                + "    input_series:\n" + inputSeries.indent(2) + "    alert_rule_test:\n" + alertTests.stripIndent().indent(6));
+        Promtool.testRules(test);
+    }
+}
