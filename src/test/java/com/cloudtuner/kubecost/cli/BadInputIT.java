@@ -27,6 +27,12 @@ class BadInputIT {
             a setting that is no number | hourly                                                              | WORKER_REPROCESS_HOURS=three      | worker.reprocess-hours
             a setting out of its range  | hourly                                                              | WORKER_PARALLELISM=0              | worker.parallelism must be at least 1
             a URL that is no URL        | hourly                                                              | THANOS_URL=ftp://thanos:9090      | thanos.url must be an http(s) URL
+            a mistyped property         | hourly --thanos.ulr=http://thanos:9090                              |                                  | --thanos.ulr; the closest known one is thanos.url
+            a property name a letter short | hourly --worker.reprocess-hour=2                                 |                                  | --worker.reprocess-hour; the closest known one is worker.reprocess-hours
+            a mistyped variable         | hourly                                                              | THANOS_ULR=http://thanos:9090     | THANOS_ULR; the closest known one is THANOS_URL (thanos.url)
+            a variable a letter short   | hourly                                                              | WORKER_REPROCESS_HOUR=2           | WORKER_REPROCESS_HOUR; the closest known one is WORKER_REPROCESS_HOURS
+            a duration without unit     | hourly --worker.settle-delay=10                                     |                                  | worker.settle-delay=10 (--worker.settle-delay) has no unit
+            a variable's duration without unit | hourly                                                       | WORKER_SETTLE_DELAY=10            | worker.settle-delay=10 (WORKER_SETTLE_DELAY) has no unit
             """)
     void badInputExitsWithTwoAndOneLine(String what, String args, String variable, String says) {
         Map<String, String> env = variable == null ? Map.of()
