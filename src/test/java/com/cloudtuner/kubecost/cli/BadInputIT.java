@@ -44,6 +44,20 @@ class BadInputIT {
         assertThat(r.out()).as(what).isEmpty();
     }
 
+    /** A URL without its scheme: the line names the setting and the URL with http:// added. */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({
+            "THANOS_URL, 127.0.0.1:9090, thanos.url",
+            "THANOS_URL, thanos:9090, thanos.url",
+            "CLICKHOUSE_URL, clickhouse.example:8123, clickhouse.url",
+            "PUSHGATEWAY_URL, pushgateway:9091, pushgateway.url"})
+    void aUrlWithoutSchemeIsNamedWithTheSchemeItLacks(String variable, String url, String setting) {
+        JarProcess.Result r = JarProcess.run(Map.of(variable, url), "hourly");
+        assertThat(r.exitCode()).as(r.toString()).isEqualTo(2);
+        assertThat(r.err().lines().toList()).as(r.toString()).singleElement()
+                .satisfies(line -> assertThat(line).startsWith("kubecost-worker: ").contains(setting).contains("http://" + url));
+    }
+
     /** {@code --name VALUE}: the value, most likely the secret, is never printed; the option is named. */
     @ParameterizedTest(name = "{0}")
     @CsvSource({"thanos.bearer-token", "clickhouse.password"})
