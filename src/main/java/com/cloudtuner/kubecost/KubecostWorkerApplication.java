@@ -5,10 +5,14 @@ import com.cloudtuner.kubecost.cli.Command;
 import com.cloudtuner.kubecost.cli.CommandLine;
 import com.cloudtuner.kubecost.cli.UsageException;
 import com.cloudtuner.kubecost.config.ConfigurationFailureAnalyzer;
+import com.cloudtuner.kubecost.config.KnownSettings;
+import com.cloudtuner.kubecost.config.SettingsCheck;
 import com.cloudtuner.kubecost.secrets.Redactor;
 import com.cloudtuner.kubecost.secrets.Secrets;
 import java.io.PrintStream;
 import java.util.Arrays;
+import java.util.Map;
+import java.util.Optional;
 import java.time.Clock;
 import org.springframework.boot.Banner;
 import org.springframework.boot.SpringApplication;
@@ -31,19 +35,20 @@ public class KubecostWorkerApplication {
      * Everything written to {@code out} and {@code err} is redacted of the configured secrets.
      */
     public static int run(String[] args, PrintStream rawOut, PrintStream rawErr) {
-        Secrets secrets = Secrets.fromEnvironment(System.getenv(), System.getProperties(), Arrays.asList(args));
+        Map<String, String> env = System.getenv();
+        Secrets secrets = Secrets.fromEnvironment(env, System.getProperties(), Arrays.asList(args));
         Redactor.install(secrets);
         PrintStream out = Redactor.wrap(rawOut);
         PrintStream err = Redactor.wrap(rawErr);
         try {
-            return runRedacted(args, secrets, out, err);
+            return runRedacted(args, env, secrets, out, err);
         } finally {
             out.flush();
             err.flush();
         }
     }
 
-    private static int runRedacted(String[] args, Secrets secrets, PrintStream out, PrintStream err) {
+    private static int runRedacted(String[] args, Map<String, String> env, Secrets secrets, PrintStream out, PrintStream err) {
         CommandLine.Parsed parsed;
         try {
             parsed = CommandLine.parse(args, Clock.systemUTC());
@@ -58,6 +63,12 @@ public class KubecostWorkerApplication {
         if (secrets.unreadableJson().isPresent()) {
             // Spring Boot would fail on it with a stack trace quoting the offending token
             err.println("kubecost-worker: invalid configuration: " + secrets.unreadableJson().get());
+            return ExitCodes.USAGE;
+        }
+        // Spring Boot ignores a setting no property has, and reads a duration without a unit as milliseconds
+        Optional<String> mistyped = new SettingsCheck(KnownSettings.scan()).problem(parsed.propertyArgs(), env);
+        if (mistyped.isPresent()) {
+            err.println("kubecost-worker: invalid configuration: " + mistyped.get());
             return ExitCodes.USAGE;
         }
         SpringApplication app = new SpringApplication(KubecostWorkerApplication.class);

@@ -18,6 +18,16 @@ public class ClickHouseException extends RuntimeException {
         return code;
     }
 
+    /** Whether ClickHouse refused the user or the password (its error codes for that differ between versions). */
+    public boolean credentialsRefused() {
+        return ClickHouseHints.credentialsRefused(code);
+    }
+
+    /** Whether clickhouse.url leads to ClickHouse's native protocol port instead of its HTTP interface. */
+    public boolean nativePort() {
+        return ClickHouseHints.nativePort(getCause());
+    }
+
     /** Whether the same statement may succeed when tried again: ClickHouse was not reached or its answer was lost, not a refusal. */
     public boolean retryable() {
         return retryable;

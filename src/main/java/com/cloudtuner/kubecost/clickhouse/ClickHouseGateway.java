@@ -47,6 +47,7 @@ public final class ClickHouseGateway implements AutoCloseable {
     private final Client serverClient;
     private final String database;
     private final ClickHouseTlsProperties tls;
+    private final ClickHouseProperties props;
     private final AtomicLong statements = new AtomicLong();
     private final AtomicLong inserts = new AtomicLong();
 
@@ -57,6 +58,7 @@ public final class ClickHouseGateway implements AutoCloseable {
     public ClickHouseGateway(ClickHouseProperties props, ClickHouseTlsProperties tls) {
         this.database = props.database();
         this.tls = tls;
+        this.props = props;
         this.client = builder(props, tls).serverSetting("database", props.database()).build();
         this.serverClient = builder(props, tls).build();
     }
@@ -178,7 +180,7 @@ public final class ClickHouseGateway implements AutoCloseable {
         if (root != cause) { // e.g. "Query request failed" caused by "Connection refused"
             reason += " (" + root.getClass().getSimpleName() + ": " + firstLine(String.valueOf(root.getMessage())) + ")";
         }
-        reason += ClickHouseTls.hint(cause, tls);
+        reason += ClickHouseTls.hint(cause, tls) + ClickHouseHints.hint(cause, code, props);
         String message = "ClickHouse failed on '" + abbreviate(statement) + "': " + reason;
         return new ClickHouseException(code, retryable(cause, code), message, cause);
     }

@@ -19,10 +19,7 @@ public record ClickHouseProperties(
         @DefaultValue("1s") Duration retryBackoff) {
 
     public ClickHouseProperties {
-        String scheme = url.getScheme();
-        if (!"http".equals(scheme) && !"https".equals(scheme) || url.getHost() == null) {
-            throw new IllegalArgumentException("clickhouse.url must be an http(s) URL, got " + UrlUserInfo.redacted(url.toString()));
-        }
+        HttpUrls.require("clickhouse.url", url.toString());
         if (url.getUserInfo() != null) {
             throw new IllegalArgumentException("put ClickHouse credentials in CLICKHOUSE_USER / CLICKHOUSE_PASSWORD, not in clickhouse.url");
         }

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Collectors;
 import org.springframework.beans.BeanInstantiationException;
 import org.springframework.boot.context.properties.bind.BindException;
@@ -24,7 +25,8 @@ import org.springframework.util.unit.DataSize;
 /**
  * A setting that cannot be bound, in one line: which setting, where it was given and what is wrong
  * with it, read from the binder's exception rather than from its message, and never the value
- * given, which may be a secret. Registered in {@code META-INF/spring.factories} ahead of Spring
+ * given, which may be a secret (a URL without a scheme is shown without its user information, with
+ * the scheme it lacks). Registered in {@code META-INF/spring.factories} ahead of Spring
  * Boot's own analyzers; the application prints {@link #describe} as its one line before exit code 2.
  */
 @Order(Ordered.HIGHEST_PRECEDENCE)
@@ -60,6 +62,14 @@ public class ConfigurationFailureAnalyzer extends AbstractFailureAnalyzer<BindEx
             // a properties record's constructor refused the values: its message names the settings
             String reason = firstLine(refused.getCause());
             return reason.startsWith(setting + ".") ? reason : setting + ": " + reason;
+        }
+        if (cause instanceof ConversionFailedException conversion && conversion.getTargetType().getType() == URI.class
+                && failure.getProperty() != null && failure.getProperty().getValue() instanceof CharSequence url) {
+            // 127.0.0.1:9090 fails the URI parser ("Illegal character in scheme name"): say what the fix is
+            Optional<String> noScheme = HttpUrls.withoutScheme(setting, url.toString());
+            if (noScheme.isPresent()) {
+                return noScheme.get() + origin(failure.getProperty());
+            }
         }
         if (cause instanceof ConversionFailedException conversion) {
             return setting + " must be " + expected(conversion.getTargetType().getType()) + origin(failure.getProperty());

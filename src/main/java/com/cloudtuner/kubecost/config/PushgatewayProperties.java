@@ -1,6 +1,5 @@
 package com.cloudtuner.kubecost.config;
 
-import java.net.URI;
 import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
@@ -21,15 +20,7 @@ public record PushgatewayProperties(
     public PushgatewayProperties {
         url = url == null ? "" : url.trim();
         if (!url.isEmpty()) {
-            URI u;
-            try {
-                u = URI.create(url);
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("pushgateway.url is not a URL");
-            }
-            if (!"http".equals(u.getScheme()) && !"https".equals(u.getScheme()) || u.getHost() == null) {
-                throw new IllegalArgumentException("pushgateway.url must be an http(s) URL");
-            }
+            HttpUrls.require("pushgateway.url", url);
         }
         if (job == null || job.isBlank()) {
             throw new IllegalArgumentException("pushgateway.job must not be empty");

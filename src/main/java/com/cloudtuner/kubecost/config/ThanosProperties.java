@@ -22,10 +22,7 @@ public record ThanosProperties(
         @DefaultValue("1s") Duration retryBackoff) {
 
     public ThanosProperties {
-        String scheme = url.getScheme();
-        if (!"http".equals(scheme) && !"https".equals(scheme) || url.getHost() == null) {
-            throw new IllegalArgumentException("thanos.url must be an http(s) URL, got " + redacted(url));
-        }
+        HttpUrls.require("thanos.url", url.toString());
         bearerToken = blankToNull(bearerToken);
         username = blankToNull(username);
         password = blankToNull(password);

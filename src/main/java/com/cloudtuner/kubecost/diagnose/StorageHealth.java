@@ -95,9 +95,13 @@ final class StorageHealth {
         }
         String message = String.valueOf(e.getMessage());
         if (message.contains("Authentication failed") || message.contains("password is incorrect") || message.contains("Unknown user")
-                || e.code() == 516 || e.code() == 192 || e.code() == 193) {
+                || e.credentialsRefused()) {
             return Finding.problem("clickhouse_auth", where, "ClickHouse refused the credentials: " + message,
                     "set CLICKHOUSE_USER and CLICKHOUSE_PASSWORD (clickhouse.user, clickhouse.password)");
+        }
+        if (e.nativePort()) {
+            return Finding.problem("clickhouse_native_port", where, "the native protocol's port answered: " + message,
+                    "set CLICKHOUSE_URL (clickhouse.url) to ClickHouse's HTTP port: 8123 by default, 8443 with TLS");
         }
         return Finding.problem("clickhouse_unreachable", where, "no answer: " + message,
                 "check CLICKHOUSE_URL (clickhouse.url, the HTTP port, usually 8123) and that ClickHouse is reachable from here");

@@ -26,6 +26,10 @@ final class ThanosFailures {
                     "set THANOS_BEARER_TOKEN, or THANOS_USERNAME and THANOS_PASSWORD (thanos.bearer-token, thanos.username,"
                             + " thanos.password), and THANOS_HEADERS when a gateway wants a tenant header");
         }
+        if (status == 404) {
+            return Finding.problem("thanos_not_found", where, message,
+                    "set THANOS_URL (thanos.url) to the query API's base URL, without /api/v1: the worker adds the API's paths itself");
+        }
         if (e.unanswered()) {
             return Finding.problem("thanos_unreachable", where, "no answer: " + message,
                     "check THANOS_URL (thanos.url) and that Thanos Query is reachable from here (DNS, network policy, port)");

@@ -138,7 +138,7 @@ final class ThanosHttp {
                 // redacted whole before it is cut: a secret an upstream echoes must not straddle the cut
                 String text = Redactor.redact(body.string());
                 failure = new ThanosQueryException(what + ": HTTP " + code + ": "
-                        + text.substring(0, Math.min(200, text.length())).strip(), isRetryable(code));
+                        + text.substring(0, Math.min(200, text.length())).strip() + notFoundHint(code), isRetryable(code));
             }
             if (!last) {
                 waitAsAsked(response);
@@ -151,6 +151,21 @@ final class ThanosHttp {
             // the connection failed, or broke while the body streamed in: worth another try
             throw new ThanosQueryException(what + ": " + e, true, e);
         }
+    }
+
+    /**
+     * A 404 from the query API itself means thanos.url does not lead to it, most often because it
+     * ends in /api/v1, which the client adds itself (a server without an optional endpoint, e.g.
+     * build info, answers 404 too; its caller expects that and never shows this).
+     */
+    private String notFoundHint(int code) {
+        if (code != 404) {
+            return "";
+        }
+        String path = props.url().getPath();
+        return "; thanos.url must be the query API's base URL, without /api/v1 (e.g. http://" + props.url().getHost()
+                + (props.url().getPort() < 0 ? "" : ":" + props.url().getPort()) + ")"
+                + (path == null || path.isEmpty() || path.equals("/") ? "" : ", here its path is " + path);
     }
 
     /**

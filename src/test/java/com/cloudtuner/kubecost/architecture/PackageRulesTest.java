@@ -1,5 +1,6 @@
 package com.cloudtuner.kubecost.architecture;
 
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
@@ -12,6 +13,7 @@ import com.cloudtuner.kubecost.run.TenantIds;
 import com.cloudtuner.kubecost.run.WatermarkPolicy;
 import com.cloudtuner.kubecost.run.WindowComputation;
 import org.junit.jupiter.api.Test;
+import org.springframework.boot.context.properties.ConfigurationProperties;
 
 /**
  * The shape of the code as rules that fail when it drifts: the pure rules in {@code cost} use
@@ -52,6 +54,12 @@ class PackageRulesTest {
                         .and(DescribedPredicate.not(JavaClass.Predicates.belongToAnyOf(WindowComputation.class, TenantIds.class,
                                 WatermarkPolicy.class))))
                 .check(MAIN);
+    }
+
+    @Test
+    void everyConfigurationPropertiesRecordLivesInConfig() {
+        // config/KnownSettings finds the settings the worker knows by scanning that package only
+        classes().that().areAnnotatedWith(ConfigurationProperties.class).should().resideInAPackage(ROOT + ".config").check(MAIN);
     }
 
     @Test

@@ -27,6 +27,12 @@ class BadInputIT {
             a setting that is no number | hourly                                                              | WORKER_REPROCESS_HOURS=three      | worker.reprocess-hours
             a setting out of its range  | hourly                                                              | WORKER_PARALLELISM=0              | worker.parallelism must be at least 1
             a URL that is no URL        | hourly                                                              | THANOS_URL=ftp://thanos:9090      | thanos.url must be an http(s) URL
+            a mistyped property         | hourly --thanos.ulr=http://thanos:9090                              |                                  | --thanos.ulr; the closest known one is thanos.url
+            a property name a letter short | hourly --worker.reprocess-hour=2                                 |                                  | --worker.reprocess-hour; the closest known one is worker.reprocess-hours
+            a mistyped variable         | hourly                                                              | THANOS_ULR=http://thanos:9090     | THANOS_ULR; the closest known one is THANOS_URL (thanos.url)
+            a variable a letter short   | hourly                                                              | WORKER_REPROCESS_HOUR=2           | WORKER_REPROCESS_HOUR; the closest known one is WORKER_REPROCESS_HOURS
+            a duration without unit     | hourly --worker.settle-delay=10                                     |                                  | worker.settle-delay=10 (--worker.settle-delay) has no unit
+            a variable's duration without unit | hourly                                                       | WORKER_SETTLE_DELAY=10            | worker.settle-delay=10 (WORKER_SETTLE_DELAY) has no unit
             """)
     void badInputExitsWithTwoAndOneLine(String what, String args, String variable, String says) {
         Map<String, String> env = variable == null ? Map.of()
@@ -36,6 +42,20 @@ class BadInputIT {
         assertThat(r.err().lines().toList()).as(what + "\n" + r).singleElement()
                 .satisfies(line -> assertThat(line).startsWith("kubecost-worker: ").contains(says));
         assertThat(r.out()).as(what).isEmpty();
+    }
+
+    /** A URL without its scheme: the line names the setting and the URL with http:// added. */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({
+            "THANOS_URL, 127.0.0.1:9090, thanos.url",
+            "THANOS_URL, thanos:9090, thanos.url",
+            "CLICKHOUSE_URL, clickhouse.example:8123, clickhouse.url",
+            "PUSHGATEWAY_URL, pushgateway:9091, pushgateway.url"})
+    void aUrlWithoutSchemeIsNamedWithTheSchemeItLacks(String variable, String url, String setting) {
+        JarProcess.Result r = JarProcess.run(Map.of(variable, url), "hourly");
+        assertThat(r.exitCode()).as(r.toString()).isEqualTo(2);
+        assertThat(r.err().lines().toList()).as(r.toString()).singleElement()
+                .satisfies(line -> assertThat(line).startsWith("kubecost-worker: ").contains(setting).contains("http://" + url));
     }
 
     /** {@code --name VALUE}: the value, most likely the secret, is never printed; the option is named. */

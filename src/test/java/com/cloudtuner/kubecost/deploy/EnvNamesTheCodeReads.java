@@ -1,8 +1,8 @@
 package com.cloudtuner.kubecost.deploy;
 
+import com.cloudtuner.kubecost.config.KnownSettings;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.lang.reflect.RecordComponent;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -10,15 +10,10 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.springframework.beans.factory.config.BeanDefinition;
-import org.springframework.boot.context.properties.ConfigurationProperties;
-import org.springframework.boot.context.properties.bind.DataObjectPropertyName;
 import org.springframework.boot.context.properties.source.ConfigurationPropertyName;
 import org.springframework.boot.context.properties.source.ConfigurationPropertySource;
-import org.springframework.context.annotation.ClassPathScanningCandidateComponentProvider;
 import org.springframework.core.env.StandardEnvironment;
 import org.springframework.core.env.SystemEnvironmentPropertySource;
-import org.springframework.core.type.filter.AnnotationTypeFilter;
 
 /**
  * Which environment variables the worker reads, derived from the code rather than from a list kept
@@ -32,7 +27,6 @@ final class EnvNamesTheCodeReads {
 
     private static final Pattern PLACEHOLDER = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*):");
     private static final Pattern SPRING_PROPERTY = Pattern.compile("<springProperty [^>]*source=\"([^\"]+)\"");
-    private static final String BASE_PACKAGE = "com.cloudtuner.kubecost";
 
     private final Set<String> placeholders;
     private final Set<String> boundProperties;
@@ -65,39 +59,7 @@ final class EnvNamesTheCodeReads {
 
     /** The canonical names of every property the {@code @ConfigurationProperties} records bind, e.g. worker.exporter.metric-mode. */
     static Set<String> scanBoundProperties() {
-        ClassPathScanningCandidateComponentProvider scanner = new ClassPathScanningCandidateComponentProvider(false);
-        scanner.addIncludeFilter(new AnnotationTypeFilter(ConfigurationProperties.class));
-        Set<String> properties = new TreeSet<>();
-        for (BeanDefinition candidate : scanner.findCandidateComponents(BASE_PACKAGE)) {
-            Class<?> type;
-            try {
-                type = Class.forName(candidate.getBeanClassName());
-            } catch (ClassNotFoundException e) {
-                throw new IllegalStateException(e);
-            }
-            ConfigurationProperties annotation = type.getAnnotation(ConfigurationProperties.class);
-            String prefix = annotation.prefix().isEmpty() ? annotation.value() : annotation.prefix();
-            collect(type, prefix, properties);
-        }
-        if (properties.isEmpty()) {
-            throw new IllegalStateException("found no @ConfigurationProperties record under " + BASE_PACKAGE);
-        }
-        return properties;
-    }
-
-    private static void collect(Class<?> type, String prefix, Set<String> into) {
-        if (!type.isRecord()) {
-            throw new IllegalStateException(type.getName() + " is not a record; teach EnvNamesTheCodeReads its properties");
-        }
-        for (RecordComponent c : type.getRecordComponents()) {
-            String name = prefix + "." + DataObjectPropertyName.toDashedForm(c.getName()); // as the binder names it
-            Class<?> componentType = c.getType();
-            if (componentType.isRecord() && componentType.getName().startsWith(BASE_PACKAGE)) {
-                collect(componentType, name, into); // a nested group such as worker.exporter
-            } else {
-                into.add(name);
-            }
-        }
+        return new TreeSet<>(KnownSettings.scan().names()); // the worker's own list, which its start-up check uses
     }
 
     Set<String> placeholders() {

@@ -42,7 +42,7 @@ class SparseSamplesIT {
         prometheus.load(e.dataset());
 
         Worker.Result r = Worker.run(Worker.serverArgs(db, prometheus.url()), "backfill", "--from=2025-10-13T01:00:00Z",
-                "--to=2025-10-13T02:00:00Z", "--tenant=sparse", "--worker.exporter.scrape-interval=1h",
+                "--to=2025-10-13T02:00:00Z", "--tenant=sparse", "--worker.exporter.min-scrape-interval=1h",
                 "--worker.exporter.health-lookback=5m"); // shorter than the half hour to the sample before the window
         assertThat(r.exitCode()).as(r.toString()).isZero();
         // one sample of 2 $/h for the hour, one of 5 $/h for the cluster: 2 for "a", 5 - 2 for the rest;
