@@ -1,6 +1,7 @@
 package com.cloudtuner.kubecost;
 
 import com.cloudtuner.kubecost.cli.ExitCodes;
+import com.cloudtuner.kubecost.cli.BackfillCommand;
 import com.cloudtuner.kubecost.cli.Command;
 import com.cloudtuner.kubecost.clickhouse.ClickHouseException;
 import com.cloudtuner.kubecost.clickhouse.MigrationException;
@@ -83,6 +84,9 @@ final class CommandExecutor {
                 thanos, clickhouse, worker.exporter().prefix(), worker.exporter().metricMode(), worker.readMode(),
                 worker.reprocessHours(), worker.settleDelay(), worker.maxCatchUp(), worker.effectiveChunkHours(),
                 worker.parallelism(), worker.batch());
+        if (command instanceof Command.Gaps g && g.backfill()) {
+            return closeGaps(g, out, err);
+        }
         if (Diagnostics.handles(command)) {
             return diagnostics.execute(command, out, err); // read-only: never migrates
         }
@@ -131,6 +135,22 @@ final class CommandExecutor {
     private RunFacts.Traffic traffic() {
         return new RunFacts.Traffic(thanosClient.requestCount(), thanosClient.retryCount(), thanosClient.errorCount(),
                 gateway.statementCount(), gateway.insertCount());
+    }
+
+    /** {@code gaps --backfill}: gaps, then each backfill it plans, one after another, as {@code backfill} runs them. */
+    private int closeGaps(Command.Gaps g, PrintStream out, PrintStream err) {
+        Diagnostics.GapsOutcome gaps = diagnostics.gaps(g, out, err);
+        if (gaps.exitCode() == ExitCodes.USAGE) {
+            return ExitCodes.USAGE;
+        }
+        int exit = gaps.leftAfterThem();
+        int n = gaps.backfills().size();
+        for (int i = 0; i < n; i++) {
+            Command.Backfill b = gaps.backfills().get(i);
+            err.println("kubecost-worker: gaps: backfill " + (i + 1) + "/" + n + ": " + BackfillCommand.of(b.window(), b.tenants()));
+            exit = Math.max(exit, execute(b, out, err));
+        }
+        return exit;
     }
 
     private RunRequest request(Command command) {

@@ -17,9 +17,9 @@ final class ArgumentScanner {
                     "scrape-interval"),
             "check", Set.of("now", "tenant", "stale-after", "max-lag", "json", "problems"),
             "explain", Set.of("tenant", "cluster", "namespace", "hour", "json"),
-            "gaps", Set.of("from", "to", "tenant", "min-coverage", "json"),
+            "gaps", Set.of("from", "to", "tenant", "min-coverage", "json", "backfill"),
             "help", Set.of());
-    private static final Set<String> FLAGS = Set.of("dry-run", "erase-missing", "json", "current-hour", "problems");
+    private static final Set<String> FLAGS = Set.of("dry-run", "erase-missing", "json", "current-hour", "problems", "backfill");
 
     /** @param options only options the command takes, each given once except --tenant */
     record Scanned(String command, Map<String, List<String>> options, List<String> propertyArgs) {

@@ -52,7 +52,7 @@ public sealed interface Command {
      * @param window      [from, to) rounded to whole hours and clamped to the last complete hour
      * @param minCoverage rows below this coverage are reported
      */
-    record Gaps(Window window, List<String> tenants, double minCoverage, boolean json) implements Command {
+    record Gaps(Window window, List<String> tenants, double minCoverage, boolean json, boolean backfill) implements Command {
     }
 
     record Help() implements Command {

@@ -51,8 +51,11 @@ public final class CommandLine {
                         differently, and hours of low coverage, each range with its backfill command
                           --from=DATE|INSTANT --to=DATE|INSTANT [--tenant=ID ...]
                           --min-coverage=0.9     rows below this coverage are reported
+                          --backfill             then run the fewest backfills that close them (no
+                                                 confirmation; each announced on stderr)
                           --json
-                        exit 0 nothing to backfill, 1 hours to backfill or a server failed, 2 bad input
+                        exit 0 nothing to backfill, 1 hours to backfill or a server failed, 2 bad input;
+                        with --backfill: 0 when the backfills succeeded and closed everything found
               simulate  write exporter series as OpenMetrics text (demo and benchmark data)
                           --out=FILE --from=DATE|INSTANT [--hours=24] [--tenants=acme,globex] [--seed=1]
                           [--tenant-count=N]     N tenants named tenant-0001... instead of --tenants

@@ -38,7 +38,7 @@ final class DiagnoseParsers {
 
     static Command.Gaps gaps(Options options) {
         double minCoverage = minCoverage(options);
-        return new Command.Gaps(options.hours("gaps"), options.tenants(), minCoverage, options.flag("json"));
+        return new Command.Gaps(options.hours("gaps"), options.tenants(), minCoverage, options.flag("json"), options.flag("backfill"));
     }
 
     private static double minCoverage(Options options) {

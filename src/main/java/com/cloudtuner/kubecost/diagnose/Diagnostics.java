@@ -34,6 +34,48 @@ public final class Diagnostics {
         this.clock = clock;
     }
 
+    /**
+     * What {@code gaps} found, printed, and the backfills that close it.
+     *
+     * @param exitCode      gaps' own exit code
+     * @param backfills     the fewest backfills that close every range a backfill closes
+     * @param leftAfterThem 0 when those backfills close everything found; 1 when something stays (hours that
+     *                      could not be checked, refused hours no run writes)
+     */
+    public record GapsOutcome(int exitCode, List<Command.Backfill> backfills, int leftAfterThem) {
+        static GapsOutcome failed(int exitCode) {
+            return new GapsOutcome(exitCode, List.of(), exitCode);
+        }
+    }
+
+    /** {@code gaps}: the report as it prints it, and the backfills that close what it found. */
+    public GapsOutcome gaps(Command.Gaps g, PrintStream out, PrintStream err) {
+        List<String> given = g.tenants().isEmpty() ? worker.tenants() : g.tenants();
+        TenantIds.Split explicit = given.isEmpty() ? null : tenantIds.split(given);
+        if (explicit != null && explicit.valid().isEmpty()) {
+            err.println("kubecost-worker: no tenant id given matches worker.tenant-pattern (" + worker.tenantPattern() + ")");
+            return GapsOutcome.failed(ExitCodes.USAGE);
+        }
+        GapReport report;
+        try {
+            report = gaps.run(g, explicit, tenantIds);
+        } catch (ThanosQueryException ex) {
+            err.println("kubecost-worker: gaps: Thanos failed: " + ex.getMessage());
+            return GapsOutcome.failed(ExitCodes.FAILED);
+        } catch (ClickHouseException ex) {
+            err.println("kubecost-worker: gaps: ClickHouse failed: " + ex.getMessage());
+            return GapsOutcome.failed(ExitCodes.FAILED);
+        }
+        if (g.json()) {
+            report.printJson(out);
+            report.failures().forEach(f -> err.println("kubecost-worker: gaps: " + f));
+        } else {
+            report.printText(out, err);
+        }
+        return new GapsOutcome(report.exitCode(), report.backfills().stream()
+                .map(b -> new Command.Backfill(b.hours(), b.tenants(), false, false)).toList(), report.exitCodeAfterBackfills());
+    }
+
     public static boolean handles(Command command) {
         return command instanceof Command.Check || command instanceof Command.Explain || command instanceof Command.Gaps;
     }
@@ -52,7 +94,7 @@ public final class Diagnostics {
             return explain(e, out, err);
         }
         if (command instanceof Command.Gaps g) {
-            return gaps(g, out, err);
+            return gaps(g, out, err).exitCode();
         }
         throw new IllegalArgumentException("not a diagnostic command: " + command);
     }
@@ -79,31 +121,5 @@ public final class Diagnostics {
             err.println("kubecost-worker: explain: ClickHouse failed; the stored row is unknown");
         }
         return explanation.exitCode();
-    }
-
-    private int gaps(Command.Gaps g, PrintStream out, PrintStream err) {
-        List<String> given = g.tenants().isEmpty() ? worker.tenants() : g.tenants();
-        TenantIds.Split explicit = given.isEmpty() ? null : tenantIds.split(given);
-        if (explicit != null && explicit.valid().isEmpty()) {
-            err.println("kubecost-worker: no tenant id given matches worker.tenant-pattern (" + worker.tenantPattern() + ")");
-            return ExitCodes.USAGE;
-        }
-        GapReport report;
-        try {
-            report = gaps.run(g, explicit, tenantIds);
-        } catch (ThanosQueryException ex) {
-            err.println("kubecost-worker: gaps: Thanos failed: " + ex.getMessage());
-            return ExitCodes.FAILED;
-        } catch (ClickHouseException ex) {
-            err.println("kubecost-worker: gaps: ClickHouse failed: " + ex.getMessage());
-            return ExitCodes.FAILED;
-        }
-        if (g.json()) {
-            report.printJson(out);
-            report.failures().forEach(f -> err.println("kubecost-worker: gaps: " + f));
-        } else {
-            report.printText(out, err);
-        }
-        return report.exitCode();
     }
 }

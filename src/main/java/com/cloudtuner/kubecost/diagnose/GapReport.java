@@ -1,9 +1,11 @@
 package com.cloudtuner.kubecost.diagnose;
 
+import com.cloudtuner.kubecost.cli.BackfillCommand;
 import com.cloudtuner.kubecost.cli.ExitCodes;
 import com.cloudtuner.kubecost.cost.Window;
 import com.cloudtuner.kubecost.thanos.PromQl;
 import java.io.PrintStream;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -49,6 +51,8 @@ final class GapReport {
 
     private final Window window;
     private final double minCoverage;
+    private final boolean examinedAreAll;
+    private final Duration maxBackfill;
     private final List<Range> ranges = new ArrayList<>();
     private final List<String> failures = new ArrayList<>();
     private final List<String> invalidTenants = new ArrayList<>();
@@ -56,9 +60,21 @@ final class GapReport {
     private long clusterHoursWithData;
     private long storedWithoutData;
 
-    GapReport(Window window, double minCoverage) {
+    /**
+     * @param examinedAreAll whether the tenants examined are those a backfill without --tenant takes
+     * @param maxBackfill    the longest backfill the job accepts (worker.max-backfill)
+     */
+    GapReport(Window window, double minCoverage, boolean examinedAreAll, Duration maxBackfill) {
         this.window = window;
         this.minCoverage = minCoverage;
+        this.examinedAreAll = examinedAreAll;
+        this.maxBackfill = maxBackfill;
+    }
+
+    /** The fewest backfills that close every range a backfill closes. */
+    List<BackfillPlan.Backfill> backfills() {
+        return BackfillPlan.of(ranges.stream().filter(r -> r.kind().toBackfill).map(r -> new BackfillPlan.Gap(r.tenant(), r.hours()))
+                .toList(), tenants.size(), examinedAreAll, maxBackfill);
     }
 
     void tenants(List<String> valid, List<String> invalid) {
@@ -93,6 +109,11 @@ final class GapReport {
         return failures.isEmpty() && ranges.stream().noneMatch(r -> r.kind().toBackfill || r.kind() == Kind.REFUSED) ? ExitCodes.OK : ExitCodes.FAILED;
     }
 
+    /** After the backfills of {@link #backfills()} succeeded: 1 when something stays (unchecked or refused hours). */
+    int exitCodeAfterBackfills() {
+        return failures.isEmpty() && ranges.stream().noneMatch(r -> r.kind() == Kind.REFUSED) ? ExitCodes.OK : ExitCodes.FAILED;
+    }
+
     void printText(PrintStream out, PrintStream err) {
         List<Range> sorted = ranges();
         long toBackfill = sorted.stream().filter(r -> r.kind().toBackfill).count();
@@ -108,9 +129,11 @@ final class GapReport {
         for (Range r : sorted) {
             out.println(r.kind().label + " tenant " + r.tenant() + " cluster " + r.cluster() + " " + r.hours() + " (" + r.hours().hours()
                     + " h): " + r.detail());
-            if (r.kind() != Kind.PENDING && r.kind() != Kind.REFUSED) {
-                out.println("  " + r.command());
-            }
+        }
+        List<BackfillPlan.Backfill> plan = backfills();
+        if (!plan.isEmpty()) {
+            out.println("to close them, " + (plan.size() == 1 ? "1 backfill" : plan.size() + " backfills") + " (or gaps ... --backfill):");
+            plan.forEach(b -> out.println("  " + BackfillCommand.of(b.hours(), b.tenants())));
         }
         if (storedWithoutData > 0) {
             out.println("note: " + storedWithoutData + " stored cluster-hours have no exporter data in Thanos any more; backfills keep"
@@ -140,6 +163,12 @@ final class GapReport {
                     .put("from", r.hours().start().toString()).put("to", r.hours().end().toString()).put("hours", r.hours().hours())
                     .put("detail", r.detail()).put("backfill", r.kind() == Kind.PENDING || r.kind() == Kind.REFUSED ? null : r.command())
                     .setAll(r.facts());
+        }
+        ArrayNode plan = doc.putArray("backfills");
+        for (BackfillPlan.Backfill b : backfills()) {
+            ArrayNode ts = plan.addObject().put("from", b.hours().start().toString()).put("to", b.hours().end().toString())
+                    .put("command", BackfillCommand.of(b.hours(), b.tenants())).putArray("tenants");
+            b.tenants().forEach(ts::add);
         }
         ArrayNode f = doc.putArray("failures");
         failures.forEach(f::add);

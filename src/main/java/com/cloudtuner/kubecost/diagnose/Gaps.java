@@ -52,7 +52,8 @@ final class Gaps {
      */
     GapReport run(Command.Gaps command, TenantIds.Split explicit, TenantIds tenantIds) {
         Window window = command.window();
-        GapReport report = new GapReport(window, command.minCoverage());
+        // without --tenant, gaps examines the tenants a backfill without --tenant takes (TENANTS, or discovered)
+        GapReport report = new GapReport(window, command.minCoverage(), command.tenants().isEmpty(), worker.maxBackfill());
         TenantIds.Split tenants = explicit != null ? explicit : tenantIds.split(source.discover(window));
         report.tenants(tenants.valid(), tenants.invalid());
         if (tenants.valid().isEmpty()) {

@@ -94,8 +94,9 @@ class CommandLineTest {
     void gapsRangesAreThoseOfABackfill() {
         assertThat(parse("gaps", "--from=2025-10-13T05:30:00Z", "--to=2025-10-21", "--tenant=a", "--min-coverage=0.5").command())
                 .isEqualTo(new Command.Gaps(new Window(Instant.parse("2025-10-13T05:00:00Z"), Instant.parse("2025-10-20T12:00:00Z")),
-                        List.of("a"), 0.5, false));
+                        List.of("a"), 0.5, false, false));
         assertThat(((Command.Gaps) parse("gaps", "--from=2025-10-13", "--to=2025-10-14").command()).minCoverage()).isEqualTo(0.9);
+        assertThat(((Command.Gaps) parse("gaps", "--from=2025-10-13", "--to=2025-10-14", "--backfill").command()).backfill()).isTrue();
     }
 
     @ParameterizedTest

@@ -191,27 +191,50 @@ class GapsIT {
     }
 
     @Test
-    void thePrintedCommandsCloseTheGapsTheyName() {
-        // the text prints the document's commands, one line each, in its order
-        List<String> backfills = new ArrayList<>();
-        beforeJson.get("ranges").forEach(r -> {
-            if (!r.get("backfill").isNull()) {
-                backfills.add(r.get("backfill").asString());
-            }
-        });
-        assertThat(backfills).hasSize(4); // three to backfill, and the low-coverage hour's (which changes nothing)
+    void thePrintedCommandsAreTheFewestBackfillsAndCloseTheGapsTheyName() {
+        // three ranges to backfill, each of one of the two tenants: a backfill each, naming its tenant
+        // (the low-coverage hour needs none: a backfill changes it only if the lost samples came back)
         List<String> commands = before.outLines().stream().filter(l -> l.startsWith("  java -jar ")).map(String::strip).toList();
-        assertThat(commands).containsExactlyElementsOf(backfills);
+        assertThat(commands).hasSize(3);
+        assertThat(commands.get(0)).matches(backfill("2025-10-13T05:00:00Z", "2025-10-13T08:00:00Z", "ga"));
+        assertThat(commands.get(1)).matches(backfill("2025-10-13T20:00:00Z", "2025-10-13T21:00:00Z", "gb"));
+        assertThat(commands.get(2)).matches(backfill("2025-10-14T10:00:00Z", "2025-10-14T11:00:00Z", "ga"));
+        List<String> planned = new ArrayList<>();
+        beforeJson.get("backfills").forEach(b -> planned.add(b.get("command").asString()));
+        assertThat(planned).containsExactlyElementsOf(commands);
         for (String command : commands) {
             String[] words = command.split(" ");
             Worker.Result run = Worker.run(servers, Arrays.copyOfRange(words, 3, words.length));
             assertThat(run.exitCode()).as(run.toString()).isZero();
         }
+        assertOnlyPendingAndLowCoverageLeft();
+    }
+
+    @Test
+    void gapsBackfillRunsTheBackfillsItself() {
+        // both tenants lose 01:00..03:00 of the second day: most tenants, so one backfill for every tenant
+        tombstone("cloud_account_id IN ('ga', 'gb') AND hour >= toDateTime('2025-10-14 01:00:00')"
+                + " AND hour < toDateTime('2025-10-14 03:00:00')");
+        JsonNode plan = json(Worker.run(servers, "gaps", RANGE, RANGE_END, "--json")).get("backfills");
+        assertThat(plan).anySatisfy(b -> {
+            assertThat(b.get("from").asString()).isEqualTo("2025-10-14T01:00:00Z");
+            assertThat(b.get("to").asString()).isEqualTo("2025-10-14T03:00:00Z");
+            assertThat(b.get("tenants")).isEmpty();
+        });
+
+        Worker.Result closing = Worker.run(servers, "gaps", RANGE, RANGE_END, "--backfill");
+        assertThat(closing.exitCode()).as(closing.toString()).isZero();
+        assertThat(closing.err().lines().filter(l -> l.startsWith("kubecost-worker: gaps: backfill ")).count()).isEqualTo(plan.size());
+        assertOnlyPendingAndLowCoverageLeft();
+    }
+
+    private static void assertOnlyPendingAndLowCoverageLeft() {
         Worker.Result after = Worker.run(servers, "gaps", RANGE, RANGE_END, "--json");
         JsonNode doc = json(after);
         assertThat(ranges(doc)).containsExactly(
                 "pending ga/prod 2025-10-14T22:00:00Z..2025-10-14T23:00:00Z",
                 "low-coverage gb/prod 2025-10-14T05:00:00Z..2025-10-14T06:00:00Z");
+        assertThat(doc.get("backfills")).isEmpty();
         assertThat(after.exitCode()).as("nothing left to backfill: low coverage and pending hours do not fail").isEqualTo(ExitCodes.OK);
     }
 
