@@ -11,6 +11,7 @@ import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvFromSource;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.PodSecurityContext;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.Quantity;
@@ -34,18 +35,30 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * The manifests in k8s/, read into fabric8's typed Kubernetes model (an unknown or misspelled field
  * fails the read), checked for what a platform team expects of a batch job: a hardened pod, bounded
  * resources, cleanup after the run, no service account token, configuration the worker actually
  * reads, and an image and arguments that fit the Dockerfile and the command line.
+ *
+ * <p>The pods checked are the CronJob's and those of every Job the documentation tells an operator
+ * to make from it (a backfill, {@code check}, {@code gaps}: {@link DocumentedClusterRuns} carries
+ * the documented commands out with bash against a stand-in kubectl), so what is pasted in the
+ * cluster is held to the same rules. The image and the namespace are set once, in
+ * kustomization.yaml; the CronJob is checked as kustomize renders it (namespace and image put in),
+ * that rendering compared with kubectl's own where kubectl is installed.
  *
  * <p>Environment variables: the set the worker reads is derived from the code
  * ({@link EnvNamesTheCodeReads}: application.properties placeholders plus Spring Boot's relaxed
@@ -62,15 +75,28 @@ class ManifestsTest {
     /** Far after any date in the manifests, so that a backfill's --to is never clamped. */
     private static final Clock LATER = Clock.fixed(Instant.parse("2100-01-01T00:00:00Z"), ZoneOffset.UTC);
 
+    /** A Kubernetes object name that may also be a label value (a Job's name is its pods' job-name label). */
+    private static final String DNS_1123_LABEL = "[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?";
+
     private static Map<String, HasMetadata> byFile;
     private static ParsedDockerfile dockerfile;
+    /** The CronJob as the kustomization renders it: the object `kubectl create job --from=cronjob/...` reads. */
+    private static JsonNode renderedCronJob;
+    private static DocumentedClusterRuns.Outcome documented;
 
     /** What kustomization.yaml may hold; any other key fails the read. */
-    record Kustomization(String apiVersion, String kind, List<String> resources) {
+    record Kustomization(String apiVersion, String kind, String namespace, List<String> resources, List<Image> images) {
+    }
+
+    /** An entry of the kustomization's images: the image name in the manifests and what replaces it. */
+    record Image(String name, String newName, String newTag, String digest) {
+        String reference() {
+            return newName + (digest != null ? "@" + digest : ":" + newTag);
+        }
     }
 
     @BeforeAll
-    static void readManifests() throws IOException {
+    static void readManifests(@TempDir Path work) throws IOException {
         byFile = new LinkedHashMap<>();
         try (Stream<Path> files = Files.list(K8S)) {
             for (Path f : files.filter(p -> p.toString().endsWith(".yaml")).sorted().toList()) {
@@ -82,6 +108,38 @@ class ManifestsTest {
             }
         }
         dockerfile = ParsedDockerfile.read(ROOT.resolve("Dockerfile"));
+        renderedCronJob = rendered(K8S.resolve("cronjob.yaml"));
+        documented = DocumentedClusterRuns.run(ROOT, documents(), renderedCronJob, work);
+    }
+
+    /**
+     * A manifest of the kustomization as kustomize renders it with this kustomization's two
+     * transformers: {@code namespace:} on the object, {@code images:} on each container whose image
+     * is the entry's name. kustomizeRendersTheStandingResources holds this to kubectl's rendering.
+     */
+    private static JsonNode rendered(Path manifest) {
+        Kustomization k = kustomization();
+        ObjectNode object = (ObjectNode) StrictKubernetesYaml.documents(StrictKubernetesYaml.read(manifest)).get(0).deepCopy();
+        if (k.namespace() != null && !object.path("kind").asString().equals("Namespace")) {
+            ((ObjectNode) object.path("metadata")).put("namespace", k.namespace());
+        }
+        for (JsonNode container : object.findValues("containers").stream().flatMap(c -> c.valueStream()).toList()) {
+            for (Image image : k.images() == null ? List.<Image>of() : k.images()) {
+                if (container.path("image").asString().equals(image.name())) {
+                    ((ObjectNode) container).put("image", image.reference());
+                }
+            }
+        }
+        return object;
+    }
+
+    /** The documents that may tell an operator what to run: README.md and docs/*.md. */
+    private static List<Path> documents() throws IOException {
+        List<Path> docs = new ArrayList<>(List.of(ROOT.resolve("README.md")));
+        try (Stream<Path> files = Files.list(ROOT.resolve("docs"))) {
+            files.filter(p -> p.toString().endsWith(".md")).sorted().forEach(docs::add);
+        }
+        return docs;
     }
 
     @Test
@@ -89,7 +147,7 @@ class ManifestsTest {
         Map<String, String> kinds = new LinkedHashMap<>();
         byFile.forEach((file, object) -> kinds.put(file, object.getKind()));
         assertThat(kinds).containsExactlyInAnyOrderEntriesOf(Map.of(
-                "backfill-job.yaml", "Job",
+                "namespace.yaml", "Namespace",
                 "configmap.yaml", "ConfigMap",
                 "cronjob.yaml", "CronJob",
                 "secret.example.yaml", "Secret",
@@ -107,7 +165,7 @@ class ManifestsTest {
     }
 
     @Test
-    void bothPodsRunHardened() {
+    void everyPodRunsHardened() {
         int uid = Integer.parseInt(dockerfileUser()[0]);
         pods().forEach((name, pod) -> {
             PodSecurityContext podContext = pod.getSecurityContext();
@@ -148,7 +206,7 @@ class ManifestsTest {
     }
 
     @Test
-    void bothPodsRequestAndLimitCpuAndMemory() {
+    void everyPodRequestsAndLimitsCpuAndMemory() {
         pods().forEach((name, pod) -> {
             for (Container c : pod.getContainers()) {
                 String where = name + " container " + c.getName();
@@ -168,7 +226,7 @@ class ManifestsTest {
     }
 
     @Test
-    void bothJobsCleanUpAfterThemselvesAndDoNotRetryBlindly() {
+    void everyJobCleansUpAfterItselfAndDoesNotRetryBlindly() {
         jobSpecs().forEach((name, spec) -> {
             assertThat(spec.getTtlSecondsAfterFinished()).as(name + " ttlSecondsAfterFinished").isNotNull().isPositive();
             assertThat(spec.getBackoffLimit()).as(name + " backoffLimit").isZero();
@@ -177,6 +235,18 @@ class ManifestsTest {
         CronJob cron = (CronJob) byFile.get("cronjob.yaml");
         assertThat(cron.getSpec().getConcurrencyPolicy()).isEqualTo("Forbid");
         assertThat(cron.getSpec().getSchedule()).isEqualTo("15 * * * *");
+        assertThat(cron.getSpec().getJobTemplate().getSpec().getActiveDeadlineSeconds()).as("the hourly run ends before the next one").isPositive();
+        // A Job made from the CronJob with other arguments is a backfill, check or gaps, not an hourly
+        // run: it must not inherit the hourly deadline (a month's backfill outlasts 55 minutes, let alone
+        // the 5-minute cadence's 280 s), nor the CronJob as its owner (whose history limits would delete it,
+        // and its log, after three hourly runs rather than after its own ttlSecondsAfterFinished).
+        for (DocumentedClusterRuns.Run run : documented.runs()) {
+            if (run.patch() != null) {
+                Job job = job(run);
+                assertThat(job.getSpec().getActiveDeadlineSeconds()).as(run.where() + " " + run.name() + " activeDeadlineSeconds").isNull();
+                assertThat(job.getMetadata().getOwnerReferences()).as(run.where() + " " + run.name() + " ownerReferences").isNullOrEmpty();
+            }
+        }
     }
 
     @Test
@@ -246,7 +316,7 @@ class ManifestsTest {
                 .as("the image's default arguments").isInstanceOf(Command.Hourly.class);
         String[] user = dockerfileUser();
         Set<String> images = new TreeSet<>();
-        pods().forEach((name, pod) -> {
+        renderedPods().forEach((name, pod) -> {
             assertThat(pod.getSecurityContext().getRunAsGroup()).as(name + " runAsGroup = the image's group")
                     .isEqualTo(user.length > 1 ? Long.valueOf(user[1]) : null);
             for (Container c : pod.getContainers()) {
@@ -256,7 +326,109 @@ class ManifestsTest {
                 assertThat(repository.substring(repository.lastIndexOf('/') + 1)).as(name + " image name").isEqualTo(title);
             }
         });
-        assertThat(images).as("the CronJob and the backfill Job run the same image").hasSize(1);
+        assertThat(images).as("the CronJob and every Job made from it run the image set in kustomization.yaml")
+                .containsExactly(kustomization().images().get(0).reference());
+    }
+
+    @Test
+    void theImageIsSetInOnePlaceThatReachesEveryWorkload() {
+        Kustomization k = kustomization();
+        assertThat(k.images()).as("kustomization.yaml images:").hasSize(1);
+        Image image = k.images().get(0);
+        assertThat(image.newName()).as("images[0].newName").isNotBlank();
+        assertThat(image.newTag() != null ^ image.digest() != null).as("images[0]: newTag or digest, one of them").isTrue();
+        // The manifests name the image only by the entry's name, which kustomize replaces: no second place holds a registry or tag.
+        byFile.forEach((file, object) -> {
+            List<JsonNode> containers = StrictKubernetesYaml.documents(StrictKubernetesYaml.read(K8S.resolve(file))).get(0)
+                    .findValues("containers").stream().flatMap(JsonNode::valueStream).toList();
+            if (!containers.isEmpty()) {
+                assertThat(k.resources()).as(file + " has containers: the kustomization must reach it").contains(file);
+            }
+            containers.forEach(c -> assertThat(c.path("image").asString()).as(file + " container " + c.path("name").asString()
+                    + " image (the name images: replaces)").isEqualTo(image.name()));
+        });
+        assertThat(byFile.values()).as("workloads in k8s/").filteredOn(o -> o instanceof CronJob || o instanceof Job).hasSize(1);
+        // Jobs made from the CronJob take its image: in the cluster, the one kustomize rendered.
+        documented.runs().forEach(run -> job(run).getSpec().getTemplate().getSpec().getContainers().forEach(c -> assertThat(c.getImage())
+                .as(run.where() + " " + run.name()).isEqualTo(image.reference())));
+    }
+
+    @Test
+    void everyObjectIsInTheNamespaceSetInTheKustomization() {
+        String namespace = kustomization().namespace();
+        assertThat(namespace).as("kustomization.yaml namespace:").isNotNull().matches(DNS_1123_LABEL);
+        Namespace ns = (Namespace) byFile.get("namespace.yaml");
+        assertThat(ns.getMetadata().getName()).as("namespace.yaml creates the kustomization's namespace").isEqualTo(namespace);
+        assertThat(ns.getMetadata().getLabels()).as("the pods meet the restricted Pod Security Standard; the namespace enforces it")
+                .containsEntry("pod-security.kubernetes.io/enforce", "restricted");
+        byFile.forEach((file, object) -> {
+            String set = object.getMetadata().getNamespace();
+            if (object instanceof Namespace) {
+                assertThat(set).as(file + ": a Namespace has none").isNull();
+            } else if (kustomization().resources().contains(file)) {
+                assertThat(set).as(file + ": the kustomization sets it (one place)").isNull();
+                assertThat(rendered(K8S.resolve(file)).path("metadata").path("namespace").asString()).as(file + " rendered").isEqualTo(namespace);
+            } else {
+                assertThat(set).as(file + " is created without the kustomization: it names the namespace").isEqualTo(namespace);
+            }
+        });
+        documented.runs().forEach(run -> assertThat(run.namespace()).as(run.where() + " kubectl create job -n").isEqualTo(namespace));
+    }
+
+    @Test
+    void theDocumentedKubectlCommandsTargetTheNamespaceAndObjectsThatExist() throws IOException {
+        String namespace = kustomization().namespace();
+        String cronJob = byFile.get("cronjob.yaml").getMetadata().getName();
+        assertThat(documented.runs()).as("documented in-cluster runs").isNotEmpty();
+        for (DocumentedClusterRuns.Run run : documented.runs()) {
+            String where = run.where() + " " + run.name();
+            assertThat(run.name()).as(where + ": a Job name (DNS-1123 label, at most 63 characters)").matches(DNS_1123_LABEL);
+            assertThat(run.fromCronJob()).as(where + " --from").isEqualTo("cronjob/" + cronJob);
+            StrictKubernetesYaml.object(run.job()); // the Job created is typed strictly, like the manifests
+        }
+        Set<String> created = new TreeSet<>();
+        documented.runs().forEach(r -> created.add(r.where() + " " + r.name()));
+        for (DocumentedClusterRuns.Call call : documented.calls()) {
+            List<String> argv = call.argv();
+            String n = DocumentedClusterRuns.option(argv, "-n", "--namespace");
+            assertThat(n).as(call.where() + ": kubectl " + String.join(" ", argv) + " -n").isIn(null, namespace);
+            if (argv.contains("logs")) {
+                assertThat(n).as(call.where() + ": kubectl logs -n").isEqualTo(namespace);
+                String target = argv.stream().filter(a -> a.startsWith("job/")).findFirst().orElse("");
+                assertThat(created).as(call.where() + ": kubectl logs " + target + " follows a Job the block created")
+                        .contains(call.where() + " " + target.replaceFirst("^job/", ""));
+            }
+        }
+        // -n in every kubectl command of the documents' code, run here or not (a Secret, a rotation)
+        Pattern namespaced = Pattern.compile("kubectl\\b[^\\n`]*?\\s(?:-n\\s+|--namespace[= ])([^\\s`]+)");
+        for (Path doc : documents()) {
+            Matcher m = namespaced.matcher(Files.readString(doc));
+            while (m.find()) {
+                assertThat(m.group(1)).as(ROOT.relativize(doc) + ": " + m.group()).isEqualTo(namespace);
+            }
+        }
+    }
+
+    @Test
+    void theReadmeCreatesTheNamespaceAndSecretBeforeAnythingThatStartsAPod() {
+        List<String> commands = StrictKubernetesYaml.read(ROOT.resolve("README.md")).lines().map(String::strip)
+                .filter(l -> l.startsWith("kubectl ")).toList();
+        int namespace = indexOf(commands, "kubectl apply -f k8s/namespace.yaml");
+        int secret = indexOf(commands, "kubectl create secret generic " + NAME + " ");
+        int apply = indexOf(commands, "kubectl apply -k k8s/");
+        int firstJob = indexOf(commands, "kubectl create job ");
+        assertThat(namespace).as("README: kubectl apply -f k8s/namespace.yaml").isNotNegative();
+        assertThat(List.of(namespace, secret, apply, firstJob)).as("README's order: namespace, Secret, apply, first Job " + commands)
+                .doesNotContain(-1).isSorted();
+    }
+
+    private static int indexOf(List<String> lines, String prefix) {
+        for (int i = 0; i < lines.size(); i++) {
+            if (lines.get(i).startsWith(prefix)) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     @Test
@@ -265,10 +437,24 @@ class ManifestsTest {
         pods().forEach((name, pod) -> commands.put(name,
                 CommandLine.parse(pod.getContainers().get(0).getArgs().toArray(String[]::new), LATER).command()));
         assertThat(commands.get("cronjob.yaml")).isInstanceOf(Command.Hourly.class);
-        assertThat(commands.get("backfill-job.yaml")).isInstanceOfSatisfying(Command.Backfill.class, b -> {
-            assertThat(b.window().start()).isBefore(b.window().end());
-            assertThat(b.dryRun()).as("an example backfill writes").isFalse();
+        commands.forEach((name, command) -> {
+            if (command instanceof Command.Backfill b) {
+                assertThat(b.window().start()).as(name).isBefore(b.window().end());
+                assertThat(b.dryRun()).as(name + ": an example backfill writes").isFalse();
+            }
         });
+        // Each document gives, for the cluster, the commands its readers are sent there to run.
+        Map<String, Set<Class<?>>> kinds = new TreeMap<>();
+        for (DocumentedClusterRuns.Run run : documented.runs()) {
+            if (run.patch() != null) {
+                kinds.computeIfAbsent(run.where().replaceAll(":\\d+$", ""), d -> new java.util.HashSet<>())
+                        .add(commands.get(run.where() + " " + run.name()).getClass());
+            }
+        }
+        assertThat(kinds.get("README.md")).as("README.md: in-cluster runs with arguments")
+                .contains(Command.Backfill.class, Command.Check.class, Command.Gaps.class);
+        assertThat(kinds.get("docs/operator-tools.md")).as("docs/operator-tools.md").contains(Command.Check.class, Command.Gaps.class);
+        assertThat(kinds.get("docs/runbook.md")).as("docs/runbook.md").contains(Command.Backfill.class);
     }
 
     @Test
@@ -277,7 +463,7 @@ class ManifestsTest {
         assertThat(k.kind()).isEqualTo("Kustomization");
         assertThat(k.resources()).allMatch(r -> Files.isRegularFile(K8S.resolve(r)), "exists in k8s/");
         // The Secret would overwrite real credentials with placeholders; the one-off Job would run again.
-        assertThat(k.resources()).containsExactlyInAnyOrder("serviceaccount.yaml", "configmap.yaml", "cronjob.yaml");
+        assertThat(k.resources()).containsExactlyInAnyOrder("namespace.yaml", "serviceaccount.yaml", "configmap.yaml", "cronjob.yaml");
     }
 
     @Test
@@ -291,10 +477,19 @@ class ManifestsTest {
             String rendered = Files.readString(out);
             assertThat(p.exitValue()).as("kubectl kustomize k8s/:\n" + rendered).isZero();
             List<String> kinds = new ArrayList<>();
+            Kustomization k = kustomization();
             for (JsonNode doc : StrictKubernetesYaml.documents(rendered)) {
-                kinds.add(StrictKubernetesYaml.object(doc).getKind()); // rendered objects are typed strictly too
+                HasMetadata object = StrictKubernetesYaml.object(doc); // rendered objects are typed strictly too
+                kinds.add(object.getKind());
+                assertThat(object.getMetadata().getNamespace()).as(object.getKind() + " namespace")
+                        .isEqualTo(object instanceof Namespace ? null : k.namespace());
+                doc.findValues("containers").stream().flatMap(JsonNode::valueStream).forEach(c -> assertThat(c.path("image").asString())
+                        .as(object.getKind() + " image").isEqualTo(k.images().get(0).reference()));
+                if (object instanceof CronJob) {
+                    assertThat(doc).as("this test's rendering of the CronJob, which documented Jobs are made from").isEqualTo(renderedCronJob);
+                }
             }
-            assertThat(kinds).containsExactlyInAnyOrder("ServiceAccount", "ConfigMap", "CronJob");
+            assertThat(kinds).containsExactlyInAnyOrder("Namespace", "ServiceAccount", "ConfigMap", "CronJob");
         } finally {
             Files.deleteIfExists(out);
         }
@@ -305,17 +500,30 @@ class ManifestsTest {
         return StrictKubernetesYaml.as(docs.get(0), Kustomization.class);
     }
 
+    /** The CronJob's pod as in cronjob.yaml, and the pod of each Job the documents make from it (rendered). */
     private static Map<String, PodSpec> pods() {
         Map<String, PodSpec> pods = new LinkedHashMap<>();
         jobSpecs().forEach((name, spec) -> pods.put(name, spec.getTemplate().getSpec()));
         return pods;
     }
 
+    /** The same pods, the CronJob's as the kustomization renders it (its image put in). */
+    private static Map<String, PodSpec> renderedPods() {
+        Map<String, PodSpec> pods = pods();
+        pods.put("cronjob.yaml", ((CronJob) StrictKubernetesYaml.object(renderedCronJob)).getSpec().getJobTemplate().getSpec()
+                .getTemplate().getSpec());
+        return pods;
+    }
+
     private static Map<String, JobSpec> jobSpecs() {
         Map<String, JobSpec> specs = new LinkedHashMap<>();
         specs.put("cronjob.yaml", ((CronJob) byFile.get("cronjob.yaml")).getSpec().getJobTemplate().getSpec());
-        specs.put("backfill-job.yaml", ((Job) byFile.get("backfill-job.yaml")).getSpec());
+        documented.runs().forEach(run -> specs.put(run.where() + " " + run.name(), job(run).getSpec()));
         return specs;
+    }
+
+    private static Job job(DocumentedClusterRuns.Run run) {
+        return (Job) StrictKubernetesYaml.object(run.job());
     }
 
     private static ConfigMap configMap(String name) {

@@ -2,6 +2,7 @@ package com.cloudtuner.kubecost.deploy;
 
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
 import io.fabric8.kubernetes.api.model.batch.v1.CronJob;
@@ -30,6 +31,7 @@ final class StrictKubernetesYaml {
 
     /** The kinds k8s/ may contain, and the model class each one is read into. */
     static final Map<String, Class<? extends HasMetadata>> KINDS = Map.of(
+            "Namespace", Namespace.class,
             "ConfigMap", ConfigMap.class,
             "Secret", Secret.class,
             "ServiceAccount", ServiceAccount.class,
