@@ -10,8 +10,14 @@ public final class BackfillCommand {
 
     /** Ready to paste into a shell where the jar runs. */
     public static String of(Window hours, String tenant) {
-        return "java -jar " + jarPath() + " backfill --from=" + hours.start() + " --to=" + hours.end()
-                + " --tenant=" + shellWord(tenant);
+        return of(hours, java.util.List.of(tenant));
+    }
+
+    /** For several tenants at once; for every tenant when {@code tenants} is empty. */
+    public static String of(Window hours, java.util.List<String> tenants) {
+        StringBuilder command = new StringBuilder("java -jar " + jarPath() + " backfill --from=" + hours.start() + " --to=" + hours.end());
+        tenants.forEach(t -> command.append(" --tenant=").append(shellWord(t)));
+        return command.toString();
     }
 
     private static String jarPath() {
