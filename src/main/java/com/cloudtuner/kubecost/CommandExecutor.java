@@ -14,6 +14,7 @@ import com.cloudtuner.kubecost.clickhouse.ClickHouseGateway;
 import com.cloudtuner.kubecost.metrics.RunFacts;
 import com.cloudtuner.kubecost.metrics.RunMetrics;
 import com.cloudtuner.kubecost.run.CostJob;
+import com.cloudtuner.kubecost.run.LogFields;
 import com.cloudtuner.kubecost.run.RunReport;
 import com.cloudtuner.kubecost.run.RunRequest;
 import com.cloudtuner.kubecost.run.TenantOutcome;
@@ -30,6 +31,7 @@ import java.nio.file.Files;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
+import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -49,10 +51,11 @@ final class CommandExecutor {
     private final Clock clock;
     private final Diagnostics diagnostics;
     private final RunMetrics metrics;
+    private final String structuredLogFormat;
 
     CommandExecutor(Migrator migrator, CostJob job, TenantIds tenantIds, WorkerProperties worker, ThanosProperties thanos,
                     ClickHouseProperties clickhouse, ThanosClient thanosClient, ClickHouseGateway gateway, Clock clock,
-                    Diagnostics diagnostics, RunMetrics metrics) {
+                    Diagnostics diagnostics, RunMetrics metrics, String structuredLogFormat) {
         this.migrator = migrator;
         this.job = job;
         this.tenantIds = tenantIds;
@@ -64,9 +67,23 @@ final class CommandExecutor {
         this.clock = clock;
         this.diagnostics = diagnostics;
         this.metrics = metrics;
+        this.structuredLogFormat = structuredLogFormat;
     }
 
-    int execute(Command command, PrintStream out, PrintStream err) {
+    /** With JSON logs, the command's stderr lines are log events too ({@link StderrLines}). */
+    int execute(Command command, PrintStream out, PrintStream textErr) {
+        PrintStream err = StderrLines.forLogs(structuredLogFormat, textErr);
+        boolean run = command instanceof Command.Hourly || command instanceof Command.Backfill;
+        // a run's id from its first line to its last, for JSON logs a field of each
+        String runId = run ? UUID.randomUUID().toString() : null;
+        try (LogFields.Scope fields = LogFields.with(LogFields.RUN_ID, runId)) {
+            return execute(command, runId, out, err);
+        } finally {
+            err.flush();
+        }
+    }
+
+    private int execute(Command command, String runId, PrintStream out, PrintStream err) {
         if (command instanceof Command.Simulate s) {
             return simulate(s, out, err);
         }
@@ -107,11 +124,16 @@ final class CommandExecutor {
                 return ExitCodes.FAILED;
             }
         }
-        RunReport report = job.run(request, out);
-        log.info("run={} {} ended in {} ms: {} tenants, {} failed, exit {}; thanos requests={} retries={}, clickhouse statements={}",
-                report.runId(), request.mode().label(), report.elapsed().toMillis(), report.tenantCount(),
-                report.failedTenants(), report.exitCode(), thanosClient.requestCount(), thanosClient.retryCount(),
-                gateway.statementCount());
+        RunReport report = job.run(runId, request, out);
+        log.atInfo().setMessage("run={} {} ended in {} ms: {} tenants, {} failed, exit {}; thanos requests={} retries={},"
+                        + " clickhouse statements={}")
+                .addArgument(report.runId()).addArgument(request.mode().label()).addArgument(report.elapsed().toMillis())
+                .addArgument(report.tenantCount()).addArgument(report.failedTenants()).addArgument(report.exitCode())
+                .addArgument(thanosClient.requestCount()).addArgument(thanosClient.retryCount()).addArgument(gateway.statementCount())
+                .addKeyValue("ms", report.elapsed().toMillis()).addKeyValue("tenants", report.tenantCount())
+                .addKeyValue("failed_tenants", report.failedTenants()).addKeyValue("exit_code", report.exitCode())
+                .addKeyValue("thanos_requests", thanosClient.requestCount()).addKeyValue("clickhouse_statements", gateway.statementCount())
+                .log();
         if (!request.dryRun()) {
             metrics.publish(facts(report));
         }

@@ -124,8 +124,10 @@ class WorkerConfiguration {
     @Bean
     CommandExecutor commandExecutor(Migrator migrator, CostJob job, TenantIds tenantIds, WorkerProperties worker,
                                     ThanosProperties thanos, ClickHouseProperties clickhouse, ThanosClient thanosClient,
-                                    ClickHouseGateway gateway, Clock clock, Diagnostics diagnostics, RunMetrics metrics) {
+                                    ClickHouseGateway gateway, Clock clock, Diagnostics diagnostics, RunMetrics metrics,
+                                    @org.springframework.beans.factory.annotation.Value("${logging.structured.format.console:}")
+                                    String structuredLogFormat) {
         return new CommandExecutor(migrator, job, tenantIds, worker, thanos, clickhouse, thanosClient, gateway, clock, diagnostics,
-                metrics);
+                metrics, structuredLogFormat);
     }
 }

@@ -17,13 +17,13 @@ public final class BackfillCommand {
 
     /** For several tenants; none means every tenant (TENANTS, or those discovered). */
     public static String of(Window hours, List<String> tenants) {
-        return "java -jar " + jarPath() + " " + String.join(" ", arguments(hours, tenants));
+        return "java -jar " + jarPath() + " " + String.join(" ", arguments(hours, tenants).stream().map(BackfillCommand::shellWord).toList());
     }
 
-    /** The backfill's arguments, one word each (as a Job's {@code args} takes them). */
+    /** The backfill's arguments, one word each, unquoted (as a Job's {@code args} takes them). */
     public static List<String> arguments(Window hours, List<String> tenants) {
         List<String> args = new ArrayList<>(List.of("backfill", "--from=" + hours.start(), "--to=" + hours.end()));
-        tenants.forEach(t -> args.add("--tenant=" + shellWord(t)));
+        tenants.forEach(t -> args.add("--tenant=" + t));
         return args;
     }
 
@@ -34,6 +34,6 @@ public final class BackfillCommand {
     }
 
     private static String shellWord(String s) {
-        return s.matches("[A-Za-z0-9._-]+") ? s : "'" + s.replace("'", "'\\''") + "'";
+        return s.matches("[A-Za-z0-9._=:-]+") ? s : "'" + s.replace("'", "'\\''") + "'";
     }
 }

@@ -41,7 +41,7 @@ final class BatchProgress {
     void unitWritten(UnitResult result) {
         int chunk = result.unit().chunkIndex();
         result.tenantErrors().forEach((tenant, reason) -> {
-            errors.get(tenant).add(result.unit().chunk() + ": " + reason);
+            errors.get(tenant).add(inWindow(reason, result.unit().chunk()));
             failedWindows.get(tenant).add(result.unit().chunk());
         });
         result.written().forEach((tenant, w) -> {
@@ -56,11 +56,16 @@ final class BatchProgress {
     /** @param applied per tenant, what a write that failed halfway left stored */
     void unitFailed(WorkUnit unit, String reason, Map<String, WriteResult> applied) {
         for (String tenant : batch.tenants()) {
-            errors.get(tenant).add(unit.chunk() + ": " + reason);
+            errors.get(tenant).add(inWindow(reason, unit.chunk()));
             failedWindows.get(tenant).add(unit.chunk());
             written.merge(tenant, applied.getOrDefault(tenant, WriteResult.NOTHING), WriteResult::plus);
         }
         pending--;
+    }
+
+    /** The cause first, then the window it failed: tenants failing alike read alike, and the summary groups them. */
+    private static String inWindow(String reason, Window window) {
+        return reason + " (window " + window + ")";
     }
 
     List<String> refused(String tenant) {

@@ -1,9 +1,7 @@
 package com.cloudtuner.kubecost.run;
 
-import com.cloudtuner.kubecost.clickhouse.ClickHouseException;
 import com.cloudtuner.kubecost.clickhouse.RunLedger;
 import com.cloudtuner.kubecost.cost.Window;
-import com.cloudtuner.kubecost.thanos.ThanosQueryException;
 import java.io.PrintStream;
 import java.time.Clock;
 import java.time.Duration;
@@ -46,7 +44,17 @@ public final class CostJob {
 
     /** @param dryRunOut where a dry run prints its rows */
     public RunReport run(RunRequest request, PrintStream dryRunOut) {
-        String runId = UUID.randomUUID().toString();
+        return run(UUID.randomUUID().toString(), request, dryRunOut);
+    }
+
+    /** @param runId the run's id, already named by the command's first lines */
+    public RunReport run(String runId, RunRequest request, PrintStream dryRunOut) {
+        try (LogFields.Scope fields = LogFields.with(LogFields.RUN_ID, runId)) {
+            return runAs(runId, request, dryRunOut);
+        }
+    }
+
+    private RunReport runAs(String runId, RunRequest request, PrintStream dryRunOut) {
         long t0 = System.nanoTime();
         Instant startedAt = clock.instant();
         Window requested = requestedWindow(request);
@@ -64,7 +72,7 @@ public final class CostJob {
             context = execution.getExecutionContext();
             failure = failure(runId, request, execution);
         } catch (Exception e) {
-            failure = "could not start the job: " + e.getMessage();
+            failure = "could not start the job: " + Failures.describe(e);
         }
         RunPlan plan = context.containsKey(PlanTasklet.PLAN) ? (RunPlan) context.get(PlanTasklet.PLAN) : RunPlan.NOTHING;
         RunTracker tracker = (RunTracker) context.get(PlanTasklet.TRACKER);
@@ -81,10 +89,10 @@ public final class CostJob {
 
     /** Why the job did not complete, from the failures its steps recorded; null when it did. */
     private static String failure(String runId, RunRequest request, JobExecution execution) {
-        List<Throwable> failures = execution.getAllFailureExceptions().stream().map(CostJob::cause).toList();
+        List<Throwable> failures = execution.getAllFailureExceptions().stream().map(Failures::serversFailure).toList();
         for (Throwable cause : failures) {
             if (Failures.expected(cause)) {
-                log.error("run={} {} failed: {}", runId, request.mode().label(), cause.getMessage());
+                log.error("run={} {} failed: {}", runId, request.mode().label(), Failures.describe(cause));
             } else {
                 log.error("run={} {} failed unexpectedly", runId, request.mode().label(), cause);
             }
@@ -92,19 +100,8 @@ public final class CostJob {
         if (execution.getStatus() == BatchStatus.COMPLETED) {
             return null;
         }
-        String messages = failures.stream().map(e -> e.getMessage() == null ? e.toString() : e.getMessage())
-                .collect(Collectors.joining("; "));
+        String messages = failures.stream().map(Failures::describe).distinct().collect(Collectors.joining("; "));
         return messages.isEmpty() ? "job ended " + execution.getStatus() : messages;
-    }
-
-    /** The server's or the data's failure a step wrapped (a partition's worker failure arrives wrapped), else the step's own. */
-    private static Throwable cause(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof ThanosQueryException || t instanceof ClickHouseException) {
-                return t;
-            }
-        }
-        return e;
     }
 
     /** The run's row in k8s_worker_runs; a dry run writes none, and a ledger that cannot be written does not stop the run. */

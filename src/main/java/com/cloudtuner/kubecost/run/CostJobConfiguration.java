@@ -103,8 +103,8 @@ class CostJobConfiguration {
     @StepScope
     PlanTasklet planTasklet(RunPlanner planner, @Value("#{jobParameters['" + REQUEST + "']}") RunRequest request,
                             @Value("#{jobParameters['" + RUN_ID + "']}") String runId, RunLedger ledger, Watermarks watermarks,
-                            Clock clock) {
-        return new PlanTasklet(planner, request, runId, ledger, watermarks, clock);
+                            Clock clock, WorkerProperties worker) {
+        return new PlanTasklet(planner, request, runId, ledger, watermarks, clock, worker.parallelism());
     }
 
     @Bean
@@ -124,6 +124,7 @@ class CostJobConfiguration {
     Step process(JobRepository jobRepository, Step unitWorker, WorkerProperties worker) {
         SimpleAsyncTaskExecutor executor = new SimpleAsyncTaskExecutor("unit-");
         executor.setDaemon(true);
+        executor.setTaskDecorator(LogFields.carried()); // the workers' lines name the run too
         return new StepBuilder("process", jobRepository)
                 .partitioner("unit", gridSize -> {
                     Map<String, ExecutionContext> workers = new LinkedHashMap<>();

@@ -28,14 +28,17 @@ class PlanTasklet implements Tasklet {
     private final RunLedger ledger;
     private final Watermarks watermarks;
     private final Clock clock;
+    private final int parallelism;
 
-    PlanTasklet(RunPlanner planner, RunRequest request, String runId, RunLedger ledger, Watermarks watermarks, Clock clock) {
+    PlanTasklet(RunPlanner planner, RunRequest request, String runId, RunLedger ledger, Watermarks watermarks, Clock clock,
+                int parallelism) {
         this.planner = planner;
         this.request = request;
         this.runId = runId;
         this.ledger = ledger;
         this.watermarks = watermarks;
         this.clock = clock;
+        this.parallelism = parallelism;
     }
 
     @Override
@@ -44,7 +47,7 @@ class PlanTasklet implements Tasklet {
         ExecutionContext job = contribution.getStepExecution().getJobExecution().getExecutionContext();
         job.put(PLAN, plan);
         job.put(UNITS, new ConcurrentLinkedQueue<>(plan.units()));
-        job.put(TRACKER, new RunTracker(runId, request, plan, clock, ledger, watermarks));
+        job.put(TRACKER, new RunTracker(runId, request, plan, clock, ledger, watermarks, parallelism));
         return RepeatStatus.FINISHED;
     }
 }

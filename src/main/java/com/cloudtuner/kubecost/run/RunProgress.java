@@ -1,15 +1,18 @@
 package com.cloudtuner.kubecost.run;
 
-import java.io.PrintStream;
+import com.cloudtuner.kubecost.terminal.StatusLine;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.spi.LoggingEventBuilder;
 
 /**
- * Progress of long work, at most every {@code every}: tenants (all their work units ended), work
- * units and tenant-hours done, rows per second and the time left at that pace. A line in the log; on an interactive terminal a bar
- * redrawn in place instead.
+ * Progress of long work: tenants (counted when their batch's last work unit ends), work units and
+ * tenant-hours done, rows per second and the time left ({@link Eta}). On a terminal a bar redrawn in
+ * place ({@link StatusLine}), at most every {@code barEvery}; otherwise a log line at most every
+ * {@code logEvery}, its figures also as fields for JSON logs.
  */
 final class RunProgress {
 
@@ -20,32 +23,33 @@ final class RunProgress {
     private final int tenants;
     private final int units;
     private final long hours;
-    private final Duration every;
     private final LongSupplier nanos;
-    private final PrintStream terminal;
+    private final StatusLine bar;
+    private final long every;
     private final long started;
+    private final Eta eta;
     private long lastReport;
     private int tenantsDone;
     private int unitsDone;
     private long hoursDone;
     private long rows;
 
-    /** @param terminal where to draw the bar, or null to log lines */
-    RunProgress(String runId, int tenants, int units, long hours, Duration every, LongSupplier nanos, PrintStream terminal) {
+    /**
+     * @param parallelism work units processed at once, for the {@link Eta}
+     * @param bar         where to draw the bar; when null or not {@link StatusLine#available}, log lines instead
+     */
+    RunProgress(String runId, int tenants, int units, long hours, int parallelism, Duration barEvery, Duration logEvery,
+                LongSupplier nanos, StatusLine bar) {
         this.runId = runId;
         this.tenants = tenants;
         this.units = units;
         this.hours = hours;
-        this.every = every;
         this.nanos = nanos;
-        this.terminal = terminal;
+        this.bar = bar != null && bar.available() ? bar : null;
+        this.every = (this.bar != null ? barEvery : logEvery).toNanos();
         this.started = nanos.getAsLong();
         this.lastReport = started;
-    }
-
-    /** A terminal when stderr is one (and logs are plain text), else null. */
-    static PrintStream terminalOrNull() {
-        return System.console() != null ? System.err : null;
+        this.eta = new Eta(parallelism);
     }
 
     /** @param tenantsFinished the tenants whose last work unit this was (its batch's, when it completes the batch) */
@@ -55,24 +59,43 @@ final class RunProgress {
         hoursDone += unitHours;
         rows += unitRows;
         long now = nanos.getAsLong();
-        if (now - lastReport >= every.toNanos() || unitsDone == units && terminal != null) {
+        eta.unitEnded(now, hoursDone);
+        boolean last = unitsDone == units;
+        if (last && bar != null) {
+            bar.finish(barText(now));
+        } else if (now - lastReport >= every) {
             lastReport = now;
-            report(now);
+            if (bar != null) {
+                bar.draw(barText(now));
+            } else {
+                logLine(now);
+            }
         }
     }
 
-    private void report(long now) {
+    private String barText(long now) {
+        int filled = hours == 0 ? BAR : (int) (BAR * hoursDone / hours);
+        return "[" + "#".repeat(filled) + ".".repeat(BAR - filled) + "] " + figures(now);
+    }
+
+    private String figures(long now) {
         double seconds = Math.max(1e-9, (now - started) / 1e9);
-        double perSecond = rows / seconds;
-        long left = unitsDone == 0 ? 0 : Math.round(seconds * (units - unitsDone) / unitsDone);
-        String figures = String.format("%d/%d tenants, %d/%d work units, %d/%d tenant-hours, %d rows, %.0f rows/s, about %s left",
-                tenantsDone, tenants, unitsDone, units, hoursDone, hours, rows, perSecond, Duration.ofSeconds(left).toString().substring(2).toLowerCase());
-        if (terminal != null) {
-            int filled = units == 0 ? BAR : (int) ((long) BAR * unitsDone / units);
-            terminal.print("\r[" + "#".repeat(filled) + ".".repeat(BAR - filled) + "] " + figures + (unitsDone == units ? "\n" : ""));
-            terminal.flush();
-        } else {
-            log.info("run={} progress: {}", runId, figures);
-        }
+        return String.format("%d/%d tenants, %d/%d work units, %d/%d tenant-hours, %d rows, %.0f rows/s, %s",
+                tenantsDone, tenants, unitsDone, units, hoursDone, hours, rows, rows / seconds,
+                left(now).map(d -> "about " + d.toString().substring(2).toLowerCase() + " left").orElse("estimating the time left"));
+    }
+
+    private Optional<Duration> left(long now) {
+        return eta.left(now, hoursDone, hours);
+    }
+
+    private void logLine(long now) {
+        LoggingEventBuilder line = log.atInfo().setMessage("run={} progress: {}").addArgument(runId).addArgument(figures(now))
+                .addKeyValue("tenants_done", tenantsDone).addKeyValue("tenants", tenants)
+                .addKeyValue("units_done", unitsDone).addKeyValue("units", units)
+                .addKeyValue("tenant_hours_done", hoursDone).addKeyValue("tenant_hours", hours)
+                .addKeyValue("rows", rows);
+        left(now).ifPresent(d -> line.addKeyValue("seconds_left", d.toSeconds()));
+        line.log();
     }
 }

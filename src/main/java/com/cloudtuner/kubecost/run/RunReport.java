@@ -83,18 +83,7 @@ public record RunReport(String runId, RunRequest request, List<TenantOutcome> ou
         for (String invalid : invalidTenants) {
             err.println("kubecost-worker: skipped tenant id " + PromQl.quote(invalid) + ": it does not match worker.tenant-pattern");
         }
-        for (TenantOutcome o : outcomes) {
-            for (String e : o.errors()) {
-                err.println("kubecost-worker: tenant " + o.plan().tenant() + " failed: " + e);
-            }
-            for (String r : o.refused()) {
-                err.println("kubecost-worker: tenant " + o.plan().tenant() + " cluster-hour refused, left unwritten: " + r);
-            }
-            if (!o.failedWindows().isEmpty() && !o.plan().provisional()) { // hours in progress: the next run computes them again
-                err.println("kubecost-worker: tenant " + o.plan().tenant() + ": recompute the failed hours with: "
-                        + String.join(" ; ", repairCommands(o)));
-            }
-        }
+        FailureLines.print(err, request, outcomes);
         out.flush();
         err.flush();
     }
@@ -102,28 +91,6 @@ public record RunReport(String runId, RunRequest request, List<TenantOutcome> ou
     /** "1 tenant", "2 tenants": a count with its noun in the right number. */
     static String count(long n, String noun) {
         return n + " " + noun + (n == 1 ? "" : "s");
-    }
-
-    /** One backfill per run of contiguous failed windows of the tenant. */
-    static List<String> repairCommands(TenantOutcome o) {
-        List<String> commands = new java.util.ArrayList<>();
-        Window run = null;
-        List<Window> windows = new java.util.ArrayList<>(o.failedWindows());
-        windows.sort(java.util.Comparator.comparing(Window::start)); // units end in any order
-        for (Window w : windows) {
-            if (run != null && run.end().equals(w.start())) {
-                run = new Window(run.start(), w.end());
-            } else {
-                if (run != null) {
-                    commands.add(backfillCommand(run, o.plan().tenant()));
-                }
-                run = w;
-            }
-        }
-        if (run != null) {
-            commands.add(backfillCommand(run, o.plan().tenant()));
-        }
-        return commands;
     }
 
     /** The command that fills a tenant's hours the hourly run left behind. */

@@ -5,6 +5,7 @@ import com.cloudtuner.kubecost.clickhouse.Watermarks;
 import com.cloudtuner.kubecost.clickhouse.WriteResult;
 import com.cloudtuner.kubecost.cost.CostResult;
 import com.cloudtuner.kubecost.cost.SampleCounts;
+import com.cloudtuner.kubecost.terminal.StatusLine;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -35,6 +36,12 @@ final class RunTracker {
     private final RunProgress progress;
 
     RunTracker(String runId, RunRequest request, RunPlan plan, Clock clock, RunLedger ledger, Watermarks watermarks) {
+        this(runId, request, plan, clock, ledger, watermarks, 1);
+    }
+
+    /** @param parallelism work units processed at once, which the progress's time left depends on */
+    RunTracker(String runId, RunRequest request, RunPlan plan, Clock clock, RunLedger ledger, Watermarks watermarks,
+               int parallelism) {
         this.runId = runId;
         this.request = request;
         this.clock = clock;
@@ -45,8 +52,8 @@ final class RunTracker {
         }
         long hours = plan.batches().stream().mapToLong(b -> (long) b.window().hours() * b.plans().size()).sum();
         int tenants = plan.batches().stream().mapToInt(b -> b.plans().size()).sum();
-        this.progress = new RunProgress(runId, tenants, plan.units().size(), hours, Duration.ofSeconds(10), System::nanoTime,
-                RunProgress.terminalOrNull());
+        this.progress = new RunProgress(runId, tenants, plan.units().size(), hours, parallelism, Duration.ofSeconds(1),
+                Duration.ofSeconds(10), System::nanoTime, StatusLine.STDERR);
     }
 
     synchronized void started(WorkUnit unit) {
@@ -70,38 +77,65 @@ final class RunTracker {
         progress.unitEnded((long) unit.chunk().hours() * unit.batch().plans().size(), total.rows(),
                 batch.complete() ? unit.batch().plans().size() : 0);
         WindowComputation.ReadStats s = result.stats();
-        log.info("run={} batch={} window={} tenants={} series={} points={} malformed_series={} raw_cluster_hours={}"
-                        + " disagreeing_cluster_hours={} rows={} changed={} tombstoned={} refused_cluster_hours={}"
-                        + " failed_tenants={} ms={}{}",
-                runId, unit.batch().id(), unit.chunk(), unit.batch().plans().size(), s.series(), s.points(),
-                s.malformedSeries(), s.fallbackClusterHours(), s.suspectClusterHours(), total.rows(), total.changed(),
-                total.tombstoned(), result.rows().refused().size(), result.tenantErrors().size(), s.millis(),
-                request.dryRun() ? " (dry run)" : "");
-        result.tenantErrors().forEach((tenant, reason) ->
-                log.error("run={} tenant={} window={} FAILED, nothing written for it: {}", runId, tenant, unit.chunk(), reason));
-        result.rows().refused().forEach((key, why) ->
-                log.error("run={} tenant={} window={} cluster={} hour={} REFUSED, left unwritten: {}", runId, key.tenant(),
-                        unit.chunk(), key.cluster(), key.hour(), why));
-        for (String tenant : result.written().keySet()) {
-            SampleCounts samples = result.sampleCounts(tenant);
-            if (samples.any()) {
-                log.warn("run={} tenant={} window={} dropped {} samples that were not finite; used {} negative cost samples",
-                        runId, tenant, unit.chunk(), samples.nonFinite(), samples.negativeCost());
+        try (LogFields.Scope unitFields = LogFields.with(LogFields.BATCH, String.valueOf(unit.batch().id()), LogFields.WINDOW,
+                unit.chunk().toString())) {
+            log.atInfo().setMessage("run={} batch={} window={} tenants={} series={} points={} malformed_series={} raw_cluster_hours={}"
+                            + " disagreeing_cluster_hours={} rows={} changed={} tombstoned={} refused_cluster_hours={}"
+                            + " failed_tenants={} ms={}{}")
+                    .addArgument(runId).addArgument(unit.batch().id()).addArgument(unit.chunk())
+                    .addArgument(unit.batch().plans().size()).addArgument(s.series()).addArgument(s.points())
+                    .addArgument(s.malformedSeries()).addArgument(s.fallbackClusterHours()).addArgument(s.suspectClusterHours())
+                    .addArgument(total.rows()).addArgument(total.changed()).addArgument(total.tombstoned())
+                    .addArgument(result.rows().refused().size()).addArgument(result.tenantErrors().size()).addArgument(s.millis())
+                    .addArgument(request.dryRun() ? " (dry run)" : "")
+                    .addKeyValue("tenants", unit.batch().plans().size()).addKeyValue("series", s.series())
+                    .addKeyValue("points", s.points()).addKeyValue("rows", total.rows()).addKeyValue("changed", total.changed())
+                    .addKeyValue("tombstoned", total.tombstoned()).addKeyValue("refused_cluster_hours", result.rows().refused().size())
+                    .addKeyValue("failed_tenants", result.tenantErrors().size()).addKeyValue("ms", s.millis())
+                    .log();
+            result.tenantErrors().forEach((tenant, reason) -> {
+                try (LogFields.Scope tenantField = LogFields.with(LogFields.TENANT, tenant)) {
+                    log.error("run={} tenant={} window={} FAILED, nothing written for it: {}", runId, tenant, unit.chunk(), reason);
+                }
+            });
+            result.rows().refused().forEach((key, why) -> {
+                try (LogFields.Scope tenantField = LogFields.with(LogFields.TENANT, key.tenant())) {
+                    log.error("run={} tenant={} window={} cluster={} hour={} REFUSED, left unwritten: {}", runId, key.tenant(),
+                            unit.chunk(), key.cluster(), key.hour(), why);
+                }
+            });
+            for (String tenant : result.written().keySet()) {
+                SampleCounts samples = result.sampleCounts(tenant);
+                if (samples.any()) {
+                    try (LogFields.Scope tenantField = LogFields.with(LogFields.TENANT, tenant)) {
+                        log.warn("run={} tenant={} window={} dropped {} samples that were not finite; used {} negative cost samples",
+                                runId, tenant, unit.chunk(), samples.nonFinite(), samples.negativeCost());
+                    }
+                }
             }
         }
     }
 
     /** @param applied per tenant, what writes that failed halfway left stored (empty for a failed read) */
     synchronized void failed(WorkUnit unit, Throwable cause, Map<String, WriteResult> applied) {
-        String reason = cause.getMessage() == null ? cause.toString() : cause.getMessage();
+        String reason = Failures.describe(cause);
         BatchProgress batch = batches.get(unit.batch().id());
         batch.unitFailed(unit, reason, applied);
         progress.unitEnded((long) unit.chunk().hours() * unit.batch().plans().size(), 0,
                 batch.complete() ? unit.batch().plans().size() : 0);
         WriteResult stored = applied.values().stream().reduce(WriteResult.NOTHING, WriteResult::plus);
-        log.error("run={} batch={} window={} tenants={} FAILED, {}: {}", runId, unit.batch().id(), unit.chunk(),
-                unit.batch().tenants().size(), stored.changed() + stored.tombstoned() == 0 ? "nothing written for it"
-                        : "changed=" + stored.changed() + " tombstoned=" + stored.tombstoned() + " stored before it failed", reason);
+        try (LogFields.Scope unitFields = LogFields.with(LogFields.BATCH, String.valueOf(unit.batch().id()), LogFields.WINDOW,
+                unit.chunk().toString())) {
+            // the cause first: one line per failed unit of a batch, whatever the number of its tenants
+            log.atError().setMessage("{}: run={} batch={} window={} tenants={} FAILED, {}")
+                    .addArgument(reason).addArgument(runId).addArgument(unit.batch().id()).addArgument(unit.chunk())
+                    .addArgument(unit.batch().tenants().size())
+                    .addArgument(stored.changed() + stored.tombstoned() == 0 ? "nothing written for it"
+                            : "changed=" + stored.changed() + " tombstoned=" + stored.tombstoned() + " stored before it failed")
+                    .addKeyValue("tenants", unit.batch().tenants().size()).addKeyValue("changed", stored.changed())
+                    .addKeyValue("tombstoned", stored.tombstoned())
+                    .log();
+        }
     }
 
     /** Closes every batch whose units have all ended and that is not closed yet. */
@@ -168,9 +202,17 @@ final class RunTracker {
                     p.errors(plan.tenant()), p.failedWindows(plan.tenant()), p.refused(plan.tenant()), started, finished);
             outcomes.add(o);
             WriteResult w = o.written();
-            log.info("run={} tenant={} window={}{} {}: rows={} changed={} tombstoned={}{}", runId, plan.tenant(), plan.window(),
-                    plan.provisional() ? " provisional" : "", o.status(), w.rows(), w.changed(), w.tombstoned(),
-                    advances.containsKey(plan.tenant()) ? " watermark=" + advances.get(plan.tenant()) : "");
+            try (LogFields.Scope tenantFields = LogFields.with(LogFields.TENANT, plan.tenant(), LogFields.WINDOW,
+                    plan.window().toString())) {
+                log.atInfo().setMessage("run={} tenant={} window={}{} {}: rows={} changed={} tombstoned={}{}")
+                        .addArgument(runId).addArgument(plan.tenant()).addArgument(plan.window())
+                        .addArgument(plan.provisional() ? " provisional" : "").addArgument(o.status()).addArgument(w.rows())
+                        .addArgument(w.changed()).addArgument(w.tombstoned())
+                        .addArgument(advances.containsKey(plan.tenant()) ? " watermark=" + advances.get(plan.tenant()) : "")
+                        .addKeyValue("status", o.status()).addKeyValue("rows", w.rows()).addKeyValue("changed", w.changed())
+                        .addKeyValue("tombstoned", w.tombstoned())
+                        .log();
+            }
         }
     }
 }

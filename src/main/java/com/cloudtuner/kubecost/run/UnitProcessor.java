@@ -20,8 +20,11 @@ class UnitProcessor implements ItemProcessor<WorkUnit, UnitResult> {
     public UnitResult process(WorkUnit unit) {
         String context = "run=" + runId + " batch=" + unit.batch().id();
         TenantBatch batch = unit.batch();
-        return new UnitResult(unit, batch.provisional()
-                ? computation.computeProvisional(batch.tenants(), unit.chunk(), batch.provisionalAsOf(), context)
-                : computation.compute(batch.tenants(), unit.chunk(), context));
+        try (LogFields.Scope fields = LogFields.with(LogFields.BATCH, String.valueOf(batch.id()), LogFields.WINDOW,
+                unit.chunk().toString())) {
+            return new UnitResult(unit, batch.provisional()
+                    ? computation.computeProvisional(batch.tenants(), unit.chunk(), batch.provisionalAsOf(), context)
+                    : computation.compute(batch.tenants(), unit.chunk(), context));
+        }
     }
 }

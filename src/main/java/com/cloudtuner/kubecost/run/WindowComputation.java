@@ -10,7 +10,6 @@ import com.cloudtuner.kubecost.cost.Series;
 import com.cloudtuner.kubecost.cost.SeriesHours;
 import com.cloudtuner.kubecost.cost.Window;
 import com.cloudtuner.kubecost.exporter.ExporterSource;
-import com.cloudtuner.kubecost.thanos.PromQl;
 import com.cloudtuner.kubecost.thanos.ThanosQueryException;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -159,11 +158,11 @@ public final class WindowComputation {
             } catch (ThanosQueryException e) {
                 boolean halve = tenants.size() > 1 && !e.unanswered() && extraReads >= 2;
                 log.warn("{} window={} tenants={} read failed{}: {}", context, chunk, tenants.size(),
-                        halve ? " (halving the tenants to find the failing one)" : "", PromQl.withShortMatchers(e.getMessage()));
+                        halve ? " (halving the tenants to find the failing one)" : "", Failures.describe(e));
                 if (!halve) {
-                    // one tenant: its own query; several: their batch's, which names no other tenant
-                    String reason = tenants.size() == 1 ? e.getMessage() : "the read of its batch of " + tenants.size()
-                            + " tenants failed: " + PromQl.withShortMatchers(e.getMessage());
+                    // one tenant: its own query; several: their batch's, its selector cut so that it names no other tenant
+                    String reason = tenants.size() == 1 ? Failures.describe(e) : Failures.describe(e) + " (the read of its batch of "
+                            + tenants.size() + " tenants)";
                     tenants.forEach(t -> errors.put(t, reason));
                     return e;
                 }

@@ -62,8 +62,8 @@ final class ThanosHttp {
             public void beforeRetry(RetryPolicy policy, Retryable<?> retryable, RetryState state) {
                 Throwable last = state.getLastException();
                 retries.incrementAndGet();
-                log.warn("thanos request retry {}: {}", state.getRetryCount(),
-                        PromQl.withShortMatchers(last == null ? retryable.getName() : last.getMessage()));
+                log.warn("thanos request retry {}: {}", state.getRetryCount(), last instanceof ThanosQueryException q
+                        ? q.causeFirst() : PromQl.withShortMatchers(last == null ? retryable.getName() : last.getMessage()));
             }
         });
     }

@@ -21,6 +21,22 @@ public class ThanosQueryException extends RuntimeException {
     }
 
     /**
+     * The failure cause first: for a request that got no answer, the network's failure (say
+     * {@code ConnectException: Failed to connect to ...}) and then the request in brackets; else the
+     * message. A batch's long selectors are cut to their number of values ({@link PromQl#withShortMatchers}).
+     */
+    public String causeFirst() {
+        String message = getMessage() == null ? "" : getMessage();
+        Throwable cause = getCause();
+        if (cause == null || cause instanceof ThanosQueryException || !unanswered()) {
+            return PromQl.withShortMatchers(message);
+        }
+        String request = message.replace(": " + cause, "").replace(cause.toString(), "").strip();
+        String first = cause.getClass().getSimpleName() + (cause.getMessage() == null ? "" : ": " + cause.getMessage());
+        return PromQl.withShortMatchers(request.isEmpty() ? first : first + " (" + request + ")");
+    }
+
+    /**
      * Whether no answer came at all (the connection failed or broke): a fault of the way to the
      * server, not of one query's data, so asking for fewer tenants would not help.
      */
