@@ -134,6 +134,9 @@ final class GapReport {
         if (!plan.isEmpty()) {
             out.println("to close them, " + (plan.size() == 1 ? "1 backfill" : plan.size() + " backfills") + " (or gaps ... --backfill):");
             plan.forEach(b -> out.println("  " + BackfillCommand.of(b.hours(), b.tenants())));
+            // a Job made from the CronJob takes the arguments as a JSON array (README: "Backfill, check and gaps in the cluster")
+            out.println("in Kubernetes, the args of a Job made from the CronJob (or run gaps with --backfill in one):");
+            plan.forEach(b -> out.println("  " + Json.array(BackfillCommand.arguments(b.hours(), b.tenants()))));
         }
         if (storedWithoutData > 0) {
             out.println("note: " + storedWithoutData + " stored cluster-hours have no exporter data in Thanos any more; backfills keep"
@@ -166,9 +169,10 @@ final class GapReport {
         }
         ArrayNode plan = doc.putArray("backfills");
         for (BackfillPlan.Backfill b : backfills()) {
-            ArrayNode ts = plan.addObject().put("from", b.hours().start().toString()).put("to", b.hours().end().toString())
-                    .put("command", BackfillCommand.of(b.hours(), b.tenants())).putArray("tenants");
-            b.tenants().forEach(ts::add);
+            ObjectNode one = plan.addObject().put("from", b.hours().start().toString()).put("to", b.hours().end().toString())
+                    .put("command", BackfillCommand.of(b.hours(), b.tenants()));
+            b.tenants().forEach(one.putArray("tenants")::add);
+            BackfillCommand.arguments(b.hours(), b.tenants()).forEach(one.putArray("args")::add);
         }
         ArrayNode f = doc.putArray("failures");
         failures.forEach(f::add);

@@ -3,6 +3,7 @@ package com.cloudtuner.kubecost.diagnose;
 import com.cloudtuner.kubecost.cost.Figures;
 import java.io.PrintStream;
 import java.time.Instant;
+import java.util.List;
 import tools.jackson.databind.ObjectMapper;
 import tools.jackson.databind.SerializationFeature;
 import tools.jackson.databind.json.JsonMapper;
@@ -13,6 +14,7 @@ import tools.jackson.databind.node.ObjectNode;
 final class Json {
 
     private static final ObjectMapper MAPPER = JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
+    private static final ObjectMapper COMPACT = JsonMapper.builder().build();
 
     private Json() {
     }
@@ -23,6 +25,11 @@ final class Json {
 
     static ArrayNode array() {
         return MAPPER.createArrayNode();
+    }
+
+    /** Words as one line of JSON, {@code ["backfill","--from=..."]}: what a Job's {@code args} takes. */
+    static String array(List<String> words) {
+        return COMPACT.writeValueAsString(words);
     }
 
     static String instant(Instant t) {

@@ -200,7 +200,13 @@ class GapsIT {
         assertThat(commands.get(1)).matches(backfill("2025-10-13T20:00:00Z", "2025-10-13T21:00:00Z", "gb"));
         assertThat(commands.get(2)).matches(backfill("2025-10-14T10:00:00Z", "2025-10-14T11:00:00Z", "ga"));
         List<String> planned = new ArrayList<>();
-        beforeJson.get("backfills").forEach(b -> planned.add(b.get("command").asString()));
+        beforeJson.get("backfills").forEach(b -> {
+            planned.add(b.get("command").asString());
+            // a Job's args: the command's words after the jar, and printed as that JSON array
+            String[] words = b.get("command").asString().split(" ");
+            assertThat(strings(b.get("args"))).containsExactly(Arrays.copyOfRange(words, 3, words.length));
+            assertThat(before.outLines()).contains("  " + b.get("args").toString());
+        });
         assertThat(planned).containsExactlyElementsOf(commands);
         for (String command : commands) {
             String[] words = command.split(" ");
