@@ -218,8 +218,14 @@ final class CommandExecutor {
     private int simulate(Command.Simulate s, PrintStream out, PrintStream err) {
         ExporterSimulation.Shape shape = s.shape() == null ? null : new ExporterSimulation.Shape(s.shape().clusters(),
                 s.shape().namespaces(), Duration.ofSeconds(s.shape().scrapeSeconds()));
-        ExporterSimulation simulation = new ExporterSimulation(worker.exporter().prefix(), s.tenants(), s.from(), s.hours(),
-                s.seed(), shape);
+        ExporterSimulation simulation;
+        try {
+            simulation = new ExporterSimulation(worker.exporter().prefix(), s.tenants(), s.from(), s.hours(), s.seed(), shape,
+                    s.incidents());
+        } catch (IllegalArgumentException e) { // an incident's cluster: only the simulation knows the names it gives
+            err.println("kubecost-worker: " + e.getMessage());
+            return ExitCodes.USAGE;
+        }
         long samples;
         try (Writer w = Files.newBufferedWriter(s.out(), StandardCharsets.UTF_8)) {
             samples = simulation.writeOpenMetrics(w);
@@ -228,7 +234,8 @@ final class CommandExecutor {
             return ExitCodes.FAILED;
         }
         out.println("simulate: wrote " + samples + " samples for " + s.tenants().size() + (s.tenants().size() == 1 ? " tenant" : " tenants") + " from " + s.from()
-                + " (" + s.hours() + " h) to " + s.out());
+                + " (" + s.hours() + " h) to " + s.out() + (s.incidents().isEmpty() ? "" : s.incidents().size() == 1 ? " with 1 incident"
+                : " with " + s.incidents().size() + " incidents"));
         return ExitCodes.OK;
     }
 }

@@ -14,14 +14,15 @@ final class ArgumentScanner {
             "backfill", Set.of("from", "to", "tenant", "dry-run", "erase-missing"),
             "migrate", Set.of(),
             "simulate", Set.of("out", "from", "hours", "tenants", "seed", "tenant-count", "clusters", "namespaces",
-                    "scrape-interval"),
+                    "scrape-interval", "incident"),
             "check", Set.of("now", "tenant", "stale-after", "max-lag", "json", "problems"),
             "explain", Set.of("tenant", "cluster", "namespace", "hour", "json"),
             "gaps", Set.of("from", "to", "tenant", "min-coverage", "json", "backfill"),
             "help", Set.of());
     private static final Set<String> FLAGS = Set.of("dry-run", "erase-missing", "json", "current-hour", "problems", "backfill");
+    private static final Set<String> REPEATABLE = Set.of("tenant", "incident");
 
-    /** @param options only options the command takes, each given once except --tenant */
+    /** @param options only options the command takes, each given once except --tenant and --incident */
     record Scanned(String command, Map<String, List<String>> options, List<String> propertyArgs) {
     }
 
@@ -106,7 +107,7 @@ final class ArgumentScanner {
             if (!OPTIONS.get(named).contains(name)) {
                 throw new UsageException("unknown option --" + name + " for " + named);
             }
-            if (!name.equals("tenant") && options.get(name).size() > 1) {
+            if (!REPEATABLE.contains(name) && options.get(name).size() > 1) {
                 throw new UsageException("--" + name + " given more than once");
             }
         }

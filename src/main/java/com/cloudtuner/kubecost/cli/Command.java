@@ -1,6 +1,7 @@
 package com.cloudtuner.kubecost.cli;
 
 import com.cloudtuner.kubecost.cost.Window;
+import com.cloudtuner.kubecost.simulate.Incident;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -23,8 +24,12 @@ public sealed interface Command {
     record Migrate() implements Command {
     }
 
-    /** @param shape null for the demo's clusters */
-    record Simulate(Path out, Instant from, int hours, List<String> tenants, long seed, Shape shape) implements Command {
+    /**
+     * @param shape     null for the demo's clusters
+     * @param incidents what goes wrong in the series, in the order given (none: the demo's healthy data)
+     */
+    record Simulate(Path out, Instant from, int hours, List<String> tenants, long seed, Shape shape, List<Incident> incidents)
+            implements Command {
     }
 
     /** Per tenant {@code clusters} clusters of {@code namespaces} namespaces, scraped every {@code scrapeSeconds}. */

@@ -63,6 +63,14 @@ public final class CommandLine {
                                                  per tenant N clusters of N namespaces scraped every
                                                  so many seconds (default: a prod cluster of 5
                                                  namespaces and a staging one of 3, every 60 s)
+                          [--incident=KIND:TENANT[/CLUSTER]:WHEN]
+                                                 a runbook incident, repeatable; without /CLUSTER in every
+                                                 cluster of the tenant; times inside the simulated hours:
+                            hole:T[/C]:FROM..TO      no sample at all in [FROM, TO) (check: exporter_hole)
+                            restart:T[/C]:FROM..TO   every cost 0, scrape success 1 (check: restart_zeros)
+                            currency:T[/C]:AT:CODE   currency label CODE from AT on; the hour of AT is refused
+                                                     (runs exit 1, check: refused_hours)
+                            late:T:AT                the tenant's series begin at AT
 
             An option whose name has a dot sets a configuration property, always with '=': --thanos.url=http://thanos:9090.
             Instants (--now, --from, --to, --hour) lie between 2000-01-01 and a day after now.

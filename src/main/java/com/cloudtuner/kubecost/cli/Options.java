@@ -26,6 +26,11 @@ record Options(Map<String, List<String>> values, Clock clock) {
         return values.get(name).get(0);
     }
 
+    /** Every value of a repeatable option, in the order given; none when it is absent. */
+    List<String> all(String name) {
+        return values.getOrDefault(name, List.of());
+    }
+
     String oneOr(String name, String absent) {
         return has(name) ? one(name) : absent;
     }

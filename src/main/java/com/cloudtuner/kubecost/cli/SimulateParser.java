@@ -2,6 +2,8 @@ package com.cloudtuner.kubecost.cli;
 
 import com.cloudtuner.kubecost.cost.Window;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
 import java.util.stream.IntStream;
@@ -24,8 +26,9 @@ final class SimulateParser {
         List<String> tenants = tenants(options);
         long seed = options.integer("seed", 1);
         Command.Shape shape = shape(options);
-        return new Command.Simulate(Path.of(options.one("out")), Window.floorHour(options.instant("from")),
-                hours, tenants, seed, shape);
+        Instant from = Window.floorHour(options.instant("from"));
+        return new Command.Simulate(Path.of(options.one("out")), from, hours, tenants, seed, shape,
+                IncidentParser.parse(options, tenants, from, from.plus(Duration.ofHours(hours))));
     }
 
     private static List<String> tenants(Options options) {

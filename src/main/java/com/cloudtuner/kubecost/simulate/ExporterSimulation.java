@@ -7,9 +7,12 @@ import java.io.Writer;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Random;
+import java.util.function.LongToDoubleFunction;
 
 /**
  * Plausible exporter output for demos and benchmarks, written as it is generated (family by
@@ -19,10 +22,28 @@ import java.util.Random;
  * are the namespaces plus idle capacity, network and load balancers. Every value is a function of
  * the tenant, cluster, namespace and time, so families can be written one after another.
  *
- * @param shape null for the demo's shape: a production cluster of 5 namespaces and a staging one
- *              of 3, scraped every 60 s
+ * @param shape     null for the demo's shape: a production cluster of 5 namespaces and a staging one
+ *                  of 3, scraped every 60 s
+ * @param incidents what goes wrong, in order (see {@link Incident}); the values of every other sample stay as they are
  */
-public record ExporterSimulation(String prefix, List<String> tenants, Instant from, int hours, long seed, Shape shape) {
+public record ExporterSimulation(String prefix, List<String> tenants, Instant from, int hours, long seed, Shape shape,
+                                 List<Incident> incidents) {
+
+    /** Every incident names a simulated tenant and, where it names one, a cluster that tenant has. */
+    public ExporterSimulation {
+        incidents = List.copyOf(incidents);
+        List<String> clusters = clusterNames(shape);
+        for (Incident i : incidents) {
+            if (!tenants.contains(i.tenant()) || (i.cluster() != null && !clusters.contains(i.cluster()))) {
+                throw new IllegalArgumentException("an --incident names a tenant or cluster the simulation does not have"
+                        + " (its clusters: " + String.join(", ", clusters) + ")");
+            }
+        }
+    }
+
+    public ExporterSimulation(String prefix, List<String> tenants, Instant from, int hours, long seed, Shape shape) {
+        this(prefix, tenants, from, hours, seed, shape, List.of());
+    }
 
     private static final String[] DEMO_NAMESPACES = {"kube-system", "monitoring", "payments", "web", "batch"};
 
@@ -35,22 +56,40 @@ public record ExporterSimulation(String prefix, List<String> tenants, Instant fr
         }
     }
 
+    /** @param incidents those of {@link #incidents()} that apply to this cluster: nearly always none */
     private record Cluster(String tenant, String name, long offsetMs, long scrapeMs, String[] namespaces,
                            double[] cpuBase, double[] ramBase, double[] pvBase, double[] eff,
-                           double idle, double network, double lb) {
+                           double idle, double network, double lb, List<Incident> incidents) {
+    }
+
+    /** Each tenant's cluster names: the demo's prod and staging, one prod, or c1..cN. */
+    private static List<String> clusterNames(Shape shape) {
+        if (shape == null) {
+            return List.of("prod", "staging");
+        }
+        if (shape.clusters() == 1) {
+            return List.of("prod");
+        }
+        List<String> names = new ArrayList<>();
+        for (int c = 1; c <= shape.clusters(); c++) {
+            names.add("c" + c);
+        }
+        return names;
     }
 
     private List<Cluster> clusters() {
         List<Cluster> out = new ArrayList<>();
+        List<String> names = clusterNames(shape);
         for (String tenant : tenants) {
             Random random = new Random(seed * 31 + tenant.hashCode());
-            if (shape == null) {
-                out.add(cluster(tenant, "prod", Duration.ofSeconds(60), namespaces(5, true), 1.0, random));
-                out.add(cluster(tenant, "staging", Duration.ofSeconds(60), namespaces(3, true), 0.25, random));
-            } else {
-                for (int c = 1; c <= shape.clusters(); c++) {
-                    out.add(cluster(tenant, shape.clusters() == 1 ? "prod" : "c" + c, shape.scrape(),
-                            namespaces(shape.namespaces(), false), 1.0, random));
+            for (int c = 0; c < names.size(); c++) {
+                String name = names.get(c);
+                List<Incident> own = incidents.stream().filter(i -> i.appliesTo(tenant, name)).toList();
+                if (shape == null) {
+                    out.add(cluster(tenant, name, Duration.ofSeconds(60), namespaces(c == 0 ? 5 : 3, true),
+                            c == 0 ? 1.0 : 0.25, random, own));
+                } else {
+                    out.add(cluster(tenant, name, shape.scrape(), namespaces(shape.namespaces(), false), 1.0, random, own));
                 }
             }
         }
@@ -65,7 +104,8 @@ public record ExporterSimulation(String prefix, List<String> tenants, Instant fr
         return names;
     }
 
-    private static Cluster cluster(String tenant, String name, Duration scrape, String[] namespaces, double scale, Random random) {
+    private static Cluster cluster(String tenant, String name, Duration scrape, String[] namespaces, double scale, Random random,
+                                   List<Incident> incidents) {
         long offset = 1000L * random.nextInt((int) Math.min(60, scrape.toSeconds())); // where in the interval it is scraped
         int n = namespaces.length;
         double[] cpu = new double[n];
@@ -79,7 +119,7 @@ public record ExporterSimulation(String prefix, List<String> tenants, Instant fr
             eff[i] = 0.2 + random.nextDouble() * 0.7;
         }
         return new Cluster(tenant, name, offset, scrape.toMillis(), namespaces, cpu, ram, pv, eff,
-                round(scale * 0.4), round(scale * 0.03), round(scale * 0.025));
+                round(scale * 0.4), round(scale * 0.03), round(scale * 0.025), incidents);
     }
 
     /** Receives the samples, a family at a time, each family's series one after another, in time order. */
@@ -100,20 +140,58 @@ public record ExporterSimulation(String prefix, List<String> tenants, Instant fr
             for (Cluster c : clusters) {
                 if (m.scope() == ExporterMetric.Scope.NAMESPACE) {
                     for (int i = 0; i < c.namespaces.length; i++) {
-                        sink.series(ExporterDataset.exporterLabels(c.tenant, c.name, c.namespaces[i]));
-                        for (long t = start + c.offsetMs; t < end; t += c.scrapeMs) {
-                            sink.sample(t, namespaceValue(m, c, i, load(t)));
-                        }
+                        int ns = i;
+                        series(sink, c, m, ExporterDataset.exporterLabels(c.tenant, c.name, c.namespaces[i]), start, end,
+                                t -> namespaceValue(m, c, ns, load(t)));
                     }
                 } else {
-                    sink.series(m.scope() == ExporterMetric.Scope.HEALTH ? Map.of("tenant_id", c.tenant, "cluster", c.name)
-                            : ExporterDataset.exporterLabels(c.tenant, c.name, null));
-                    for (long t = start + c.offsetMs; t < end; t += c.scrapeMs) {
-                        sink.sample(t, clusterValue(m, c, load(t)));
-                    }
+                    series(sink, c, m, m.scope() == ExporterMetric.Scope.HEALTH ? Map.of("tenant_id", c.tenant, "cluster", c.name)
+                            : ExporterDataset.exporterLabels(c.tenant, c.name, null), start, end, t -> clusterValue(m, c, load(t)));
                 }
             }
         }
+    }
+
+    /** One series' samples; where incidents apply, with their silences, zeros and the series a currency change starts. */
+    private static void series(Sink sink, Cluster c, ExporterMetric m, Map<String, String> labels, long start, long end,
+                               LongToDoubleFunction value) {
+        if (c.incidents.isEmpty()) { // the benchmark's tens of millions of samples: no check per sample
+            sink.series(labels);
+            for (long t = start + c.offsetMs; t < end; t += c.scrapeMs) {
+                sink.sample(t, value.applyAsDouble(t));
+            }
+            return;
+        }
+        String currency = null;
+        boolean begun = false;
+        for (long t = start + c.offsetMs; t < end; t += c.scrapeMs) {
+            long at = t;
+            if (c.incidents.stream().anyMatch(i -> i.silences(at))) {
+                continue;
+            }
+            String now = labels.containsKey("currency") ? currencyAt(c, labels.get("currency"), t) : null;
+            if (!begun || !Objects.equals(now, currency)) {
+                Map<String, String> l = new LinkedHashMap<>(labels);
+                if (now != null) {
+                    l.put("currency", now);
+                }
+                sink.series(l);
+                begun = true;
+                currency = now;
+            }
+            boolean zero = m.quantity().isCost() && c.incidents.stream().anyMatch(i -> i.zeroesCosts(at));
+            sink.sample(t, zero ? 0.0 : value.applyAsDouble(t));
+        }
+    }
+
+    private static String currencyAt(Cluster c, String usual, long t) {
+        for (Incident i : c.incidents) {
+            String changed = i.currencyAt(t);
+            if (changed != null) {
+                return changed;
+            }
+        }
+        return usual;
     }
 
     /** The daily curve: 1 ± 0.3, highest at 14:00 UTC, constant within each hour. */
