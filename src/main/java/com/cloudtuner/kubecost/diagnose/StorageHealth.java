@@ -177,7 +177,7 @@ final class StorageHealth {
             if (mark == null) {
                 report.add(Finding.problem("no_watermark", where, "has exporter data but no watermark: no hourly run has written"
                                 + " it yet (none ran for it, or every one failed for it)",
-                        "the next hourly run does (kubectl create job --from=cronjob/kubecost-worker ...); older hours with: "
+                        "the next hourly run does (kubectl -n kubecost-worker create job NAME --from=cronjob/kubecost-worker); older hours with: "
                                 + Texts.backfill(new Window(Window.floorHour(now.minus(Duration.ofDays(1))), expected), tenant)));
                 continue;
             }

@@ -22,14 +22,18 @@ public class ThanosQueryException extends RuntimeException {
 
     /**
      * The failure cause first: for a request that got no answer, the network's failure (say
-     * {@code ConnectException: Failed to connect to ...}) and then the request in brackets; else the
-     * message. A batch's long selectors are cut to their number of values ({@link PromQl#withShortMatchers}).
+     * {@code ConnectException: Failed to connect to ...}) and then the request in brackets; for an
+     * answer that failed ({@code REQUEST: HTTP 503: ...}), what it said ({@code HTTP 503: ...
+     * (REQUEST)}). A batch's long selectors are cut to their number of values
+     * ({@link PromQl#withShortMatchers}).
      */
     public String causeFirst() {
         String message = getMessage() == null ? "" : getMessage();
         Throwable cause = getCause();
         if (cause == null || cause instanceof ThanosQueryException || !unanswered()) {
-            return PromQl.withShortMatchers(message);
+            // the request is described before the first ": " (selectors hold none), what went wrong after it
+            int split = message.indexOf(": ");
+            return PromQl.withShortMatchers(split < 0 ? message : message.substring(split + 2) + " (" + message.substring(0, split) + ")");
         }
         String request = message.replace(": " + cause, "").replace(cause.toString(), "").strip();
         String first = cause.getClass().getSimpleName() + (cause.getMessage() == null ? "" : ": " + cause.getMessage());

@@ -38,6 +38,15 @@ class FailureLinesTest {
     }
 
     @Test
+    void anAnswerThatFailedReadsWhatItSaidFirst() {
+        List<String> tenants = IntStream.rangeClosed(1, 200).mapToObj(i -> "tenant-" + i).toList();
+        String selector = "kubecost_cost{tenant=~\"" + String.join("|", tenants) + "\"}";
+        String text = Failures.describe(new ThanosQueryException("query_range sum by (tenant) (" + selector + "): HTTP 503: overloaded", true));
+        assertThat(text).startsWith("HTTP 503: overloaded (query_range ").contains("tenant=~<200 values>").doesNotContain("tenant-17");
+        assertThat(text.length()).isLessThanOrEqualTo(Failures.MAX_LENGTH);
+    }
+
+    @Test
     void fiftyTenantsFailingTwoWindowsAlikeGiveOneLinePerWindowAndOneRepair() {
         List<String> tenants = IntStream.rangeClosed(1, 50).mapToObj(i -> String.format("t%02d", i)).toList();
         String reason = Failures.describe(thanosDown(tenants));
