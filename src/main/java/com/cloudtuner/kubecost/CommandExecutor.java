@@ -170,7 +170,7 @@ final class CommandExecutor {
         for (int i = 0; i < n; i++) {
             Command.Backfill b = gaps.backfills().get(i);
             err.println("kubecost-worker: gaps: backfill " + (i + 1) + "/" + n + ": " + BackfillCommand.of(b.window(), b.tenants()));
-            exit = Math.max(exit, execute(b, out, err));
+            exit = Math.max(exit, execute(b, g.json() ? err : out, err)); // --json: stdout holds gaps' document only
         }
         return exit;
     }

@@ -53,7 +53,7 @@ final class Check {
     CheckReport run(Command.Check command, Instant now) {
         Instant hour = Window.floorHour(now);
         Window day = new Window(hour.minus(Duration.ofHours(23)), hour.plus(Duration.ofHours(1)));
-        CheckReport report = new CheckReport(now, day);
+        CheckReport report = new CheckReport(now, day, command.tenants().isEmpty());
         Map<String, List<ClusterActivity>> activity = new TreeMap<>();
         List<String> processed = checkThanos(command, now, day, report, activity);
         storage.check(settings.clickhouseUrl(), command.tenants(), processed, activity, now, command.maxLag(), report);

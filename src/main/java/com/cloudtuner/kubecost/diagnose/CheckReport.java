@@ -23,15 +23,18 @@ final class CheckReport {
 
     private final Instant asOf;
     private final Window day;
+    private final boolean examinedAreAll;
     private final List<Finding> findings = new ArrayList<>();
     private final ObjectNode thanos = Json.object();
     private final ObjectNode exporter = Json.object();
     private final Map<String, ObjectNode> tenants = new TreeMap<>();
     private final ObjectNode clickhouse = Json.object();
 
-    CheckReport(Instant asOf, Window day) {
+    /** @param examinedAreAll whether the tenants examined are those a backfill without --tenant takes (check had no --tenant) */
+    CheckReport(Instant asOf, Window day, boolean examinedAreAll) {
         this.asOf = asOf;
         this.day = day;
+        this.examinedAreAll = examinedAreAll;
     }
 
     Instant asOf() {
@@ -101,14 +104,14 @@ final class CheckReport {
 
     private static final Pattern TENANT_OPTION = Pattern.compile(" --tenant=\\S+");
 
-    /** The group's fix with every tenant its members' fixes name, or none when they are all the examined tenants. */
+    /** The group's fix with every tenant its members' fixes name, or none when they are every tenant a backfill takes. */
     private String fix(String fix, List<Finding> group) {
         if (fix == null) {
             return null;
         }
         Set<String> options = new LinkedHashSet<>();
         group.forEach(f -> TENANT_OPTION.matcher(f.fix()).results().forEach(m -> options.add(m.group())));
-        String merged = options.size() > 1 && options.size() == tenants.size() ? "" : String.join("", options);
+        String merged = examinedAreAll && options.size() > 1 && options.size() == tenants.size() ? "" : String.join("", options);
         return fix.replace(" --tenant=*", merged);
     }
 

@@ -16,8 +16,9 @@ import java.util.function.Predicate;
 /**
  * Hours of the last day whose cost is missing though nothing failed: hours a cluster's exporter left
  * empty between hours with data (a hole: no rows, rule 4, until late data arrive and are
- * backfilled), and complete hours with data in Thanos but no rows that the hourly run will not
- * write again because they lie before the tenant's watermark (rows deleted, or data that arrived
+ * backfilled; a note, since a cluster scaled to zero for the night looks the same), and complete
+ * hours with data in Thanos but no rows that the hourly run will not write again because they lie
+ * before the tenant's watermark and its re-processed hours (rows deleted, or data that arrived
  * after the run that processed the hour).
  */
 final class MissingHours {
@@ -25,22 +26,29 @@ final class MissingHours {
     private MissingHours() {
     }
 
-    /** Per cluster, each run of empty hours between two hours with data. */
+    /**
+     * Per cluster, each run of empty hours between two hours with data, as a note: the hours have
+     * no rows, rightly, until samples arrive late (then they are {@code rows_missing}). Hours in
+     * which the exporter reported itself failing are left out: {@code unhealthy_hours} names them.
+     */
     static void holes(Map<String, List<ClusterActivity>> activity, CheckReport report) {
         for (List<ClusterActivity> clusters : activity.values()) {
             for (ClusterActivity c : clusters) {
+                Set<Instant> unhealthy = new HashSet<>(c.unhealthyHours());
                 List<Instant> data = c.hoursWithData();
+                List<Instant> empty = new ArrayList<>();
                 for (int i = 1; i < data.size(); i++) {
-                    Instant from = data.get(i - 1).plus(Duration.ofHours(1));
-                    Instant to = data.get(i);
-                    if (from.isBefore(to)) {
-                        Window hole = new Window(from, to);
-                        report.add(Finding.problem("exporter_hole", "tenant " + c.tenant() + " cluster " + c.cluster(),
-                                "no exporter data in Thanos for " + hours(hole) + " " + hole + ", between hours with data: those hours"
-                                        + " have no cost rows (rule 4)",
-                                "find why the exporter or remote-write stopped then; if the samples reach Thanos late: "
-                                        + Texts.backfill(hole, c.tenant())));
+                    for (Instant h = data.get(i - 1).plus(Duration.ofHours(1)); h.isBefore(data.get(i)); h = h.plus(Duration.ofHours(1))) {
+                        if (!unhealthy.contains(h)) {
+                            empty.add(h);
+                        }
                     }
+                }
+                for (Window hole : ranges(empty)) {
+                    report.add(Finding.note("exporter_hole", "tenant " + c.tenant() + " cluster " + c.cluster(),
+                            "no exporter data in Thanos for " + hours(hole) + " " + hole + ", between hours with data: those hours"
+                                    + " have no cost rows (rule 4); if the exporter or remote-write stopped and the samples reach"
+                                    + " Thanos late: " + Texts.backfill(hole, c.tenant())));
                 }
             }
         }
@@ -53,18 +61,25 @@ final class MissingHours {
      * note. Hours in which the exporter reported itself failing are left out: all their samples may
      * be invalid (rule 2), and the exporter finding names them.
      *
-     * @param processed per tenant, the windows of its runs that succeeded over complete hours
+     * @param succeeded    per tenant, the windows of its runs that succeeded over complete hours
+     * @param processed    per tenant, the windows of all its runs over complete hours (refused hours: partial runs)
+     * @param reprocessedFrom the first hour the next hourly run computes again (worker.reprocess-hours): later
+     *                        hours are its, like those after the watermark
      */
     static void rowsMissing(Map<String, List<ClusterActivity>> activity, Set<ClusterHourKey> withRows, Map<String, Instant> watermarks,
-                            Map<String, List<Window>> processed, Instant completeUntil, CheckReport report) {
+                            Map<String, List<Window>> succeeded, Map<String, List<Window>> processed, Instant completeUntil,
+                            Instant reprocessedFrom, CheckReport report) {
         for (List<ClusterActivity> clusters : activity.values()) {
             for (ClusterActivity c : clusters) {
                 Instant mark = watermarks.get(c.tenant());
                 Set<Instant> unhealthy = new HashSet<>(c.unhealthyHours());
-                Predicate<Instant> missing = h -> mark != null && h.isBefore(completeUntil) && !WatermarkPolicy.nextHourlyRunWrites(h, mark)
-                        && !unhealthy.contains(h) && !withRows.contains(new ClusterHourKey(c.tenant(), c.cluster(), h));
-                List<Window> runs = processed.getOrDefault(c.tenant(), List.of());
-                Predicate<Instant> ranOver = h -> runs.stream().anyMatch(w -> w.contains(h));
+                Predicate<Instant> missing = h -> mark != null && h.isBefore(completeUntil) && h.isBefore(reprocessedFrom)
+                        && !WatermarkPolicy.nextHourlyRunWrites(h, mark) && !unhealthy.contains(h)
+                        && !withRows.contains(new ClusterHourKey(c.tenant(), c.cluster(), h));
+                List<Window> ok = succeeded.getOrDefault(c.tenant(), List.of());
+                List<Window> any = processed.getOrDefault(c.tenant(), List.of());
+                Predicate<Instant> ranOver = h -> ok.stream().anyMatch(w -> w.contains(h));
+                Predicate<Instant> neverRanOver = h -> any.stream().noneMatch(w -> w.contains(h));
                 String where = "tenant " + c.tenant() + " cluster " + c.cluster();
                 for (Window range : ranges(c.hoursWithData().stream().filter(missing.and(ranOver)).toList())) {
                     report.add(Finding.problem("rows_missing", where, "exporter data in Thanos but no rows in k8s_expenses for "
@@ -72,7 +87,7 @@ final class MissingHours {
                                     + " later); before the watermark " + mark + ", so no hourly run writes them again",
                             Texts.backfill(range, c.tenant())));
                 }
-                for (Window range : ranges(c.hoursWithData().stream().filter(missing.and(ranOver.negate())).toList())) {
+                for (Window range : ranges(c.hoursWithData().stream().filter(missing.and(neverRanOver)).toList())) {
                     report.add(Finding.note("history_not_backfilled", where, "exporter data in Thanos for " + hours(range) + " " + range
                             + " that no run of the last day processed (before the tenant's first hourly run): no rows until a backfill (" + Texts.backfill(range, c.tenant()) + ")"));
                 }

@@ -227,15 +227,20 @@ final class StorageHealth {
     /** See {@link MissingHours#rowsMissing}: the stored rows, watermarks and runs of the last day's tenants with data. */
     private void rowsMissing(Map<String, List<ClusterActivity>> activity, Instant now, CheckReport report) {
         Window day = report.day();
+        Map<String, List<Window>> succeeded = new HashMap<>();
         Map<String, List<Window>> processed = new HashMap<>();
         // a run over an hour of the day started after that hour: the day's runs are all there are
         for (RunLedger.Entry e : ledger.entries(day.start(), now.truncatedTo(ChronoUnit.SECONDS), activity.keySet())) {
-            if (e.status().equals("succeeded") && !e.provisional()) {
-                processed.computeIfAbsent(e.tenant(), k -> new ArrayList<>()).add(new Window(e.windowStart(), e.windowEnd()));
+            if (!e.provisional()) {
+                Window w = new Window(e.windowStart(), e.windowEnd());
+                processed.computeIfAbsent(e.tenant(), k -> new ArrayList<>()).add(w);
+                if (e.status().equals("succeeded")) {
+                    succeeded.computeIfAbsent(e.tenant(), k -> new ArrayList<>()).add(w);
+                }
             }
         }
-        MissingHours.rowsMissing(activity, store.clusterHoursWithRows(activity.keySet(), day), watermarks.all(), processed,
-                policy.completeUntil(now), report);
+        MissingHours.rowsMissing(activity, store.clusterHoursWithRows(activity.keySet(), day), watermarks.all(), succeeded, processed,
+                policy.completeUntil(now), policy.reprocessedFrom(now), report);
     }
 
     /**

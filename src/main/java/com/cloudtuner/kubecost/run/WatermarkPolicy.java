@@ -69,6 +69,11 @@ public final class WatermarkPolicy {
         return Window.ceilHour(end.minus(maxCatchUp));
     }
 
+    /** The first hour an hourly run as of {@code now} computes again whatever the watermarks (worker.reprocess-hours). */
+    public Instant reprocessedFrom(Instant now) {
+        return reprocessFrom(completeUntil(now));
+    }
+
     private Instant reprocessFrom(Instant end) {
         Instant from = end.minus(reprocessHours, ChronoUnit.HOURS);
         Instant oldest = oldestAllowed(end);

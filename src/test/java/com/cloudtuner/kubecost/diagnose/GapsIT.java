@@ -228,8 +228,10 @@ class GapsIT {
             assertThat(b.get("tenants")).isEmpty();
         });
 
-        Worker.Result closing = Worker.run(servers, "gaps", RANGE, RANGE_END, "--backfill");
+        Worker.Result closing = Worker.run(servers, "gaps", RANGE, RANGE_END, "--backfill", "--json");
         assertThat(closing.exitCode()).as(closing.toString()).isZero();
+        // stdout is gaps' one document, the backfills' summaries went to stderr
+        assertThat(JsonMapper.builder().build().readTree(closing.out()).get("backfills")).hasSize(plan.size());
         assertThat(closing.err().lines().filter(l -> l.startsWith("kubecost-worker: gaps: backfill ")).count()).isEqualTo(plan.size());
         assertOnlyPendingAndLowCoverageLeft();
     }

@@ -39,7 +39,7 @@ class ThanosReachabilityTest {
     }
 
     private static CheckReport report() {
-        return new CheckReport(NOW, new Window(Instant.parse("2025-10-13T13:00:00Z"), Instant.parse("2025-10-14T13:00:00Z")));
+        return new CheckReport(NOW, new Window(Instant.parse("2025-10-13T13:00:00Z"), Instant.parse("2025-10-14T13:00:00Z")), true);
     }
 
     /** The report as {@code check --json} prints it. */

@@ -2,6 +2,7 @@ package com.cloudtuner.kubecost.e2e;
 
 import static com.cloudtuner.kubecost.testing.CheckRuns.cluster;
 import static com.cloudtuner.kubecost.testing.CheckRuns.finding;
+import static com.cloudtuner.kubecost.testing.CheckRuns.findings;
 import static com.cloudtuner.kubecost.testing.CheckRuns.problemsWhere;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -98,9 +99,9 @@ class SimulatedIncidentsIT {
         assertThat(rowsPerHour("si-holed", "staging")).hasSize(HOURS);
 
         JsonNode doc = check("si-holed");
-        assertThat(problemsWhere(doc)).contains("exporter_hole tenant si-holed cluster prod")
-                .doesNotContain("exporter_hole tenant si-holed cluster staging");
-        assertThat(finding(doc, "exporter_hole", "tenant si-holed cluster prod").get("fix").asString())
+        assertThat(findings(doc)).contains("note exporter_hole tenant si-holed cluster prod")
+                .doesNotContain("note exporter_hole tenant si-holed cluster staging");
+        assertThat(finding(doc, "exporter_hole", "tenant si-holed cluster prod").get("what").asString())
                 .endsWith(" backfill --from=" + HOLE_FROM + " --to=" + HOLE_TO + " --tenant=si-holed");
         assertThat(codes(doc)).doesNotContain("restart_zeros", "refused_hours");
     }
