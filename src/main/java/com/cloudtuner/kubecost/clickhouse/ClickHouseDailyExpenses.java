@@ -12,6 +12,7 @@ import java.util.Set;
 import java.util.SortedSet;
 import java.util.TreeSet;
 import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -37,7 +38,9 @@ public final class ClickHouseDailyExpenses implements DailyExpenses {
     private static final String STAGING_PREFIX = TABLE + "_build_";
     private static final long DAY_SECONDS = 86_400;
     /** Computations of one day before giving up while other writers keep inserting hours of it. */
-    private static final int ATTEMPTS = 5;
+    private static final int ATTEMPTS = 10;
+    /** Between attempts, a random pause of up to this: two writers rebuilding in lockstep would keep colliding. */
+    private static final long MAX_BACKOFF_MS = 250;
     private static final Duration ABANDONED_STAGING = Duration.ofDays(1);
 
     private final ClickHouseGateway ch;
@@ -82,9 +85,19 @@ public final class ClickHouseDailyExpenses implements DailyExpenses {
                 return;
             }
             log.info("daily day={} written to while it was rebuilt: computing it again (attempt {})", day, attempt + 1);
+            backOff();
         }
         throw new ClickHouseException(0, true, TABLE + ": hours of " + day + " kept being written while it was rebuilt "
                 + ATTEMPTS + " times; the writer rebuilds it after its writes, or run again", null);
+    }
+
+    private static void backOff() {
+        try {
+            Thread.sleep(ThreadLocalRandom.current().nextLong(MAX_BACKOFF_MS));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ClickHouseException(0, true, TABLE + ": interrupted while rebuilding", e);
+        }
     }
 
     /**

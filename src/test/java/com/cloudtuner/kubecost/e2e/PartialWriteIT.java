@@ -90,7 +90,8 @@ class PartialWriteIT {
         assertThat(rowsPerClusterHour(db)).hasSize(25).allSatisfy((hour, rows) -> assertThat(rows).as(hour).isEqualTo(4));
         assertThat(ledgerChanged(db, failed.runId())).containsEntry("pw1", 100L).containsEntry("pw2", 0L);
         assertThat(statuses(db, failed.runId())).containsOnly("failed");
-        assertThat(failed.err()).contains("--from=2025-10-21T00:00:00Z --to=2025-10-22T00:00:00Z --tenant=pw1");
+        // every tenant of the run failed: the repair is the run's own scope again (TENANTS), not a list of them
+        assertThat(failed.err()).contains(" backfill --from=2025-10-21T00:00:00Z --to=2025-10-22T00:00:00Z");
 
         assertThat(gapsKinds(db)).contains("incomplete-write pw1 c1", "missing pw1 c2", "missing pw2 c1", "missing pw2 c2");
         repairAndCompare(db);
