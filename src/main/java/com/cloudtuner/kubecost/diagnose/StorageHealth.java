@@ -254,12 +254,12 @@ final class StorageHealth {
         ledger.runs(to.minus(Duration.ofDays(1)), to).forEach(r -> latestRowOfRun.put(r.runId(), r));
         List<RunLedger.Run> runs = new ArrayList<>(latestRowOfRun.values());
         ArrayNode facts = report.clickhouse().putArray("failed_whole_runs");
-        for (int i = 0; i < runs.size(); i++) {
-            RunLedger.Run r = runs.get(i);
+        for (RunLedger.Run r : runs) {
             if (!r.status().equals("failed") || r.failedTenants() > 0) {
                 continue; // tenants that failed are in k8s_expenses_runs, reported as failed_run
             }
-            boolean madeGood = runs.subList(i + 1, runs.size()).stream().anyMatch(l -> l.mode().equals(r.mode())
+            // later by the clock, not by the list's order: two runs may start in the same second (the ledger keeps seconds)
+            boolean madeGood = runs.stream().anyMatch(l -> l != r && l.mode().equals(r.mode()) && !l.startedAt().isBefore(r.finishedAt())
                     && l.status().equals("succeeded") && (r.mode().equals("hourly")
                     || !l.windowStart().isAfter(r.windowStart()) && !l.windowEnd().isBefore(r.windowEnd())));
             String error = r.error().strip().lines().findFirst().orElse("");

@@ -143,6 +143,21 @@ class MissingDataCheckIT {
     }
 
     @Test
+    void aRunThatSucceededInTheSecondTheFailedOneEndedMakesItGood() {
+        // the ledger keeps seconds: a run started in the second the failed one ended is later, whatever the run ids' order
+        Instant second = NOW.minus(Duration.ofHours(2));
+        try (ClickHouseGateway ch = db.newGateway()) {
+            RunLedger ledger = new ClickHouseRunLedger(ch);
+            ledger.record(new RunLedger.Run("z-failed", "hourly", "failed", FROM, COMPLETE, 0, 0, second, second, "label values: HTTP 503"));
+            ledger.record(new RunLedger.Run("a-later", "hourly", "succeeded", FROM, COMPLETE, 3, 0, second, second, ""));
+        }
+        JsonNode doc = CheckRuns.checkJson(servers, NOW);
+        assertThat(runs(doc, "z-failed")).singleElement()
+                .satisfies(r -> assertThat(r.get("made_good_by_a_later_run").asBoolean()).isTrue());
+        assertThat(findings(doc)).contains("note run_failed_made_good clickhouse").doesNotContain("problem run_failed clickhouse");
+    }
+
+    @Test
     void theTextGroupsFindingsAlikeButForTheirTenantAndProblemsOnlyLeavesTheRestOut() {
         // both tenants' watermarks are current: one ok line for the two, and with --problems no ok line at all
         Worker.Result text = CheckRuns.check(servers, NOW, "--tenant=md-erased", "--tenant=md-holed");
