@@ -10,9 +10,7 @@ import com.cloudtuner.kubecost.testing.RealServers;
 import com.cloudtuner.kubecost.testing.TestDatabase;
 import com.cloudtuner.kubecost.testing.Worker;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -66,7 +64,7 @@ class JsonLogsIT {
     @Test
     void withThanosUnreachableTheFailureLinesAreFewShortAndLeadWithTheCause(TestDatabase db) throws IOException {
         db.recreate();
-        Map<String, String> env = jsonLogs(env(db, "http://127.0.0.1:" + closedPort()));
+        Map<String, String> env = jsonLogs(env(db, "http://127.0.0.1:" + Worker.closedPort()));
         env.put("THANOS_RETRIES", "0");
         JarProcess.Result r = JarProcess.run(env, "backfill", "--from=2025-10-13", "--to=2025-10-15",
                 "--tenant=acme", "--tenant=globex", "--tenant=initech");
@@ -99,17 +97,6 @@ class JsonLogsIT {
     }
 
     private static Map<String, String> env(TestDatabase db, String thanosUrl) {
-        Map<String, String> env = new HashMap<>();
-        for (String arg : Worker.serverArgs(db, thanosUrl)) {
-            String[] kv = arg.substring(2).split("=", 2);
-            env.put(kv[0].toUpperCase().replace('.', '_').replace('-', '_'), kv[1]);
-        }
-        return env;
-    }
-
-    private static int closedPort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
+        return Worker.environment(Worker.serverArgs(db, thanosUrl));
     }
 }

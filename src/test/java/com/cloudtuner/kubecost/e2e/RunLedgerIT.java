@@ -10,7 +10,6 @@ import com.cloudtuner.kubecost.testing.RealServers;
 import com.cloudtuner.kubecost.testing.TestDatabase;
 import com.cloudtuner.kubecost.testing.Worker;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -61,10 +60,7 @@ class RunLedgerIT {
 
     @Test
     void aRunThatFailsWhileDiscoveringTenantsIsRecordedWithTheReason() throws IOException {
-        int closed;
-        try (ServerSocket s = new ServerSocket(0)) {
-            closed = s.getLocalPort(); // nothing listens here once the socket is closed
-        }
+        int closed = Worker.closedPort();
         List<String> args = Worker.withOption(Worker.serverArgs(db, prometheus.url()), "thanos.url", "http://127.0.0.1:" + closed);
         Worker.Result r = Worker.run(args, "hourly", "--now=2025-10-13T04:10:00Z", "--thanos.retries=0");
         assertThat(r.exitCode()).as(r.toString()).isEqualTo(1);

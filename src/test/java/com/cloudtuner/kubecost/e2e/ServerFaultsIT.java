@@ -11,9 +11,7 @@ import com.cloudtuner.kubecost.testing.RealServers;
 import com.cloudtuner.kubecost.testing.TestDatabase;
 import com.cloudtuner.kubecost.testing.Worker;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
@@ -36,7 +34,7 @@ class ServerFaultsIT {
     @Test
     void clickHouseUnreachableAtStartExitsWithOneAndOneLine(TestDatabase db) throws IOException {
         Map<String, String> env = env(db);
-        env.put("CLICKHOUSE_URL", "http://127.0.0.1:" + closedPort());
+        env.put("CLICKHOUSE_URL", "http://127.0.0.1:" + Worker.closedPort());
         JarProcess.Result r = JarProcess.run(env, "hourly", "--now=2025-10-13T12:10:00Z");
         assertThat(r.exitCode()).as(r.toString()).isEqualTo(1);
         assertThat(r.err().lines().filter(l -> l.startsWith("kubecost-worker: "))).singleElement()
@@ -77,17 +75,6 @@ class ServerFaultsIT {
     }
 
     private static Map<String, String> env(TestDatabase db) {
-        Map<String, String> env = new HashMap<>();
-        for (String arg : Worker.serverArgs(db, prometheus.url())) {
-            String[] kv = arg.substring(2).split("=", 2);
-            env.put(kv[0].toUpperCase().replace('.', '_').replace('-', '_'), kv[1]);
-        }
-        return env;
-    }
-
-    private static int closedPort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
+        return Worker.environment(Worker.serverArgs(db, prometheus.url()));
     }
 }

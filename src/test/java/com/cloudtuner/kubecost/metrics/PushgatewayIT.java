@@ -14,7 +14,6 @@ import com.cloudtuner.kubecost.testing.RealServers;
 import com.cloudtuner.kubecost.testing.TestDatabase;
 import com.cloudtuner.kubecost.testing.Worker;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -150,10 +149,7 @@ class PushgatewayIT {
 
     @Test
     void aRunThatCannotMigrateItsDatabasePushesThatItFailed(TestDatabase db) throws IOException {
-        int closed;
-        try (ServerSocket s = new ServerSocket(0)) {
-            closed = s.getLocalPort();
-        }
+        int closed = Worker.closedPort();
         List<String> args = new ArrayList<>(Worker.serverArgs(db, prometheus.url()));
         args.add("--pushgateway.url=" + pushgateway.url());
         args.add("--pushgateway.job=cannot-migrate"); // a group of its own: the other tests push too
@@ -172,15 +168,8 @@ class PushgatewayIT {
 
     @Test
     void aPushgatewayThatCannotBeReachedIsLoggedOnceAndTheRunStillSucceeds(TestDatabase db) throws IOException {
-        int closed;
-        try (ServerSocket s = new ServerSocket(0)) {
-            closed = s.getLocalPort();
-        }
-        Map<String, String> env = new HashMap<>();
-        for (String arg : Worker.serverArgs(db, prometheus.url())) {
-            String[] kv = arg.substring(2).split("=", 2);
-            env.put(kv[0].toUpperCase().replace('.', '_').replace('-', '_'), kv[1]);
-        }
+        int closed = Worker.closedPort();
+        Map<String, String> env = Worker.environment(Worker.serverArgs(db, prometheus.url()));
         env.put("PUSHGATEWAY_URL", "http://127.0.0.1:" + closed);
         JarProcess.Result r = JarProcess.run(env, "backfill", "--from=2025-10-13T00:00:00Z", "--to=2025-10-13T01:00:00Z");
         assertThat(r.exitCode()).as(r.toString()).isZero();

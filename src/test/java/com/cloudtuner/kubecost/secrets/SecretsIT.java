@@ -5,9 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.cloudtuner.kubecost.testing.JarProcess;
 import com.cloudtuner.kubecost.testing.RealServers;
 import com.cloudtuner.kubecost.testing.TestDatabase;
+import com.cloudtuner.kubecost.testing.Worker;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -229,12 +229,7 @@ class SecretsIT {
     }
 
     private static Map<String, String> clickhouseEnv(TestDatabase db) {
-        Map<String, String> env = new HashMap<>();
-        for (String arg : db.workerArgs()) {
-            String[] kv = arg.substring(2).split("=", 2);
-            env.put(kv[0].toUpperCase().replace('.', '_').replace('-', '_'), kv[1]);
-        }
-        return env;
+        return Worker.environment(db.workerArgs());
     }
 
     private static String base64(String s) {

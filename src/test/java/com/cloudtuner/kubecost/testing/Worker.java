@@ -7,6 +7,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
+import java.util.HashMap;
 
 /** Runs the worker's command line in this JVM, as {@code java -jar kubecost-worker.jar ARGS} would. */
 public final class Worker {
@@ -55,6 +57,21 @@ public final class Worker {
             throw new IllegalArgumentException("no " + prefix + " in " + args);
         }
         return args.stream().map(a -> a.startsWith(prefix) ? prefix + value : a).toList();
+    }
+
+    /** The same settings as environment variables ({@code --thanos.url=X} as {@code THANOS_URL=X}), for the packaged jar. */
+    public static Map<String, String> environment(List<String> settingArgs) {
+        Map<String, String> env = new HashMap<>();
+        for (String arg : settingArgs) {
+            String[] kv = arg.substring(2).split("=", 2);
+            env.put(kv[0].toUpperCase().replace('.', '_').replace('-', '_'), kv[1]);
+        }
+        return env;
+    }
+
+    /** A loopback port nothing listens on (free a moment ago), for a server that is down. */
+    public static int closedPort() {
+        return LocalProcess.freePort();
     }
 
     /** Arguments pointing the worker at a test's servers, with fast retries. */
