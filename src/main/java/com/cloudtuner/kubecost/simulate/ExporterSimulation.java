@@ -7,10 +7,8 @@ import java.io.Writer;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Random;
 import java.util.function.LongToDoubleFunction;
 
@@ -162,36 +160,7 @@ public record ExporterSimulation(String prefix, List<String> tenants, Instant fr
             }
             return;
         }
-        String currency = null;
-        boolean begun = false;
-        for (long t = start + c.offsetMs; t < end; t += c.scrapeMs) {
-            long at = t;
-            if (c.incidents.stream().anyMatch(i -> i.silences(at))) {
-                continue;
-            }
-            String now = labels.containsKey("currency") ? currencyAt(c, labels.get("currency"), t) : null;
-            if (!begun || !Objects.equals(now, currency)) {
-                Map<String, String> l = new LinkedHashMap<>(labels);
-                if (now != null) {
-                    l.put("currency", now);
-                }
-                sink.series(l);
-                begun = true;
-                currency = now;
-            }
-            boolean zero = m.quantity().isCost() && c.incidents.stream().anyMatch(i -> i.zeroesCosts(at));
-            sink.sample(t, zero ? 0.0 : value.applyAsDouble(t));
-        }
-    }
-
-    private static String currencyAt(Cluster c, String usual, long t) {
-        for (Incident i : c.incidents) {
-            String changed = i.currencyAt(t);
-            if (changed != null) {
-                return changed;
-            }
-        }
-        return usual;
+        IncidentSeries.write(sink, c.incidents, m.quantity().isCost(), labels, start + c.offsetMs, end, c.scrapeMs, value);
     }
 
     /** The daily curve: 1 ± 0.3, highest at 14:00 UTC, constant within each hour. */
