@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.SortedSet;
 import java.util.TreeSet;
@@ -44,9 +45,11 @@ public final class ClickHouseDailyExpenses implements DailyExpenses {
     private static final Duration ABANDONED_STAGING = Duration.ofDays(1);
 
     private final ClickHouseGateway ch;
+    private final DayWrites writes;
 
     public ClickHouseDailyExpenses(ClickHouseGateway ch) {
         this.ch = ch;
+        this.writes = DayWrites.of(ch);
     }
 
     @Override
@@ -58,7 +61,9 @@ public final class ClickHouseDailyExpenses implements DailyExpenses {
         }
         dropAbandonedStaging();
         String staging = STAGING_PREFIX + UUID.randomUUID().toString().replace("-", "");
-        ch.execute("CREATE TABLE " + staging + " AS " + TABLE);
+        // on a cluster the daily table is replicated: its staging is a plain table on this node only
+        ch.execute("CREATE TABLE " + staging + " AS " + TABLE + (ch.cluster().isEmpty() ? ""
+                : " ENGINE = MergeTree PARTITION BY intDiv(toUInt32(date), 86400) ORDER BY (cloud_account_id, resource_id, date)"));
         try {
             for (LocalDate day : todo) {
                 rebuildDay(day, staging, runId);
@@ -73,14 +78,14 @@ public final class ClickHouseDailyExpenses implements DailyExpenses {
         long start = day.atStartOfDay(ZoneOffset.UTC).toEpochSecond();
         String partition = Long.toString(start / DAY_SECONDS);
         for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
-            long before = newestBlock(day);
+            Map<String, Long> before = writes.mark(day);
             ch.execute("TRUNCATE TABLE " + staging);
             ch.execute(dayRows(staging, start));
             long resourceDays = ClickHouseGateway.longValue(ch.select("SELECT count() AS n FROM " + staging).get(0).get("n"));
             // Current ClickHouse refuses to replace a partition from an empty one; dropping it is as atomic.
             ch.execute("ALTER TABLE " + TABLE + (resourceDays == 0 ? " DROP PARTITION " + partition
                     : " REPLACE PARTITION " + partition + " FROM " + staging));
-            if (!insertedSince(before, day, start)) {
+            if (!writes.insertedSince(before, day)) {
                 recordBuild(day, resourceDays, runId);
                 return;
             }
@@ -121,28 +126,6 @@ public final class ClickHouseDailyExpenses implements DailyExpenses {
                 + " GROUP BY cloud_account_id, rid, day_start, cluster, namespace, cur";
     }
 
-    /** The newest insert into k8s_expenses' partition (month) of the day, as the block number ClickHouse gave it. */
-    private long newestBlock(LocalDate day) {
-        List<JsonNode> rows = ch.select("SELECT max(max_block_number) AS block FROM system.parts WHERE database = currentDatabase()"
-                + " AND table = 'k8s_expenses' AND active AND partition = '" + month(day) + "'");
-        return rows.isEmpty() ? 0 : ClickHouseGateway.longValue(rows.get(0).get("block"));
-    }
-
-    /**
-     * Whether a part of k8s_expenses holding hours of the day was inserted after {@code before}: a
-     * part merged with a newer one counts too, since its hours may include the newer write.
-     */
-    private boolean insertedSince(long before, LocalDate day, long start) {
-        return !ch.select("SELECT 1 AS newer FROM system.parts WHERE database = currentDatabase() AND table = 'k8s_expenses'"
-                + " AND active AND partition = '" + month(day) + "' AND max_block_number > " + before
-                + " AND toUnixTimestamp(max_time) >= " + start + " AND toUnixTimestamp(min_time) < " + (start + DAY_SECONDS)
-                + " LIMIT 1").isEmpty();
-    }
-
-    private static String month(LocalDate day) {
-        return String.format("%04d%02d", day.getYear(), day.getMonthValue());
-    }
-
     private void recordBuild(LocalDate day, long resourceDays, String runId) {
         ch.execute("INSERT INTO " + BUILDS + " (day, built_at, resource_days, run_id) VALUES (toDate('" + day + "'), now(), "
                 + resourceDays + ", " + ClickHouseGateway.quote(runId) + ")");
@@ -154,15 +137,7 @@ public final class ClickHouseDailyExpenses implements DailyExpenses {
      * without rows; building one records it as empty.
      */
     private SortedSet<LocalDate> neverBuilt() {
-        SortedSet<LocalDate> days = new TreeSet<>();
-        for (JsonNode part : ch.select("SELECT DISTINCT toUnixTimestamp(min_time) AS first, toUnixTimestamp(max_time) AS last"
-                + " FROM system.parts WHERE database = currentDatabase() AND table = 'k8s_expenses' AND active")) {
-            LocalDate first = utcDay(ClickHouseGateway.longValue(part.get("first")));
-            LocalDate last = utcDay(ClickHouseGateway.longValue(part.get("last")));
-            for (LocalDate d = first; !d.isAfter(last); d = d.plusDays(1)) {
-                days.add(d);
-            }
-        }
+        SortedSet<LocalDate> days = writes.daysWithParts();
         if (days.isEmpty()) {
             return days;
         }
@@ -175,10 +150,6 @@ public final class ClickHouseDailyExpenses implements DailyExpenses {
             log.info("daily days_never_built={} from={} to={}: building them", days.size(), days.first(), days.last());
         }
         return days;
-    }
-
-    private static LocalDate utcDay(long epochSecond) {
-        return Instant.ofEpochSecond(epochSecond).atZone(ZoneOffset.UTC).toLocalDate();
     }
 
     /** Staging tables of rebuilds that died before dropping theirs. */

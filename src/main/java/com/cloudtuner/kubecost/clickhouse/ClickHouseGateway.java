@@ -59,7 +59,14 @@ public final class ClickHouseGateway implements AutoCloseable {
         this.database = props.database();
         this.tls = tls;
         this.props = props;
-        this.client = builder(props, tls).serverSetting("database", props.database()).build();
+        Client.Builder databaseClient = builder(props, tls).serverSetting("database", props.database());
+        if (!props.cluster().isEmpty()) {
+            // An insert through a Distributed table returns once every shard has its rows, never from a
+            // queue that sends them later; and reads and inserts go to the first healthy replica of each
+            // shard, so that a read follows the writes before it, never a replica still fetching them.
+            databaseClient.serverSetting("insert_distributed_sync", "1").serverSetting("load_balancing", "in_order");
+        }
+        this.client = databaseClient.build();
         this.serverClient = builder(props, tls).build();
     }
 
@@ -77,9 +84,14 @@ public final class ClickHouseGateway implements AutoCloseable {
         return database;
     }
 
-    /** Creates the configured database when it does not exist (the only statement run outside it). */
+    /** The ClickHouse cluster the tables are spread over (clickhouse.cluster); empty for a single node. */
+    public String cluster() {
+        return props.cluster();
+    }
+
+    /** Creates the configured database when it does not exist (the only statement run outside it), on every node of a cluster. */
     public void ensureDatabase() {
-        run(serverClient, "CREATE DATABASE IF NOT EXISTS `" + database + "`");
+        run(serverClient, "CREATE DATABASE IF NOT EXISTS `" + database + "`" + (cluster().isEmpty() ? "" : " ON CLUSTER " + cluster()));
     }
 
     /** A statement without a result (DDL, ALTER, OPTIMIZE). */

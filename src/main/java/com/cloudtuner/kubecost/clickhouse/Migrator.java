@@ -35,16 +35,20 @@ public final class Migrator {
     static final String LOCK = "k8s_worker_migration_lock";
 
     private static final Logger log = LoggerFactory.getLogger(Migrator.class);
-    private static final Pattern ADD_COLUMN = Pattern.compile("^ALTER\\s+TABLE\\s+`?(\\w+)`?\\s+ADD\\s+COLUMN\\s+`?(\\w+)`?",
+    private static final Pattern ADD_COLUMN = Pattern.compile(
+            "^ALTER\\s+TABLE\\s+(?:`?\\w+`?\\.)?`?(\\w+)`?(?:\\s+ON\\s+CLUSTER\\s+\\w+)?\\s+ADD\\s+COLUMN\\s+`?(\\w+)`?",
             Pattern.CASE_INSENSITIVE);
 
     private final ClickHouseGateway ch;
     private final List<Migration> migrations;
     private final Duration lockTimeout;
     private final Clock clock;
+    /** The cluster form of the DDL; null on a single node. */
+    private final ClusterDdl cluster;
 
     public Migrator(ClickHouseGateway ch, List<Migration> migrations, Duration lockTimeout, Clock clock) {
         this.ch = ch;
+        this.cluster = ch.cluster().isEmpty() ? null : new ClusterDdl(ch.cluster(), ch.database());
         this.migrations = List.copyOf(migrations);
         this.lockTimeout = lockTimeout;
         this.clock = clock;
@@ -53,7 +57,7 @@ public final class Migrator {
     /** Applies what is pending; returns the scripts this call applied (empty when up to date). */
     public List<String> migrate() {
         ch.ensureDatabase();
-        ch.execute("CREATE TABLE IF NOT EXISTS " + HISTORY + " (version UInt32, script String, checksum String,"
+        ddl("CREATE TABLE IF NOT EXISTS " + HISTORY + " (version UInt32, script String, checksum String,"
                 + " applied_at DateTime('UTC'), execution_ms UInt64) ENGINE = MergeTree ORDER BY version");
         if (pending(validatedHistory()).isEmpty()) {
             log.info("migrations: database {} is up to date ({} applied)", ch.database(), migrations.size());
@@ -68,6 +72,7 @@ public final class Migrator {
         long every = Math.max(1000, lockTimeout.toMillis() / 6);
         heartbeat.scheduleAtFixedRate(() -> beat(holder), every, every, TimeUnit.MILLISECONDS);
         try {
+            syncHistory();
             List<Migration> pending = pending(validatedHistory()); // another runner may have finished meanwhile
             List<String> applied = new ArrayList<>();
             for (Migration m : pending) {
@@ -78,7 +83,7 @@ public final class Migrator {
         } finally {
             heartbeat.shutdownNow();
             if (stillHeldBy(holder)) {
-                ch.execute("DROP TABLE IF EXISTS " + LOCK);
+                dropLock();
             }
         }
     }
@@ -127,12 +132,8 @@ public final class Migrator {
                 throw new MigrationException("lost the migration lock " + LOCK + " while applying " + m.script()
                         + " (no heartbeat reached ClickHouse for clickhouse.migration-lock-timeout); the next run applies it again");
             }
-            if (columnAlreadyAdded(statement)) {
-                log.info("migrations: {}: skipping an ADD COLUMN whose column exists (an earlier run applied it)", m.script());
-                continue;
-            }
             try {
-                ch.execute(statement);
+                ddl(statement);
             } catch (ClickHouseException e) {
                 throw new MigrationException("migration " + m.script() + " failed: " + e.getMessage(), e);
             }
@@ -146,6 +147,39 @@ public final class Migrator {
                 .put("execution_ms", ms);
         ch.insertJsonEachRow(HISTORY, (row + "\n").getBytes(StandardCharsets.UTF_8));
         log.info("migrations: applied {} to {} in {} ms", m.script(), ch.database(), ms);
+    }
+
+    /**
+     * Runs one statement of a migration file (or of the history table) as this database needs it: as
+     * written on a single node, in its cluster form ({@link ClusterDdl}) on a cluster. An ADD COLUMN
+     * whose column exists already is skipped.
+     */
+    private void ddl(String statement) {
+        for (String s : cluster == null ? List.of(statement) : cluster.statements(statement)) {
+            if (columnAlreadyAdded(s)) {
+                log.info("migrations: skipping an ADD COLUMN whose column exists (an earlier run applied it): {}", firstLine(s));
+                continue;
+            }
+            ch.execute(s);
+        }
+    }
+
+    private void dropLock() {
+        ch.execute("DROP TABLE IF EXISTS " + (cluster == null ? LOCK : cluster.dropLock()));
+    }
+
+    /**
+     * On a cluster the history this node holds may lag behind a runner that migrated through another
+     * node: wait until its replica has every insert the cluster has, before deciding what is pending.
+     */
+    private void syncHistory() {
+        if (cluster != null) {
+            ch.execute("SYSTEM SYNC REPLICA " + ch.database() + "." + HISTORY);
+        }
+    }
+
+    private static String firstLine(String s) {
+        return s.lines().findFirst().orElse(s);
     }
 
     /** ClickHouse 18.16 has no ADD COLUMN IF NOT EXISTS: an ALTER that adds a column present already is skipped. */
@@ -166,7 +200,9 @@ public final class Migrator {
         boolean announced = false;
         while (true) {
             try {
-                ch.execute("CREATE TABLE " + LOCK + " (holder String, beat_at DateTime('UTC')) ENGINE = MergeTree ORDER BY holder");
+                ch.execute(cluster == null
+                        ? "CREATE TABLE " + LOCK + " (holder String, beat_at DateTime('UTC')) ENGINE = MergeTree ORDER BY holder"
+                        : cluster.lockTable(holder));
                 beat(holder);
                 return holder;
             } catch (ClickHouseException e) {
@@ -181,7 +217,7 @@ public final class Migrator {
             if (silentSeconds > lockTimeout.toSeconds() && secondsSinceLastSignOfLife() > lockTimeout.toSeconds()) {
                 log.warn("migrations: lock {} has had no heartbeat for {} s, longer than clickhouse.migration-lock-timeout"
                         + " ({}): its holder is gone; breaking it", LOCK, silentSeconds, lockTimeout);
-                ch.execute("DROP TABLE IF EXISTS " + LOCK);
+                dropLock();
                 continue;
             }
             if (!announced) {

@@ -3,9 +3,13 @@ package com.cloudtuner.kubecost.config;
 import java.net.URI;
 import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.ConstructorBinding;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
-/** {@code clickhouse.*}: the ClickHouse HTTP endpoint that holds k8s_expenses. */
+/**
+ * {@code clickhouse.*}: the ClickHouse HTTP endpoint that holds k8s_expenses; {@code cluster}, when
+ * set, names the ClickHouse cluster whose replicated and Distributed tables hold it (see ClusterDdl).
+ */
 @ConfigurationProperties("clickhouse")
 public record ClickHouseProperties(
         @DefaultValue("http://127.0.0.1:8123") URI url,
@@ -16,8 +20,16 @@ public record ClickHouseProperties(
         @DefaultValue("30s") Duration migrationLockTimeout,
         @DefaultValue("100000") int maxInsertRows,
         @DefaultValue("2") int retries,
-        @DefaultValue("1s") Duration retryBackoff) {
+        @DefaultValue("1s") Duration retryBackoff,
+        @DefaultValue("") String cluster) {
 
+    /** A single node (no clickhouse.cluster). */
+    public ClickHouseProperties(URI url, String user, String password, String database, Duration socketTimeout,
+            Duration migrationLockTimeout, int maxInsertRows, int retries, Duration retryBackoff) {
+        this(url, user, password, database, socketTimeout, migrationLockTimeout, maxInsertRows, retries, retryBackoff, "");
+    }
+
+    @ConstructorBinding
     public ClickHouseProperties {
         HttpUrls.require("clickhouse.url", url.toString());
         if (url.getUserInfo() != null) {
@@ -27,6 +39,11 @@ public record ClickHouseProperties(
             throw new IllegalArgumentException("clickhouse.database must be a plain identifier, got '" + database + "'");
         }
         password = password == null ? "" : password;
+        cluster = cluster == null ? "" : cluster.strip();
+        if (!cluster.isEmpty() && !cluster.matches("[A-Za-z_][A-Za-z0-9_]*")) {
+            throw new IllegalArgumentException("clickhouse.cluster must be the plain name of a cluster in the servers' remote_servers, got '"
+                    + cluster + "'");
+        }
         WorkerProperties.requirePositive(socketTimeout.toMillis(), "clickhouse.socket-timeout");
         WorkerProperties.requireAtLeast(maxInsertRows, 1, "clickhouse.max-insert-rows");
         WorkerProperties.requireAtLeast(retries, 0, "clickhouse.retries");
@@ -34,6 +51,7 @@ public record ClickHouseProperties(
 
     @Override
     public String toString() {
-        return "ClickHouseProperties[url=" + UrlUserInfo.redacted(url.toString()) + ", user=" + user + ", database=" + database + "]";
+        return "ClickHouseProperties[url=" + UrlUserInfo.redacted(url.toString()) + ", user=" + user + ", database=" + database
+                + (cluster.isEmpty() ? "" : ", cluster=" + cluster) + "]";
     }
 }

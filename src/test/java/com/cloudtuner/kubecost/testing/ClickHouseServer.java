@@ -50,6 +50,11 @@ public final class ClickHouseServer implements AutoCloseable {
         return startLocal();
     }
 
+    /** A server someone else runs and stops (a node of a {@link ClickHouseCluster}), with the default user. */
+    public static ClickHouseServer running(String url, int nativePort) {
+        return new ClickHouseServer(url, nativePort, "default", "", "running " + url, () -> { });
+    }
+
     /** The installed clickhouse-server on free loopback ports in a temp directory, whatever the environment says. */
     public static ClickHouseServer startLocal() {
         Path binary = LocalProcess.binary("clickhouse-server", "/usr/sbin/clickhouse-server", "/usr/bin/clickhouse-server");

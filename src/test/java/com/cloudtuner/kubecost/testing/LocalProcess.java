@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
@@ -50,8 +51,14 @@ final class LocalProcess {
     }
 
     static Process start(List<String> command, Path log) {
+        return start(command, log, Map.of());
+    }
+
+    static Process start(List<String> command, Path log, Map<String, String> environment) {
         try {
-            return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+            ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+            builder.environment().putAll(environment);
+            return builder.start();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start " + command.get(0), e);
         }
@@ -123,7 +130,11 @@ final class LocalProcess {
     }
 
     static void run(List<String> command, Path log, Duration timeout) {
-        Process p = start(command, log);
+        run(command, log, timeout, Map.of());
+    }
+
+    static void run(List<String> command, Path log, Duration timeout, Map<String, String> environment) {
+        Process p = start(command, log, environment);
         try {
             if (!p.waitFor(timeout.toSeconds(), TimeUnit.SECONDS)) {
                 p.destroyForcibly();
