@@ -43,8 +43,8 @@ public final class ClickHouseGateway implements AutoCloseable {
     private static final ObjectMapper JSON = JsonMapper.builder().enable(StreamWriteFeature.USE_FAST_DOUBLE_WRITER).build();
     private static final Pattern ERROR_CODE = Pattern.compile("Code: (\\d+)");
 
-    private final Client client;
-    private final Client serverClient;
+    private final Endpoints client;
+    private final Endpoints serverClient;
     private final String database;
     private final ClickHouseTlsProperties tls;
     private final ClickHouseProperties props;
@@ -59,20 +59,23 @@ public final class ClickHouseGateway implements AutoCloseable {
         this.database = props.database();
         this.tls = tls;
         this.props = props;
-        Client.Builder databaseClient = builder(props, tls).serverSetting("database", props.database());
-        if (!props.cluster().isEmpty()) {
-            // An insert through a Distributed table returns once every shard has its rows, never from a
-            // queue that sends them later; and reads and inserts go to the first healthy replica of each
-            // shard, so that a read follows the writes before it, never a replica still fetching them.
-            databaseClient.serverSetting("insert_distributed_sync", "1").serverSetting("load_balancing", "in_order");
-        }
-        this.client = databaseClient.build();
-        this.serverClient = builder(props, tls).build();
+        List<String> urls = props.endpoints().stream().map(Object::toString).toList();
+        this.client = new Endpoints(urls, url -> {
+            Client.Builder databaseClient = builder(url, props, tls).serverSetting("database", props.database());
+            if (!props.cluster().isEmpty()) {
+                // An insert through a Distributed table returns once every shard has its rows, never from a
+                // queue that sends them later; and reads and inserts go to the first healthy replica of each
+                // shard, so that a read follows the writes before it, never a replica still fetching them.
+                databaseClient.serverSetting("insert_distributed_sync", "1").serverSetting("load_balancing", "in_order");
+            }
+            return databaseClient.build();
+        });
+        this.serverClient = new Endpoints(urls, url -> builder(url, props, tls).build());
     }
 
-    private static Client.Builder builder(ClickHouseProperties props, ClickHouseTlsProperties tls) {
+    private static Client.Builder builder(String url, ClickHouseProperties props, ClickHouseTlsProperties tls) {
         return ClickHouseTls.configure(new Client.Builder(), props, tls)
-                .addEndpoint(props.url().toString())
+                .addEndpoint(url)
                 .setUsername(props.user())
                 .setPassword(props.password())
                 .compressServerResponse(false)
@@ -91,7 +94,22 @@ public final class ClickHouseGateway implements AutoCloseable {
 
     /** Creates the configured database when it does not exist (the only statement run outside it), on every node of a cluster. */
     public void ensureDatabase() {
-        run(serverClient, "CREATE DATABASE IF NOT EXISTS `" + database + "`" + (cluster().isEmpty() ? "" : " ON CLUSTER " + cluster()));
+        if (cluster().isEmpty()) {
+            run(serverClient, "CREATE DATABASE IF NOT EXISTS `" + database + "`");
+        } else if (!exists("SELECT name FROM system.databases WHERE name = " + quote(database))) {
+            // ON CLUSTER waits for every node: only when the database is missing, so that a run goes on with a node down
+            run(serverClient, "CREATE DATABASE IF NOT EXISTS `" + database + "` ON CLUSTER " + cluster());
+        }
+    }
+
+    /** Whether a query of the server (not of the database, which may not exist yet) returns a row. */
+    private boolean exists(String sql) {
+        statements.incrementAndGet();
+        try (QueryResponse response = serverClient.call(c -> c.query(sql + "\nFORMAT TSV").get())) {
+            return response.getInputStream().read() >= 0;
+        } catch (Exception e) {
+            throw translate(e, sql);
+        }
     }
 
     /** A statement without a result (DDL, ALTER, OPTIMIZE). */
@@ -103,7 +121,7 @@ public final class ClickHouseGateway implements AutoCloseable {
     public List<JsonNode> select(String sql) {
         statements.incrementAndGet();
         List<JsonNode> rows = new ArrayList<>();
-        try (QueryResponse response = client.query(sql + "\nFORMAT JSONEachRow").get();
+        try (QueryResponse response = client.call(c -> c.query(sql + "\nFORMAT JSONEachRow").get());
              BufferedReader reader = new BufferedReader(
                      new InputStreamReader(response.getInputStream(), StandardCharsets.UTF_8))) {
             String line;
@@ -121,7 +139,7 @@ public final class ClickHouseGateway implements AutoCloseable {
     /** Rows of a SELECT, read by column name, handed over one at a time; {@code FORMAT TabSeparatedWithNames} is appended here. */
     public void selectRows(String sql, Consumer<TabSeparated.Row> row) {
         statements.incrementAndGet();
-        try (QueryResponse response = client.query(sql + "\nFORMAT TabSeparatedWithNames").get();
+        try (QueryResponse response = client.call(c -> c.query(sql + "\nFORMAT TabSeparatedWithNames").get());
              BufferedReader reader = new BufferedReader(
                      new InputStreamReader(response.getInputStream(), StandardCharsets.UTF_8), 1 << 16)) {
             String header = reader.readLine();
@@ -153,16 +171,16 @@ public final class ClickHouseGateway implements AutoCloseable {
         statements.incrementAndGet();
         inserts.incrementAndGet();
         try {
-            client.insert(table, new ByteArrayInputStream(rows), ClickHouseFormat.JSONEachRow).get().close();
+            client.call(c -> c.insert(table, new ByteArrayInputStream(rows), ClickHouseFormat.JSONEachRow).get()).close();
         } catch (Exception e) {
             throw translate(e, "INSERT INTO " + table);
         }
     }
 
-    private void run(Client c, String sql) {
+    private void run(Endpoints endpoints, String sql) {
         statements.incrementAndGet();
         try {
-            c.execute(sql).get().close();
+            endpoints.call(c -> c.execute(sql).get()).close();
         } catch (Exception e) {
             throw translate(e, sql);
         }

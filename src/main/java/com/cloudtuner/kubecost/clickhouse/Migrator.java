@@ -57,8 +57,10 @@ public final class Migrator {
     /** Applies what is pending; returns the scripts this call applied (empty when up to date). */
     public List<String> migrate() {
         ch.ensureDatabase();
-        ddl("CREATE TABLE IF NOT EXISTS " + HISTORY + " (version UInt32, script String, checksum String,"
-                + " applied_at DateTime('UTC'), execution_ms UInt64) ENGINE = MergeTree ORDER BY version");
+        if (cluster == null || !historyExists()) { // ON CLUSTER waits for every node: not on every run
+            ddl("CREATE TABLE IF NOT EXISTS " + HISTORY + " (version UInt32, script String, checksum String,"
+                    + " applied_at DateTime('UTC'), execution_ms UInt64) ENGINE = MergeTree ORDER BY version");
+        }
         if (pending(validatedHistory()).isEmpty()) {
             log.info("migrations: database {} is up to date ({} applied)", ch.database(), migrations.size());
             return List.of();
@@ -162,6 +164,10 @@ public final class Migrator {
             }
             ch.execute(s);
         }
+    }
+
+    private boolean historyExists() {
+        return !ch.select("SELECT name FROM system.tables WHERE database = currentDatabase() AND name = '" + HISTORY + "'").isEmpty();
     }
 
     private void dropLock() {

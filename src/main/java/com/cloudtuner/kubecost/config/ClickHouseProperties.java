@@ -2,6 +2,8 @@ package com.cloudtuner.kubecost.config;
 
 import java.net.URI;
 import java.time.Duration;
+import java.util.List;
+import java.util.stream.Stream;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.ConstructorBinding;
 import org.springframework.boot.context.properties.bind.DefaultValue;
@@ -21,20 +23,20 @@ public record ClickHouseProperties(
         @DefaultValue("100000") int maxInsertRows,
         @DefaultValue("2") int retries,
         @DefaultValue("1s") Duration retryBackoff,
-        @DefaultValue("") String cluster) {
+        @DefaultValue("") String cluster,
+        @DefaultValue List<URI> fallbackUrls) {
 
     /** A single node (no clickhouse.cluster). */
     public ClickHouseProperties(URI url, String user, String password, String database, Duration socketTimeout,
             Duration migrationLockTimeout, int maxInsertRows, int retries, Duration retryBackoff) {
-        this(url, user, password, database, socketTimeout, migrationLockTimeout, maxInsertRows, retries, retryBackoff, "");
+        this(url, user, password, database, socketTimeout, migrationLockTimeout, maxInsertRows, retries, retryBackoff, "", List.of());
     }
 
     @ConstructorBinding
     public ClickHouseProperties {
-        HttpUrls.require("clickhouse.url", url.toString());
-        if (url.getUserInfo() != null) {
-            throw new IllegalArgumentException("put ClickHouse credentials in CLICKHOUSE_USER / CLICKHOUSE_PASSWORD, not in clickhouse.url");
-        }
+        fallbackUrls = fallbackUrls == null ? List.of() : List.copyOf(fallbackUrls);
+        requireEndpoint("clickhouse.url", url);
+        fallbackUrls.forEach(u -> requireEndpoint("clickhouse.fallback-urls", u));
         if (!database.matches("[A-Za-z_][A-Za-z0-9_]*")) {
             throw new IllegalArgumentException("clickhouse.database must be a plain identifier, got '" + database + "'");
         }
@@ -47,6 +49,18 @@ public record ClickHouseProperties(
         WorkerProperties.requirePositive(socketTimeout.toMillis(), "clickhouse.socket-timeout");
         WorkerProperties.requireAtLeast(maxInsertRows, 1, "clickhouse.max-insert-rows");
         WorkerProperties.requireAtLeast(retries, 0, "clickhouse.retries");
+    }
+
+    /** Every endpoint, in the order they are tried: clickhouse.url, then clickhouse.fallback-urls. */
+    public List<URI> endpoints() {
+        return Stream.concat(Stream.of(url), fallbackUrls.stream()).toList();
+    }
+
+    private static void requireEndpoint(String name, URI endpoint) {
+        HttpUrls.require(name, endpoint.toString());
+        if (endpoint.getUserInfo() != null) {
+            throw new IllegalArgumentException("put ClickHouse credentials in CLICKHOUSE_USER / CLICKHOUSE_PASSWORD, not in " + name);
+        }
     }
 
     @Override

@@ -67,9 +67,14 @@ class BackfillEndToEndIT {
 
     /** Every row of k8s_expenses_current against {@link TwoDayScenario#expectedRows}, and no other row. */
     static void assertTheViewHoldsTheRulesRows(TestDatabase db) {
+        assertTheViewHoldsTheRulesRows(db::query);
+    }
+
+    /** The same, for a database that {@code query} reads (a ClickHouse cluster's, say). */
+    static void assertTheViewHoldsTheRulesRows(java.util.function.Function<String, List<JsonNode>> query) {
         Map<String, double[]> expected = TwoDayScenario.expectedRows(VALID_TENANTS);
         Map<String, JsonNode> actual = new TreeMap<>();
-        for (JsonNode r : db.query("SELECT *, toUnixTimestamp(hour) AS h FROM k8s_expenses_current")) {
+        for (JsonNode r : query.apply("SELECT *, toUnixTimestamp(hour) AS h FROM k8s_expenses_current")) {
             int hour = (int) ((r.get("h").asLong() - TwoDayScenario.START.getEpochSecond()) / 3600);
             actual.put(TwoDayScenario.key(r.get("cloud_account_id").asString(), r.get("cluster").asString(),
                     r.get("namespace").asString(), hour), r);

@@ -23,6 +23,7 @@ import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import com.cloudtuner.kubecost.testing.RealServers;
@@ -42,6 +43,11 @@ abstract class ClusterContract {
 
     static ClickHouseCluster cluster;
 
+    @BeforeAll
+    static void loadScenario(PrometheusServer prom) {
+        prom.load(TwoDayScenario.generate().dataset());
+    }
+
     @AfterAll
     static void stopCluster() {
         if (cluster != null) {
@@ -51,7 +57,7 @@ abstract class ClusterContract {
 
     static ClickHouseProperties properties(ClickHouseCluster.Node node, String database) {
         return new ClickHouseProperties(URI.create(node.url()), "default", "", database, Duration.ofSeconds(60), Duration.ofMinutes(2),
-                100_000, 2, Duration.ofMillis(10), ClickHouseCluster.NAME);
+                100_000, 2, Duration.ofMillis(10), ClickHouseCluster.NAME, List.of());
     }
 
     static List<String> workerArgs(ClickHouseCluster.Node node, String database, String thanosUrl) {
@@ -100,7 +106,6 @@ abstract class ClusterContract {
 
     @Test
     void backfillAndHourlyRunsGiveTheSingleNodesRowsDailyTotalsLedgerAndReaderAnswers(TestDatabase single, PrometheusServer prom) {
-        prom.load(TwoDayScenario.generate().dataset());
         String database = "kw_runs";
         runBoth(single, prom, database, BACKFILL, HOURLY);
 

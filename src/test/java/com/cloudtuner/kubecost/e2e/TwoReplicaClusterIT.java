@@ -5,6 +5,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.cloudtuner.kubecost.clickhouse.ClickHouseGateway;
 import com.cloudtuner.kubecost.testing.ClickHouseCluster;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import com.cloudtuner.kubecost.testing.PrometheusServer;
+import com.cloudtuner.kubecost.testing.Worker;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 
 /** {@link ClusterContract} on 1 shard x 2 replicas: both replicas hold every row. */
 class TwoReplicaClusterIT extends ClusterContract {
@@ -12,6 +21,47 @@ class TwoReplicaClusterIT extends ClusterContract {
     @BeforeAll
     static void startCluster() {
         cluster = ClickHouseCluster.start(1, 2);
+    }
+
+    /**
+     * The worker writes through the first replica, with the second as its fallback; the first is killed
+     * once the run has started (its start row has reached the second). The run goes on through the
+     * second replica and writes the scenario's rows; a re-run through the second alone changes nothing.
+     */
+    @Test
+    void aReplicaKilledAfterTheRunStartedLeavesTheOtherToFinishAndARerunConverges(PrometheusServer prom) throws Exception {
+        String database = "kw_failover";
+        try (ClickHouseCluster own = ClickHouseCluster.start(1, 2)) {
+            ClickHouseCluster.Node first = own.nodes().get(0);
+            ClickHouseCluster.Node second = own.nodes().get(1);
+            List<String> args = new ArrayList<>(workerArgs(first, database, prom.url()));
+            args.add("--clickhouse.fallback-urls=" + second.url());
+            assertThat(Worker.run(args, "migrate").exitCode()).isZero();
+            try (ClickHouseGateway survivor = new ClickHouseGateway(properties(second, database))) {
+                CompletableFuture<Worker.Result> run = CompletableFuture.supplyAsync(() -> Worker.run(args, BACKFILL));
+                awaitRow(survivor, run, "SELECT run_id FROM k8s_worker_runs WHERE status = 'running'");
+                own.kill(first);
+                Worker.Result result = run.get(5, TimeUnit.MINUTES);
+                assertThat(result.exitCode()).as(result.toString()).isZero();
+                BackfillEndToEndIT.assertTheViewHoldsTheRulesRows(survivor::select);
+
+                Worker.Result again = Worker.run(workerArgs(second, database, prom.url()), BACKFILL);
+                assertThat(again.exitCode()).as(again.toString()).isZero();
+                assertThat(survivor.select("SELECT sum(rows_changed) + sum(rows_tombstoned) AS n FROM k8s_expenses_runs"
+                        + " WHERE run_id = '" + again.runId() + "'").get(0).get("n").asLong()).isZero();
+                BackfillEndToEndIT.assertTheViewHoldsTheRulesRows(survivor::select);
+            }
+        }
+    }
+
+    /** Polls until the query returns a row (replication brings it), failing early if the run ends first. */
+    private static void awaitRow(ClickHouseGateway ch, CompletableFuture<Worker.Result> run, String sql) {
+        Instant deadline = Instant.now().plusSeconds(60);
+        while (ch.select(sql).isEmpty()) {
+            assertThat(run).as("the run ended before its start row reached the second replica").isNotDone();
+            assertThat(Instant.now()).as("the start row never reached the second replica").isBefore(deadline);
+            LockSupport.parkNanos(20_000_000L);
+        }
     }
 
     @Override
