@@ -5,6 +5,7 @@ import com.cloudtuner.kubecost.clickhouse.MigrationSource;
 import com.cloudtuner.kubecost.clickhouse.Migrator;
 import com.cloudtuner.kubecost.config.ClickHouseProperties;
 import com.cloudtuner.kubecost.cost.ExporterMetric;
+import com.cloudtuner.kubecost.testing.ClickHouseCluster;
 import com.cloudtuner.kubecost.testing.ClickHouseServer;
 import com.cloudtuner.kubecost.testing.FaultProxy;
 import com.cloudtuner.kubecost.testing.PrometheusServer;
@@ -85,7 +86,7 @@ public final class ScaleBenchmark {
         Path jar = Files.copy(Path.of("target/kubecost-worker.jar"), work.resolve("kubecost-worker.jar"));
         ScaleBenchmark bench = new ScaleBenchmark(jar, cache, work);
         try (ClickHouseServer clickhouse = ClickHouseServer.startLocal()) {
-            if (which.contains("a") || which.contains("c") || which.contains("d")) {
+            if (which.contains("a") || which.contains("c") || which.contains("d") || which.contains("e")) {
                 bench.hourlyScenario(clickhouse, which);
             }
             if (which.contains("b")) {
@@ -117,6 +118,9 @@ public final class ScaleBenchmark {
                         "--current-hour", "--now=" + mid);
                 check(run.rows() == 1000L * 11 * 4, "(d) wrote " + run.rows() + " rows, expected 44,000");
             }
+            if (which.contains("e")) {
+                clusterScenario(prometheus.url(), clickhouse, now);
+            }
             if (which.contains("c")) {
                 try (FaultProxy far = new FaultProxy(prometheus.url())) {
                     far.delayEachRequest(Duration.ofMillis(100));
@@ -124,6 +128,20 @@ public final class ScaleBenchmark {
                     worker("(c) aggregated, +100 ms", far.url(), clickhouse, "bench_c", floor, "hourly", "--now=" + now);
                 }
             }
+        }
+    }
+
+    /**
+     * (e): the hourly run of (a) against one node and against a cluster of 2 shards x 1 replica
+     * (ZooKeeper and two clickhouse-server nodes on this machine), one after the other.
+     */
+    private void clusterScenario(String thanosUrl, ClickHouseServer single, Instant now) throws Exception {
+        Row alone = worker("(e) one node", thanosUrl, single, "bench_e_single", null, "hourly", "--now=" + now);
+        try (ClickHouseCluster cluster = ClickHouseCluster.start(2, 1)) {
+            ClickHouseCluster.Node first = cluster.nodes().get(0);
+            Row spread = worker("(e) 2 shards", thanosUrl, ClickHouseServer.running(first.url(), first.nativePort()),
+                    List.of("--clickhouse.cluster=" + ClickHouseCluster.NAME), "bench_e_cluster", alone, "hourly", "--now=" + now);
+            check(spread.rows() == alone.rows(), "(e) the cluster holds " + spread.rows() + " rows, one node " + alone.rows());
         }
     }
 
@@ -142,12 +160,19 @@ public final class ScaleBenchmark {
 
     private Row worker(String name, String thanosUrl, ClickHouseServer clickhouse, String database, Row floor,
                        String... args) throws Exception {
+        return worker(name, thanosUrl, clickhouse, List.of(), database, floor, args);
+    }
+
+    /** The worker with more ClickHouse settings ({@code --clickhouse.cluster=...}, say). */
+    private Row worker(String name, String thanosUrl, ClickHouseServer clickhouse, List<String> clickhouseSettings, String database,
+                       Row floor, String... args) throws Exception {
         Path gcLog = work.resolve(database + "-gc.log");
         List<String> command = new ArrayList<>(List.of("java", HEAP, "-Xlog:gc:file=" + gcLog, "-jar", jar.toString()));
         command.addAll(List.of(args));
         command.addAll(List.of("--thanos.url=" + thanosUrl, "--clickhouse.url=" + clickhouse.url(),
                 "--clickhouse.database=" + database, "--worker.tenants="));
-        migrate(clickhouse, database); // a deployment migrates once; its statements are not the run's
+        command.addAll(clickhouseSettings);
+        migrate(clickhouse, clickhouseSettings, database); // a deployment migrates once; its statements are not the run's
         commands.add(String.join(" ", command).replace(jar.toString(), "target/kubecost-worker.jar"));
         Path log = work.resolve(database + ".log");
         long t0 = System.nanoTime();
@@ -171,9 +196,10 @@ public final class ScaleBenchmark {
         return row;
     }
 
-    private void migrate(ClickHouseServer clickhouse, String database) throws Exception {
-        List<String> command = List.of("java", HEAP, "-jar", jar.toString(), "migrate",
-                "--clickhouse.url=" + clickhouse.url(), "--clickhouse.database=" + database);
+    private void migrate(ClickHouseServer clickhouse, List<String> clickhouseSettings, String database) throws Exception {
+        List<String> command = new ArrayList<>(List.of("java", HEAP, "-jar", jar.toString(), "migrate",
+                "--clickhouse.url=" + clickhouse.url(), "--clickhouse.database=" + database));
+        command.addAll(clickhouseSettings);
         commands.add(String.join(" ", command).replace(jar.toString(), "target/kubecost-worker.jar"));
         Path log = work.resolve(database + "-migrate.log");
         int exit = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start().waitFor();
