@@ -124,7 +124,7 @@ final class CommandExecutor {
             Instant started = clock.instant();
             if (migrate(err) == null) { // the run never began: its metrics say so, or a stale success would stand
                 metrics.publish(new RunFacts(new RunFacts.Outcome(request.mode().label(), Duration.between(started, clock.instant()),
-                        false, clock.instant(), 0, 0), RunFacts.Tenants.NONE, RunFacts.Rows.NONE, traffic()));
+                        false, clock.instant(), 0, 0, shard.metricsLabel()), RunFacts.Tenants.NONE, RunFacts.Rows.NONE, traffic()));
                 return ExitCodes.FAILED;
             }
         }
@@ -148,7 +148,7 @@ final class CommandExecutor {
     private RunFacts facts(RunReport report) {
         List<TenantOutcome> outcomes = report.outcomes();
         return new RunFacts(new RunFacts.Outcome(report.request().mode().label(), report.elapsed(), report.exitCode() == ExitCodes.OK,
-                clock.instant(), report.hours(), report.skippedHours()),
+                clock.instant(), report.hours(), report.skippedHours(), shard.metricsLabel()),
                 new RunFacts.Tenants((int) (report.tenantCount() - report.failedTenants()), (int) report.failedTenants(),
                         report.invalidTenants().size(), report.tenants().watermarkLag(), report.tenants().failed(),
                         report.tenants().freshness()),

@@ -77,6 +77,48 @@ class AlertRulesIT {
     }
 
     @Test
+    void aShardWhoseSuccessesStopAlertsForItselfWhileTheOthersSucceed() throws IOException {
+        // shard 0 succeeds at :15 of every hour; shard 1 at minutes 15, 75 and 135, then no more
+        String shards = series("kubecost_worker_last_success_timestamp_seconds" + shard("0"), IntStream.rangeClosed(0, MINUTES)
+                .mapToObj(m -> m < 15 ? "_" : String.valueOf(60 * (15 + (m - 15) / 60 * 60))).toList())
+                + series("kubecost_worker_last_success_timestamp_seconds" + shard("1"), IntStream.rangeClosed(0, MINUTES).mapToObj(m ->
+                m < 15 ? "_" : String.valueOf(60 * (m < 75 ? 15 : m < 135 ? 75 : 135))).toList());
+        promtool(shards, """
+                      - eval_time: 250m
+                        alertname: KubecostWorkerNoSuccessfulRun
+                        exp_alerts: []
+                      - eval_time: 260m
+                        alertname: KubecostWorkerNoSuccessfulRun
+                        exp_alerts:
+                          - exp_labels: {shard: "1"}
+                """);
+    }
+
+    @Test
+    void aShardThatNeverSucceededAlertsWhileTheOthersSucceed() throws IOException {
+        String shards = series("kubecost_worker_last_success_timestamp_seconds" + shard("0"), IntStream.rangeClosed(0, MINUTES)
+                .mapToObj(m -> m < 15 ? "_" : String.valueOf(60 * (15 + (m - 15) / 60 * 60))).toList())
+                + series("kubecost_worker_run_succeeded" + shard("0"), IntStream.rangeClosed(0, MINUTES).mapToObj(m -> m < 15 ? "_" : "1")
+                .toList())
+                + series("kubecost_worker_run_succeeded" + shard("1"), IntStream.rangeClosed(0, MINUTES).mapToObj(m -> m < 15 ? "_" : "0")
+                .toList());
+        promtool(shards, """
+                      - eval_time: 100m
+                        alertname: KubecostWorkerNoSuccessfulRun
+                        exp_alerts: []
+                      - eval_time: 110m
+                        alertname: KubecostWorkerNoSuccessfulRun
+                        exp_alerts:
+                          - exp_labels: {shard: "1"}
+                """);
+    }
+
+    /** The group of one worker shard. */
+    private static String shard(String index) {
+        return "{job=\"kubecost-worker\",mode=\"hourly\",shard=\"" + index + "\"}";
+    }
+
+    @Test
     void theRunbookShowsTheRulesAsShipped() throws IOException {
         String rules = Files.readString(RULES);
         String groups = rules.substring(rules.indexOf("groups:"));

@@ -209,6 +209,41 @@ class PushgatewayIT {
     }
 
     @Test
+    void twoShardsPushIntoGroupsOfTheirOwnEachWithItsOwnTenantsOnly(TestDatabase db) {
+        db.recreate();
+        List<String> args = new ArrayList<>(Worker.serverArgs(db, prometheus.url()));
+        args.add("--pushgateway.url=" + pushgateway.url());
+        args.add("--pushgateway.job=shards"); // a group of its own: the other tests push too
+        args.add("--worker.shard.count=2");
+        // of 2 shards, acme is shard 0 and globex shard 1 (printf %s ID | sha256sum: 822b... is even, 5bc1... odd);
+        // shard 0 runs again after shard 1, when the ledger holds globex's row too
+        for (int index : List.of(0, 1, 0)) {
+            Worker.Result r = Worker.run(args, "hourly", "--now=2025-10-13T05:10:00Z", "--worker.shard.index=" + index);
+            assertThat(r.exitCode()).as(r.toString()).isZero();
+        }
+
+        Map<String, Double> m = parse(pushgateway.metrics());
+        for (String shard : List.of("0", "1")) {
+            String group = "job=\"shards\",mode=\"hourly\"";
+            assertThat(m).as("shard " + shard).containsEntry("kubecost_worker_run_succeeded{" + group + ",shard=\"" + shard + "\"}", 1.0)
+                    .containsEntry("kubecost_worker_tenants{" + group + ",outcome=\"succeeded\",shard=\"" + shard + "\"}", 1.0)
+                    .containsEntry("kubecost_worker_hours{" + group + ",shard=\"" + shard + "\"}", 3.0); // its tenant's last 3 hours
+        }
+        assertThat(m.keySet()).as("no group of the job without a shard").noneMatch(k -> k.contains("job=\"shards\"") && !k.contains("shard="));
+        Pattern key = Pattern.compile("kubecost_worker_(tenant_failed|watermark_lag_seconds)\\{job=\"shards\",mode=\"hourly\","
+                + "shard=\"(\\d)\",tenant=\"([^\"]*)\"}");
+        Map<String, String> shardOfTenantSeries = new HashMap<>();
+        m.keySet().forEach(k -> {
+            Matcher match = key.matcher(k);
+            if (match.matches()) {
+                shardOfTenantSeries.merge(match.group(1) + " " + match.group(3), match.group(2), (a, b) -> a + "," + b);
+            }
+        });
+        assertThat(shardOfTenantSeries).isEqualTo(Map.of("tenant_failed acme", "0", "watermark_lag_seconds acme", "0",
+                "tenant_failed globex", "1", "watermark_lag_seconds globex", "1"));
+    }
+
+    @Test
     void aTenantNoRunHasProcessedWithinMaxCatchUpLeavesTheGroup(TestDatabase db) {
         db.recreate();
         List<String> args = new ArrayList<>(Worker.serverArgs(db, prometheus.url()));
