@@ -103,10 +103,7 @@ class PushgatewayIT {
 
     @Test
     void everyPushedFamilyHasHelpAndNoneIsMeaninglessAfterTheRun(TestDatabase db) {
-        db.recreate();
-        List<String> args = new ArrayList<>(Worker.serverArgs(db, prometheus.url()));
-        args.add("--pushgateway.url=" + pushgateway.url());
-        args.add("--pushgateway.job=help"); // a group of its own: the other tests push too
+        List<String> args = pushingInGroup(db, "help");
         Worker.Result r = Worker.run(args, "hourly", "--now=2025-10-13T05:10:00Z");
         assertThat(r.exitCode()).as(r.toString()).isZero();
 
@@ -178,10 +175,7 @@ class PushgatewayIT {
 
     @Test
     void aRunOverOtherTenantsLeavesAFailedTenantsFailureAndLagStanding(TestDatabase db) {
-        db.recreate();
-        List<String> args = new ArrayList<>(Worker.serverArgs(db, prometheus.url()));
-        args.add("--pushgateway.url=" + pushgateway.url());
-        args.add("--pushgateway.job=two-runs"); // a group of its own: the other tests push too
+        List<String> args = pushingInGroup(db, "two-runs");
         try (FaultProxy proxy = new FaultProxy(prometheus.url())) {
             proxy.failRequestsContaining("globex");
             Worker.Result r = Worker.run(Worker.withOption(args, "thanos.url", proxy.url()), "hourly",
@@ -210,10 +204,7 @@ class PushgatewayIT {
 
     @Test
     void twoShardsPushIntoGroupsOfTheirOwnEachWithItsOwnTenantsOnly(TestDatabase db) {
-        db.recreate();
-        List<String> args = new ArrayList<>(Worker.serverArgs(db, prometheus.url()));
-        args.add("--pushgateway.url=" + pushgateway.url());
-        args.add("--pushgateway.job=shards"); // a group of its own: the other tests push too
+        List<String> args = pushingInGroup(db, "shards");
         args.add("--worker.shard.count=2");
         // of 2 shards, acme is shard 0 and globex shard 1 (printf %s ID | sha256sum: 822b... is even, 5bc1... odd);
         // shard 0 runs again after shard 1, when the ledger holds globex's row too
@@ -298,10 +289,7 @@ class PushgatewayIT {
 
     @Test
     void hoursPastMaxCatchUpArePushedAsSkippedAndCheckReportsThemUntilABackfill(TestDatabase db) {
-        db.recreate();
-        List<String> args = new ArrayList<>(Worker.serverArgs(db, prometheus.url()));
-        args.add("--pushgateway.url=" + pushgateway.url());
-        args.add("--pushgateway.job=skipped"); // a group of its own: the other tests push too
+        List<String> args = pushingInGroup(db, "skipped");
         String group = "job=\"skipped\",mode=\"hourly\"";
         // new tenants: their watermarks land at 01:00, the end of the last complete hour as of 01:10
         Worker.Result r = Worker.run(args, "hourly", "--now=2025-10-13T01:10:00Z", "--tenant=acme", "--tenant=globex");
@@ -329,6 +317,15 @@ class PushgatewayIT {
         doc = CheckRuns.document(CheckRuns.check(args, Instant.now(), "--tenant=acme", "--tenant=globex", "--json"));
         assertThat(CheckRuns.problemsWhere(doc)).contains("skipped_hours tenant globex").doesNotContain("skipped_hours tenant acme");
         assertThat(skippedFacts(doc)).containsExactly("globex 2025-10-13T01:00:00Z 2025-10-13T05:00:00Z 4");
+    }
+
+    /** A fresh database, and the worker's arguments pushing into a group of its own {@code job} (the other tests push too). */
+    private static List<String> pushingInGroup(TestDatabase db, String job) {
+        db.recreate();
+        List<String> args = new ArrayList<>(Worker.serverArgs(db, prometheus.url()));
+        args.add("--pushgateway.url=" + pushgateway.url());
+        args.add("--pushgateway.job=" + job);
+        return args;
     }
 
     /** check --json's clickhouse.skipped_hours as "tenant from to hours". */
