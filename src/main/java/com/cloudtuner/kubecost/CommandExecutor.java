@@ -17,6 +17,7 @@ import com.cloudtuner.kubecost.run.CostJob;
 import com.cloudtuner.kubecost.run.LogFields;
 import com.cloudtuner.kubecost.run.RunReport;
 import com.cloudtuner.kubecost.run.RunRequest;
+import com.cloudtuner.kubecost.run.Shard;
 import com.cloudtuner.kubecost.run.TenantOutcome;
 import com.cloudtuner.kubecost.run.TenantIds;
 import com.cloudtuner.kubecost.thanos.ThanosClient;
@@ -52,6 +53,8 @@ final class CommandExecutor {
     private final Diagnostics diagnostics;
     private final RunMetrics metrics;
     private final String structuredLogFormat;
+    /** Which tenants this worker's runs process; checks, explain and gaps see every tenant. */
+    private final Shard shard;
 
     CommandExecutor(Migrator migrator, CostJob job, TenantIds tenantIds, WorkerProperties worker, ThanosProperties thanos,
                     ClickHouseProperties clickhouse, ThanosClient thanosClient, ClickHouseGateway gateway, Clock clock,
@@ -68,6 +71,7 @@ final class CommandExecutor {
         this.diagnostics = diagnostics;
         this.metrics = metrics;
         this.structuredLogFormat = structuredLogFormat;
+        this.shard = new Shard(worker.shard().index(), worker.shard().count());
     }
 
     /** With JSON logs, the command's stderr lines are log events too ({@link StderrLines}). */
@@ -97,10 +101,10 @@ final class CommandExecutor {
             }
         }
         log.info("config: {} {} worker[prefix={}, mode={}, read-mode={}, reprocess-hours={}, settle-delay={}, max-catch-up={},"
-                        + " chunk-hours={}, parallelism={}, batch={}]",
+                        + " chunk-hours={}, parallelism={}, batch={}, shard={}]",
                 thanos, clickhouse, worker.exporter().prefix(), worker.exporter().metricMode(), worker.readMode(),
                 worker.reprocessHours(), worker.settleDelay(), worker.maxCatchUp(), worker.effectiveChunkHours(),
-                worker.parallelism(), worker.batch());
+                worker.parallelism(), worker.batch(), shard);
         if (command instanceof Command.Gaps g && g.backfill()) {
             return closeGaps(g, out, err);
         }
@@ -120,7 +124,7 @@ final class CommandExecutor {
             Instant started = clock.instant();
             if (migrate(err) == null) { // the run never began: its metrics say so, or a stale success would stand
                 metrics.publish(new RunFacts(new RunFacts.Outcome(request.mode().label(), Duration.between(started, clock.instant()),
-                        false, clock.instant(), 0, 0), RunFacts.Tenants.NONE, RunFacts.Rows.NONE, traffic()));
+                        false, clock.instant(), 0, 0, shard.metricsLabel()), RunFacts.Tenants.NONE, RunFacts.Rows.NONE, traffic()));
                 return ExitCodes.FAILED;
             }
         }
@@ -144,7 +148,7 @@ final class CommandExecutor {
     private RunFacts facts(RunReport report) {
         List<TenantOutcome> outcomes = report.outcomes();
         return new RunFacts(new RunFacts.Outcome(report.request().mode().label(), report.elapsed(), report.exitCode() == ExitCodes.OK,
-                clock.instant(), report.hours(), report.skippedHours()),
+                clock.instant(), report.hours(), report.skippedHours(), shard.metricsLabel()),
                 new RunFacts.Tenants((int) (report.tenantCount() - report.failedTenants()), (int) report.failedTenants(),
                         report.invalidTenants().size(), report.tenants().watermarkLag(), report.tenants().failed(),
                         report.tenants().freshness()),
@@ -178,10 +182,11 @@ final class CommandExecutor {
     private RunRequest request(Command command) {
         if (command instanceof Command.Hourly h) {
             return RunRequest.hourly(h.now() == null ? clock.instant() : h.now(), h.tenants().isEmpty() ? worker.tenants() : h.tenants(),
-                    h.currentHour() || worker.currentHour());
+                    h.currentHour() || worker.currentHour()).inShard(shard);
         }
         if (command instanceof Command.Backfill b) {
-            return RunRequest.backfill(b.window(), b.tenants().isEmpty() ? worker.tenants() : b.tenants(), b.dryRun(), b.eraseMissing());
+            return RunRequest.backfill(b.window(), b.tenants().isEmpty() ? worker.tenants() : b.tenants(), b.dryRun(), b.eraseMissing())
+                    .inShard(shard);
         }
         throw new IllegalStateException("unhandled command " + command);
     }

@@ -43,7 +43,8 @@ public final class ClickHouseRunLedger implements RunLedger {
                 .put("failed_tenants", run.failedTenants())
                 .put("started_at", run.startedAt().getEpochSecond())
                 .put("finished_at", run.finishedAt().getEpochSecond())
-                .put("error", Redactor.redact(run.error()));
+                .put("error", Redactor.redact(run.error()))
+                .put("shard", run.shard());
         ch.insertJsonEachRow(RUNS, (row + "\n").getBytes(StandardCharsets.UTF_8));
     }
 
@@ -73,7 +74,8 @@ public final class ClickHouseRunLedger implements RunLedger {
                     .put("provisional", e.provisional() ? 1 : 0)
                     // 0 for none, the columns' default (V9): an entry without skipped hours reads back with null
                     .put("skipped_from", e.skipped() == null ? 0 : e.skipped().start().getEpochSecond())
-                    .put("skipped_to", e.skipped() == null ? 0 : e.skipped().end().getEpochSecond());
+                    .put("skipped_to", e.skipped() == null ? 0 : e.skipped().end().getEpochSecond())
+                    .put("shard", e.shard());
             body.writeBytes((row + "\n").getBytes(StandardCharsets.UTF_8));
         }
         ch.insertJsonEachRow(TABLE, body.toByteArray());
@@ -96,7 +98,7 @@ public final class ClickHouseRunLedger implements RunLedger {
         ch.selectRows("SELECT run_id, mode, cloud_account_id, toUnixTimestamp(window_start) AS ws, toUnixTimestamp(window_end) AS we,"
                 + " status, rows_written, rows_changed, rows_tombstoned, non_finite_samples, negative_cost_samples,"
                 + " refused_cluster_hours, toUnixTimestamp(started_at) AS st, toUnixTimestamp(finished_at) AS ft, error, provisional,"
-                + " toUnixTimestamp(skipped_from) AS sf, toUnixTimestamp(skipped_to) AS sk FROM " + TABLE
+                + " toUnixTimestamp(skipped_from) AS sf, toUnixTimestamp(skipped_to) AS sk, shard FROM " + TABLE
                 + " WHERE started_at >= toDateTime(" + from.getEpochSecond() + ") AND started_at <= toDateTime(" + to.getEpochSecond()
                 + ")" + (tenants.isEmpty() ? "" : " AND cloud_account_id IN (" + ids + ")") + condition
                 + " ORDER BY started_at, run_id, cloud_account_id", r -> entries.add(new Entry(r.string("run_id"), r.string("mode"),
@@ -106,7 +108,7 @@ public final class ClickHouseRunLedger implements RunLedger {
                 r.integer("negative_cost_samples")), (int) r.integer("refused_cluster_hours"),
                 Instant.ofEpochSecond(r.integer("st")), Instant.ofEpochSecond(r.integer("ft")), r.string("error"), r.flag("provisional"),
                 r.integer("sk") > r.integer("sf") ? new Window(Instant.ofEpochSecond(r.integer("sf")), Instant.ofEpochSecond(r.integer("sk")))
-                        : null)));
+                        : null, r.string("shard"))));
         return entries;
     }
 
@@ -115,12 +117,13 @@ public final class ClickHouseRunLedger implements RunLedger {
         List<Run> runs = new ArrayList<>();
         // a run's start row ('running') before its end row, whatever their finished_at
         ch.selectRows("SELECT run_id, mode, status, toUnixTimestamp(window_start) AS ws, toUnixTimestamp(window_end) AS we, tenants,"
-                + " failed_tenants, toUnixTimestamp(started_at) AS st, toUnixTimestamp(finished_at) AS ft, error FROM " + RUNS
+                + " failed_tenants, toUnixTimestamp(started_at) AS st, toUnixTimestamp(finished_at) AS ft, error, shard FROM " + RUNS
                 + " WHERE started_at >= toDateTime(" + from.getEpochSecond() + ") AND started_at <= toDateTime(" + to.getEpochSecond()
                 + ") ORDER BY started_at, run_id, status = 'running' DESC, finished_at",
                 r -> runs.add(new Run(r.string("run_id"), r.string("mode"), r.string("status"), Instant.ofEpochSecond(r.integer("ws")),
                         Instant.ofEpochSecond(r.integer("we")), (int) r.integer("tenants"), (int) r.integer("failed_tenants"),
-                        Instant.ofEpochSecond(r.integer("st")), Instant.ofEpochSecond(r.integer("ft")), r.string("error"))));
+                        Instant.ofEpochSecond(r.integer("st")), Instant.ofEpochSecond(r.integer("ft")), r.string("error"),
+                        r.string("shard"))));
         return runs;
     }
 

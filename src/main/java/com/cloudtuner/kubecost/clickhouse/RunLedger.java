@@ -20,26 +20,29 @@ public interface RunLedger {
      * @param provisional the window holds hours not yet complete, computed as of the run: no watermark moved
      * @param skipped hours after the tenant's watermark that the hourly run left unprocessed, older than
      *                {@code worker.max-catch-up} (its watermark moves past them); null if none
+     * @param shard   the worker shard that ran it, {@code index/count} ({@code 0/3}); empty for an unsharded worker
      */
     record Entry(String runId, String mode, String tenant, Instant windowStart, Instant windowEnd, String status,
                         WriteResult written, SampleCounts samples, int refused, Instant startedAt, Instant finishedAt,
-                        String error, boolean provisional, Window skipped) {
+                        String error, boolean provisional, Window skipped, String shard) {
 
-        /** An entry that skipped no hours (every backfill's, and most hourly runs'). */
+        /** An entry of an unsharded worker that skipped no hours (every backfill's, and most hourly runs'). */
         public Entry(String runId, String mode, String tenant, Instant windowStart, Instant windowEnd, String status,
                      WriteResult written, SampleCounts samples, int refused, Instant startedAt, Instant finishedAt,
                      String error, boolean provisional) {
             this(runId, mode, tenant, windowStart, windowEnd, status, written, samples, refused, startedAt, finishedAt, error,
-                    provisional, null);
+                    provisional, null, "");
         }
     }
 
     /**
      * A run as a whole, in k8s_worker_runs: a row when it starts ({@code running}) and one when it
      * ends ({@code succeeded} or {@code failed}).
+     *
+     * @param shard the worker shard that ran it, as in {@link Entry#shard}; empty for an unsharded worker
      */
     record Run(String runId, String mode, String status, Instant windowStart, Instant windowEnd, int tenants,
-                      int failedTenants, Instant startedAt, Instant finishedAt, String error) {
+                      int failedTenants, Instant startedAt, Instant finishedAt, String error, String shard) {
     }
 
     void record(Run run);

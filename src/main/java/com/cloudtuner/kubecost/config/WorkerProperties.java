@@ -23,7 +23,8 @@ public record WorkerProperties(
         @DefaultValue("aggregated") ReadMode readMode,
         @DefaultValue Batch batch,
         @DefaultValue("400d") Duration maxBackfill,
-        @DefaultValue("false") boolean currentHour) {
+        @DefaultValue("false") boolean currentHour,
+        @DefaultValue ShardSettings shard) {
 
     /** How the exporter's series are read: hourly sums computed by the store, or every raw sample. */
     public enum ReadMode { AGGREGATED, RAW }
@@ -89,6 +90,39 @@ public record WorkerProperties(
             requireAtLeast(maxTenants, 1, "worker.batch.max-tenants");
             requireAtLeast(maxRawSamples, 1, "worker.batch.max-raw-samples");
             requireAtLeast(heapPerSeriesHour.toBytes(), 1, "worker.batch.heap-per-series-hour");
+        }
+    }
+
+    /**
+     * Which of {@code count} worker shards this process is: it processes only the tenants of its
+     * shard ({@code run/Shard} holds the rule). Both absent: the one shard, index 0 of 1. The index
+     * defaults to Kubernetes' {@code JOB_COMPLETION_INDEX} (application.properties), which an
+     * Indexed Job gives each pod; the count cannot be read from Kubernetes, so an index without a
+     * count is refused rather than guessed: a wrong count would leave tenants to no shard, or to two.
+     *
+     * @param index this process's shard, from 0; null when not given
+     * @param count how many shards share the tenants; null when not given
+     */
+    public record ShardSettings(Integer index, Integer count) {
+
+        public ShardSettings {
+            if (index != null && count == null) {
+                throw new IllegalArgumentException("worker.shard.index is " + index + " (WORKER_SHARD_INDEX, or JOB_COMPLETION_INDEX"
+                        + " of an Indexed Job) but worker.shard.count is not set; set WORKER_SHARD_COUNT to the Job's completions");
+            }
+            if (count != null) {
+                requireAtLeast(count, 1, "worker.shard.count");
+            }
+            if (index == null && count != null && count > 1) {
+                throw new IllegalArgumentException("worker.shard.count is " + count + " but worker.shard.index is not set; set"
+                        + " WORKER_SHARD_INDEX, or run the pods as an Indexed Job (JOB_COMPLETION_INDEX)");
+            }
+            count = count == null ? 1 : count;
+            index = index == null ? 0 : index;
+            if (index < 0 || index >= count) {
+                throw new IllegalArgumentException("worker.shard.index must be from 0 to worker.shard.count - 1 (" + (count - 1)
+                        + "), got " + index);
+            }
         }
     }
 

@@ -62,14 +62,17 @@ final class FailedRuns {
             if (!r.status().equals("failed") || r.failedTenants() > 0) {
                 continue; // tenants that failed are in k8s_expenses_runs, reported as failed_run
             }
-            // later by the clock, not by the list's order: two runs may start in the same second (the ledger keeps seconds)
+            // later by the clock, not by the list's order: two runs may start in the same second (the ledger keeps seconds);
+            // of the same shard, or unsharded: another shard's success says nothing of this shard's tenants
             boolean madeGood = runs.stream().anyMatch(l -> l != r && l.mode().equals(r.mode()) && !l.startedAt().isBefore(r.finishedAt())
-                    && l.status().equals("succeeded") && (r.mode().equals("hourly")
-                    || !l.windowStart().isAfter(r.windowStart()) && !l.windowEnd().isBefore(r.windowEnd())));
+                    && l.status().equals("succeeded") && (l.shard().equals(r.shard()) || l.shard().isEmpty())
+                    && (r.mode().equals("hourly") || !l.windowStart().isAfter(r.windowStart()) && !l.windowEnd().isBefore(r.windowEnd())));
             String error = r.error().strip().lines().findFirst().orElse("");
-            facts.addObject().put("run_id", r.runId()).put("mode", r.mode()).put("started_at", r.startedAt().toString())
-                    .put("tenants", r.tenants()).put("error", error).put("made_good_by_a_later_run", madeGood);
-            String what = r.mode() + " run " + r.runId() + " failed at " + r.startedAt() + " with no tenant failing: " + error;
+            facts.addObject().put("run_id", r.runId()).put("mode", r.mode()).put("shard", r.shard())
+                    .put("started_at", r.startedAt().toString()).put("tenants", r.tenants()).put("error", error)
+                    .put("made_good_by_a_later_run", madeGood);
+            String what = r.mode() + " run " + r.runId() + (r.shard().isEmpty() ? "" : " (shard " + r.shard() + ")") + " failed at "
+                    + r.startedAt() + " with no tenant failing: " + error;
             if (madeGood) {
                 report.add(Finding.note("run_failed_made_good", "clickhouse", what + " (a later run succeeded)"));
             } else {

@@ -11,8 +11,10 @@ public record RunFacts(Outcome outcome, Tenants tenants, Rows rows, Traffic traf
     /**
      * @param hours        tenant-hours the run computed (each tenant's window)
      * @param skippedHours tenant-hours an hourly run left unprocessed, older than {@code worker.max-catch-up}
+     * @param shard        the worker's shard, the push's {@code shard} grouping label; empty for an unsharded worker
      */
-    public record Outcome(String mode, Duration duration, boolean succeeded, Instant finishedAt, long hours, long skippedHours) {
+    public record Outcome(String mode, Duration duration, boolean succeeded, Instant finishedAt, long hours, long skippedHours,
+                          String shard) {
     }
 
     /**

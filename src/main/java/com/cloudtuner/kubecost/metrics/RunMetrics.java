@@ -21,11 +21,12 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A run's metrics, in the Micrometer registry Spring Batch's own observations also go to, and
- * pushed to a Prometheus Pushgateway when the run ends, grouped by {@code job} and {@code mode}.
+ * pushed to a Prometheus Pushgateway when the run ends, grouped by {@code job} and {@code mode}, and
+ * by {@code shard} when the worker is one of several shards.
  * The push adds to its group (POST): a run that failed does not carry
  * {@code kubecost_worker_last_success_timestamp_seconds}, so the last success's stays. Since the push
  * replaces every metric name it carries, the per-tenant series cover every current tenant of the
- * mode, not only the run's ({@link com.cloudtuner.kubecost.run.TenantStates}): a run over some
+ * mode (of the shard), not only the run's ({@link com.cloudtuner.kubecost.run.TenantStates}): a run over some
  * tenants never removes another's failure or lag. A push that fails is logged once and never fails the run.
  */
 public final class RunMetrics {
@@ -50,7 +51,9 @@ public final class RunMetrics {
             return;
         }
         String url = pushgateway.url().replaceAll("/+$", "") + "/metrics/job/" + segment(pushgateway.job())
-                + "/mode/" + segment(facts.outcome().mode());
+                + "/mode/" + segment(facts.outcome().mode())
+                // N shards' pods push at once: each into a group of its own, or each push would replace the others'
+                + (facts.outcome().shard().isEmpty() ? "" : "/shard/" + segment(facts.outcome().shard()));
         Request.Builder request = new Request.Builder().url(url).post(RequestBody.create(registry.scrape(), TEXT));
         HttpUrl parsed = HttpUrl.parse(url);
         if (parsed != null && !parsed.username().isEmpty()) { // OkHttp sends no credentials a URL carries by itself

@@ -59,7 +59,7 @@ public final class CostJob {
         Instant startedAt = clock.instant();
         Window requested = requestedWindow(request);
         recordRun(request, new RunLedger.Run(runId, request.mode().label(), "running", requested.start(), requested.end(), 0, 0,
-                startedAt, startedAt, ""));
+                startedAt, startedAt, "", request.shard().label()));
         JobParameters parameters = new JobParametersBuilder()
                 .addString(CostJobConfiguration.RUN_ID, runId)
                 .addJobParameter(CostJobConfiguration.REQUEST, request, RunRequest.class, false)
@@ -83,7 +83,8 @@ public final class CostJob {
         Window span = span(plan, request);
         recordRun(request, new RunLedger.Run(runId, request.mode().label(), report.exitCode() == 0 ? "succeeded" : "failed",
                 span.start(), span.end(), (int) report.tenantCount(), (int) report.failedTenants(), startedAt, clock.instant(),
-                failure != null ? failure : report.failedTenants() > 0 ? RunReport.count(report.failedTenants(), "tenant") + " failed" : ""));
+                failure != null ? failure : report.failedTenants() > 0 ? RunReport.count(report.failedTenants(), "tenant") + " failed" : "",
+                request.shard().label()));
         return report;
     }
 

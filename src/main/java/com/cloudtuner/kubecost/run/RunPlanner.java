@@ -17,9 +17,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Decides what a run does: which tenants (given, or discovered in Thanos), which hours each one
- * gets (the {@link WatermarkPolicy}), and how they are cut into batches of tenants sharing a window
- * and into chunks of that window.
+ * Decides what a run does: which tenants (given, or discovered in Thanos, and of those the ones of
+ * this worker's {@link Shard}), which hours each one gets (the {@link WatermarkPolicy}), and how
+ * they are cut into batches of tenants sharing a window and into chunks of that window.
  */
 final class RunPlanner {
 
@@ -99,26 +99,59 @@ final class RunPlanner {
             provisionalBatches(runId, request, marks, tenants.valid(), batches, invalid);
         }
         RunPlan plan = new RunPlan(batches, invalid);
-        log.info("run={} {}: {} tenants in {} batches, {} work units{}, {} skipped (invalid id)", runId, request.mode().label(),
+        log.info("run={} {}: {} tenants in {} batches, {} work units{}{}, {} skipped (invalid id)", runId, request.mode().label(),
                 plan.plans().stream().map(TenantPlan::tenant).distinct().count(), batches.size(), plan.units().size(),
-                request.tenants().isEmpty() ? " (discovered in " + discoveryWindow + ")" : "", tenants.invalid().size());
+                request.tenants().isEmpty() ? " (discovered in " + discoveryWindow + ")" : "",
+                request.shard().sharded() ? " of shard " + request.shard().label() : "", tenants.invalid().size());
         return plan;
     }
 
     /** The tenants given, or those with series in the discovery window (and, erasing, those with rows), split by the pattern. */
     private TenantIds.Split tenants(String runId, RunRequest request, Window discoveryWindow) {
         if (!request.tenants().isEmpty()) {
-            return tenantIds.split(request.tenants());
+            return ofThisShard(runId, request.shard(), tenantIds.split(request.tenants()), true);
         }
         List<String> found = new ArrayList<>(census.discover(discoveryWindow));
         if (request.eraseMissing()) {
             found.addAll(store.tenantsWithRows(request.window())); // tenants whose data is gone entirely
         }
-        TenantIds.Split tenants = tenantIds.split(found);
-        if (tenants.valid().isEmpty()) {
+        TenantIds.Split all = tenantIds.split(found);
+        if (all.valid().isEmpty()) {
             log.warn("run={} no tenant has exporter series in {}", runId, discoveryWindow);
         }
+        TenantIds.Split tenants = ofThisShard(runId, request.shard(), all, false);
+        if (request.shard().sharded()) {
+            log.info("run={} shard {}: {} of the {} tenants found are this shard's", runId, request.shard().label(),
+                    tenants.valid().size(), all.valid().size());
+        }
         return tenants;
+    }
+
+    /**
+     * The tenants of this worker's shard, the valid ids and the invalid ones alike (an invalid id is
+     * reported by its own shard alone, so N shards report it once, as one worker would). Tenants given
+     * with --tenant or TENANTS are sharded too, each one left out said in a line: the pods of a sharded
+     * Job all get the same arguments and settings (a backfill Job made from the sharded CronJob, a
+     * TENANTS list in the ConfigMap); if given tenants bypassed the shards, every pod would
+     * process each of them, N times over and at once. Run an unsharded worker to process given tenants
+     * whatever their shard.
+     *
+     * @param given the ids were given, not discovered: each one left out is logged
+     */
+    private static TenantIds.Split ofThisShard(String runId, Shard shard, TenantIds.Split ids, boolean given) {
+        if (!shard.sharded()) {
+            return ids;
+        }
+        List<String> valid = new ArrayList<>();
+        for (String tenant : ids.valid()) {
+            if (shard.owns(tenant)) {
+                valid.add(tenant);
+            } else if (given) {
+                log.info("run={} tenant={} skipped: it is shard {}'s, this worker is shard {}", runId, tenant,
+                        shard.ofTenant(tenant).label(), shard.label());
+            }
+        }
+        return new TenantIds.Split(valid, ids.invalid().stream().filter(shard::owns).toList());
     }
 
     /**
@@ -143,7 +176,8 @@ final class RunPlanner {
                 found = planned;
             }
         }
-        TenantIds.Split tenants = tenantIds.split(found);
+        // the given tenants left out were logged with the complete hours' plan
+        TenantIds.Split tenants = ofThisShard(runId, request.shard(), tenantIds.split(found), false);
         tenants.invalid().stream().filter(t -> !invalid.contains(t)).forEach(t -> {
             invalid.add(t);
             log.warn("run={} skipping tenant id {}: it does not match worker.tenant-pattern", runId, PromQl.quote(t));

@@ -189,7 +189,7 @@ final class RunTracker {
                 entries.add(new RunLedger.Entry(runId, request.mode().label(), plan.tenant(), plan.window().start(),
                         plan.window().end(), outcome(p, plan.tenant()).status(), p.written(plan.tenant()),
                         p.samples(plan.tenant()), p.refused(plan.tenant()).size(), started, finished, String.join("\n", lines),
-                        plan.provisional(), plan.notCaughtUp()));
+                        plan.provisional(), plan.notCaughtUp(), request.shard().label()));
             }
             try {
                 ledger.record(entries);

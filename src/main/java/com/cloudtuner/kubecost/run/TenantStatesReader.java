@@ -15,8 +15,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Every current tenant of a run's mode, for the run's metrics: the ledger's latest outcome of each
- * tenant a run of the mode processed within {@code forgetTenantsAfter}, this run's for its own
+ * Every current tenant of a run's mode (of the run's shard), for the run's metrics: the ledger's latest
+ * outcome of each tenant a run of the mode processed within {@code forgetTenantsAfter}, this run's for its own
  * (also when the ledger could not record it), and each one's watermark lag. A push carries them
  * all, so a run over some tenants never removes the others' series. Unknown when the ledger or the
  * watermarks cannot be read: then the series pushed before stay as they are.
@@ -48,6 +48,9 @@ final class TenantStatesReader {
         try {
             Map<String, Boolean> failed = new TreeMap<>(ledger.latestFailed(request.mode().label(),
                     clock.instant().minus(forgetTenantsAfter)));
+            // a shard pushes its own tenants only: its series of another shard's tenant would keep the state
+            // as of this push, contradicting that shard's newer push until this shard's next one
+            failed.keySet().removeIf(tenant -> !request.shard().owns(tenant));
             failed.putAll(outcomes.stream().collect(Collectors.toMap(o -> o.plan().tenant(), o -> !o.succeeded(), Boolean::logicalOr)));
             Set<String> tenants = new TreeSet<>(failed.keySet());
             plan.plans().forEach(p -> tenants.add(p.tenant()));

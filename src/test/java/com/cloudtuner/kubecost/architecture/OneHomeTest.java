@@ -48,6 +48,7 @@ class OneHomeTest {
                 new Rule("url_user_info", Pattern.compile("indexOf\\(\"://\"\\)"), "config/UrlUserInfo.java"),
                 new Rule("secret_settings", Pattern.compile("\"(thanos\\.bearer-token|thanos\\.password|clickhouse\\.password)\""),
                         "secrets/Secrets.java"),
+                new Rule("tenant_shard", Pattern.compile("remainderUnsigned\\("), "run/Shard.java"),
                 new Rule("backfill_command", Pattern.compile("\" backfill --from=|\"backfill\", \"--from="), "cli/BackfillCommand.java"));
     }
 

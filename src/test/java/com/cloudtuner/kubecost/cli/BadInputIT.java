@@ -33,6 +33,9 @@ class BadInputIT {
             a variable a letter short   | hourly                                                              | WORKER_REPROCESS_HOUR=2           | WORKER_REPROCESS_HOUR; the closest known one is WORKER_REPROCESS_HOURS
             a duration without unit     | hourly --worker.settle-delay=10                                     |                                  | worker.settle-delay=10 (--worker.settle-delay) has no unit
             a variable's duration without unit | hourly                                                       | WORKER_SETTLE_DELAY=10            | worker.settle-delay=10 (WORKER_SETTLE_DELAY) has no unit
+            an Indexed Job's pod without a shard count | hourly                                               | JOB_COMPLETION_INDEX=1            | WORKER_SHARD_COUNT
+            a shard index past the count | hourly --worker.shard.index=3 --worker.shard.count=3                 |                                   | worker.shard.index
+            a shard count without an index | hourly                                                           | WORKER_SHARD_COUNT=3              | WORKER_SHARD_INDEX
             """)
     void badInputExitsWithTwoAndOneLine(String what, String args, String variable, String says) {
         Map<String, String> env = variable == null ? Map.of()

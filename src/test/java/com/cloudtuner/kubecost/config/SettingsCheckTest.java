@@ -21,14 +21,16 @@ class SettingsCheckTest {
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"--thanos.url=http://t:9090", "--thanos.bearerToken=abcd", "--thanos.ca-file=", "--worker.exporter.window=2h",
             "--worker.batch.max-series=10", "--worker.tenants[0]=acme", "--thanos.headers[1]=A: b", "--clickhouse.ca-file=x",
-            "--pushgateway.timeout=PT10S", "--worker.current-hour", "--worker.settle-delay=0s", "--spring.main.banner-mode=off"})
+            "--pushgateway.timeout=PT10S", "--worker.current-hour", "--worker.settle-delay=0s", "--spring.main.banner-mode=off",
+            "--worker.shard.index=1", "--worker.shard.count=3"})
     void knownArgumentsPass(String arg) {
         assertThat(CHECK.problem(List.of(arg), Map.of())).isEmpty();
     }
 
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"THANOS_URL", "THANOS_BEARER_TOKEN", "THANOS_HEADERS_0", "WORKER_EXPORTER_MIN_SCRAPE_INTERVAL",
-            "WORKER_BATCH_HEAP_PER_SERIES_HOUR", "WORKER_TENANTS", "CLICKHOUSE_CA_FILE", "PUSHGATEWAY_JOB",
+            "WORKER_BATCH_HEAP_PER_SERIES_HOUR", "WORKER_TENANTS", "CLICKHOUSE_CA_FILE", "PUSHGATEWAY_JOB", "WORKER_SHARD_INDEX",
+            "WORKER_SHARD_COUNT", "JOB_COMPLETION_INDEX",
             // not settings, and not the worker's to refuse: see SettingsCheck.NOT_SETTINGS
             "CLICKHOUSE_NATIVE_PORT", "CLICKHOUSE_PORT", "CLICKHOUSE_SERVICE_HOST", "CLICKHOUSE_SERVICE_PORT_HTTP",
             "THANOS_QUERY_PORT_9090_TCP_ADDR", "PUSHGATEWAY_PORT_9091_TCP", "OTHER_THING", "TENANTS"})

@@ -469,30 +469,107 @@ class ManifestsTest {
     @Test
     void kustomizeRendersTheStandingResources() throws Exception {
         assumeTrue(onPath("kubectl"), "kubectl is not installed; the render is checked where it is");
+        List<String> kinds = new ArrayList<>();
+        Kustomization k = kustomization();
+        for (JsonNode doc : StrictKubernetesYaml.documents(kustomize(K8S))) {
+            HasMetadata object = StrictKubernetesYaml.object(doc); // rendered objects are typed strictly too
+            kinds.add(object.getKind());
+            assertThat(object.getMetadata().getNamespace()).as(object.getKind() + " namespace")
+                    .isEqualTo(object instanceof Namespace ? null : k.namespace());
+            doc.findValues("containers").stream().flatMap(JsonNode::valueStream).forEach(c -> assertThat(c.path("image").asString())
+                    .as(object.getKind() + " image").isEqualTo(k.images().get(0).reference()));
+            if (object instanceof CronJob) {
+                assertThat(doc).as("this test's rendering of the CronJob, which documented Jobs are made from").isEqualTo(renderedCronJob);
+            }
+        }
+        assertThat(kinds).containsExactlyInAnyOrder("Namespace", "ServiceAccount", "ConfigMap", "CronJob");
+    }
+
+    /** What the kustomization in {@code dir} renders, by kubectl. */
+    private static String kustomize(Path dir) throws IOException, InterruptedException {
         Path out = Files.createTempFile("kustomize-", ".yaml");
         try {
-            Process p = new ProcessBuilder("kubectl", "kustomize", K8S.toString())
-                    .redirectErrorStream(true).redirectOutput(out.toFile()).start();
+            Process p = new ProcessBuilder("kubectl", "kustomize", dir.toString()).redirectErrorStream(true).redirectOutput(out.toFile())
+                    .start();
             assertThat(p.waitFor(60, TimeUnit.SECONDS)).as("kubectl kustomize finished").isTrue();
             String rendered = Files.readString(out);
-            assertThat(p.exitValue()).as("kubectl kustomize k8s/:\n" + rendered).isZero();
-            List<String> kinds = new ArrayList<>();
-            Kustomization k = kustomization();
-            for (JsonNode doc : StrictKubernetesYaml.documents(rendered)) {
-                HasMetadata object = StrictKubernetesYaml.object(doc); // rendered objects are typed strictly too
-                kinds.add(object.getKind());
-                assertThat(object.getMetadata().getNamespace()).as(object.getKind() + " namespace")
-                        .isEqualTo(object instanceof Namespace ? null : k.namespace());
-                doc.findValues("containers").stream().flatMap(JsonNode::valueStream).forEach(c -> assertThat(c.path("image").asString())
-                        .as(object.getKind() + " image").isEqualTo(k.images().get(0).reference()));
-                if (object instanceof CronJob) {
-                    assertThat(doc).as("this test's rendering of the CronJob, which documented Jobs are made from").isEqualTo(renderedCronJob);
-                }
-            }
-            assertThat(kinds).containsExactlyInAnyOrder("Namespace", "ServiceAccount", "ConfigMap", "CronJob");
+            assertThat(p.exitValue()).as("kubectl kustomize " + dir + ":\n" + rendered).isZero();
+            return rendered;
         } finally {
             Files.deleteIfExists(out);
         }
+    }
+
+    /** The Component k8s/sharded: what kustomization.yaml there may hold. */
+    record Component(String apiVersion, String kind, List<Patch> patches) {
+    }
+
+    record Patch(String path) {
+    }
+
+    @Test
+    void theShardedComponentRunsOnePodPerShardAndTellsEveryPodTheCount() {
+        Component component = StrictKubernetesYaml.as(StrictKubernetesYaml.documents(StrictKubernetesYaml.read(
+                K8S.resolve("sharded/kustomization.yaml"))).get(0), Component.class);
+        assertThat(component.kind()).isEqualTo("Component");
+        assertThat(component.patches()).extracting(Patch::path).containsExactly("shards.yaml");
+        CronJob patch = (CronJob) StrictKubernetesYaml.object(StrictKubernetesYaml.documents(StrictKubernetesYaml.read(
+                K8S.resolve("sharded/shards.yaml"))).get(0));
+        assertShardedJob("k8s/sharded/shards.yaml", patch.getSpec().getJobTemplate().getSpec());
+    }
+
+    /**
+     * What the kustomization's comment tells an operator to do, done: its {@code components:} lines
+     * uncommented in a copy of k8s/. The CronJob then runs as the shards, and differs from the
+     * standing one in nothing else.
+     */
+    @Test
+    void uncommentingTheComponentRendersTheCronJobAsShardsAndChangesNothingElse(@TempDir Path copy) throws Exception {
+        assumeTrue(onPath("kubectl"), "kubectl is not installed; the render is checked where it is");
+        try (Stream<Path> files = Files.walk(K8S)) {
+            for (Path f : files.toList()) {
+                Files.copy(f, copy.resolve(K8S.relativize(f).toString()), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            }
+        }
+        String text = Files.readString(copy.resolve("kustomization.yaml"));
+        assertThat(text).as("k8s/kustomization.yaml offers the component, commented out").contains("\n# components:\n#   - sharded\n");
+        Files.writeString(copy.resolve("kustomization.yaml"), text.replace("\n# components:\n#   - sharded\n", "\ncomponents:\n  - sharded\n"));
+
+        List<JsonNode> cronJobs = StrictKubernetesYaml.documents(kustomize(copy)).stream()
+                .filter(d -> d.path("kind").asString().equals("CronJob")).toList();
+        assertThat(cronJobs).hasSize(1);
+        CronJob sharded = (CronJob) StrictKubernetesYaml.object(cronJobs.get(0));
+        assertShardedJob("the rendered CronJob", sharded.getSpec().getJobTemplate().getSpec());
+
+        ObjectNode rest = (ObjectNode) cronJobs.get(0).deepCopy();
+        ObjectNode job = (ObjectNode) rest.path("spec").path("jobTemplate").path("spec");
+        job.remove(List.of("completionMode", "completions", "parallelism", "backoffLimitPerIndex"));
+        job.put("backoffLimit", renderedCronJob.path("spec").path("jobTemplate").path("spec").path("backoffLimit").asInt());
+        ((ObjectNode) job.path("template").path("spec").path("containers").get(0)).remove("env");
+        assertThat(rest).as("the sharded CronJob but for the shards").isEqualTo(renderedCronJob);
+    }
+
+    /**
+     * An Indexed Job of N pods, all at once, each told N (WORKER_SHARD_COUNT; its index comes from
+     * JOB_COMPLETION_INDEX), where a failed shard does not fail the others.
+     */
+    private static void assertShardedJob(String where, JobSpec job) {
+        assertThat(job.getCompletionMode()).as(where + " completionMode").isEqualTo("Indexed");
+        Container worker = job.getTemplate().getSpec().getContainers().stream().filter(c -> c.getName().equals("worker")).findFirst()
+                .orElseThrow(() -> new AssertionError(where + ": no container named worker"));
+        Map<String, String> env = new TreeMap<>();
+        worker.getEnv().forEach(e -> env.put(e.getName(), e.getValue()));
+        assertThat(env).as(where + " env").containsOnlyKeys("WORKER_SHARD_COUNT");
+        int count = Integer.parseInt(env.get("WORKER_SHARD_COUNT"));
+        assertThat(count).as(where + " WORKER_SHARD_COUNT").isGreaterThan(1);
+        assertThat(job.getCompletions()).as(where + " completions = WORKER_SHARD_COUNT").isEqualTo(count);
+        assertThat(job.getParallelism()).as(where + " parallelism = completions").isEqualTo(count);
+        // backoffLimit 0 would fail the Job at the first failed pod and stop the shards still running
+        assertThat(job.getBackoffLimit()).as(where + " backoffLimit").isNull();
+        assertThat(job.getBackoffLimitPerIndex()).as(where + " backoffLimitPerIndex").isZero();
+        assertThat(EnvNamesTheCodeReads.of(ROOT.resolve("src/main/resources/application.properties")).reads("WORKER_SHARD_COUNT"))
+                .as("the worker reads WORKER_SHARD_COUNT").isTrue();
+        assertThat(DocumentedEnvNames.in(ROOT.resolve("docs/configuration.md"))).contains("WORKER_SHARD_COUNT");
     }
 
     private static Kustomization kustomization() {

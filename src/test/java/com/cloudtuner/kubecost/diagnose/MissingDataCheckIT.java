@@ -148,13 +148,37 @@ class MissingDataCheckIT {
         Instant second = NOW.minus(Duration.ofHours(2));
         try (ClickHouseGateway ch = db.newGateway()) {
             RunLedger ledger = new ClickHouseRunLedger(ch);
-            ledger.record(new RunLedger.Run("z-failed", "hourly", "failed", FROM, COMPLETE, 0, 0, second, second, "label values: HTTP 503"));
-            ledger.record(new RunLedger.Run("a-later", "hourly", "succeeded", FROM, COMPLETE, 3, 0, second, second, ""));
+            ledger.record(new RunLedger.Run("z-failed", "hourly", "failed", FROM, COMPLETE, 0, 0, second, second, "label values: HTTP 503", ""));
+            ledger.record(new RunLedger.Run("a-later", "hourly", "succeeded", FROM, COMPLETE, 3, 0, second, second, "", ""));
         }
         JsonNode doc = CheckRuns.checkJson(servers, NOW);
         assertThat(runs(doc, "z-failed")).singleElement()
                 .satisfies(r -> assertThat(r.get("made_good_by_a_later_run").asBoolean()).isTrue());
         assertThat(findings(doc)).contains("note run_failed_made_good clickhouse").doesNotContain("problem run_failed clickhouse");
+    }
+
+    @Test
+    void aShardsFailedRunIsMadeGoodByALaterRunOfThatShardNotOfAnother() {
+        Instant failed = NOW.minus(Duration.ofMinutes(90));
+        try (ClickHouseGateway ch = db.newGateway()) {
+            RunLedger ledger = new ClickHouseRunLedger(ch);
+            ledger.record(new RunLedger.Run("shard-1-failed", "hourly", "failed", FROM, COMPLETE, 0, 0, failed, failed,
+                    "label values: HTTP 503", "1/3"));
+            ledger.record(new RunLedger.Run("shard-0-later", "hourly", "succeeded", FROM, COMPLETE, 4, 0, failed.plusSeconds(600),
+                    failed.plusSeconds(600), "", "0/3"));
+        }
+        JsonNode doc = CheckRuns.checkJson(servers, NOW);
+        assertThat(runs(doc, "shard-1-failed")).singleElement().satisfies(r -> {
+            assertThat(r.get("shard").asString()).isEqualTo("1/3");
+            assertThat(r.get("made_good_by_a_later_run").asBoolean()).isFalse();
+        });
+
+        try (ClickHouseGateway ch = db.newGateway()) {
+            new ClickHouseRunLedger(ch).record(new RunLedger.Run("shard-1-later", "hourly", "succeeded", FROM, COMPLETE, 4, 0,
+                    failed.plusSeconds(1200), failed.plusSeconds(1200), "", "1/3"));
+        }
+        assertThat(runs(CheckRuns.checkJson(servers, NOW), "shard-1-failed")).singleElement()
+                .satisfies(r -> assertThat(r.get("made_good_by_a_later_run").asBoolean()).isTrue());
     }
 
     @Test

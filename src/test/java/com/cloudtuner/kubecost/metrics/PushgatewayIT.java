@@ -103,10 +103,7 @@ class PushgatewayIT {
 
     @Test
     void everyPushedFamilyHasHelpAndNoneIsMeaninglessAfterTheRun(TestDatabase db) {
-        db.recreate();
-        List<String> args = new ArrayList<>(Worker.serverArgs(db, prometheus.url()));
-        args.add("--pushgateway.url=" + pushgateway.url());
-        args.add("--pushgateway.job=help"); // a group of its own: the other tests push too
+        List<String> args = pushingInGroup(db, "help");
         Worker.Result r = Worker.run(args, "hourly", "--now=2025-10-13T05:10:00Z");
         assertThat(r.exitCode()).as(r.toString()).isZero();
 
@@ -178,10 +175,7 @@ class PushgatewayIT {
 
     @Test
     void aRunOverOtherTenantsLeavesAFailedTenantsFailureAndLagStanding(TestDatabase db) {
-        db.recreate();
-        List<String> args = new ArrayList<>(Worker.serverArgs(db, prometheus.url()));
-        args.add("--pushgateway.url=" + pushgateway.url());
-        args.add("--pushgateway.job=two-runs"); // a group of its own: the other tests push too
+        List<String> args = pushingInGroup(db, "two-runs");
         try (FaultProxy proxy = new FaultProxy(prometheus.url())) {
             proxy.failRequestsContaining("globex");
             Worker.Result r = Worker.run(Worker.withOption(args, "thanos.url", proxy.url()), "hourly",
@@ -206,6 +200,38 @@ class PushgatewayIT {
                 .containsEntry("kubecost_worker_tenants{" + group + ",outcome=\"succeeded\"}", 1.0)
                 .containsEntry("kubecost_worker_tenants{" + group + ",outcome=\"failed\"}", 0.0)
                 .containsEntry("kubecost_worker_run_succeeded{" + group + "}", 1.0);
+    }
+
+    @Test
+    void twoShardsPushIntoGroupsOfTheirOwnEachWithItsOwnTenantsOnly(TestDatabase db) {
+        List<String> args = pushingInGroup(db, "shards");
+        args.add("--worker.shard.count=2");
+        // of 2 shards, acme is shard 0 and globex shard 1 (printf %s ID | sha256sum: 822b... is even, 5bc1... odd);
+        // shard 0 runs again after shard 1, when the ledger holds globex's row too
+        for (int index : List.of(0, 1, 0)) {
+            Worker.Result r = Worker.run(args, "hourly", "--now=2025-10-13T05:10:00Z", "--worker.shard.index=" + index);
+            assertThat(r.exitCode()).as(r.toString()).isZero();
+        }
+
+        Map<String, Double> m = parse(pushgateway.metrics());
+        for (String shard : List.of("0", "1")) {
+            String group = "job=\"shards\",mode=\"hourly\"";
+            assertThat(m).as("shard " + shard).containsEntry("kubecost_worker_run_succeeded{" + group + ",shard=\"" + shard + "\"}", 1.0)
+                    .containsEntry("kubecost_worker_tenants{" + group + ",outcome=\"succeeded\",shard=\"" + shard + "\"}", 1.0)
+                    .containsEntry("kubecost_worker_hours{" + group + ",shard=\"" + shard + "\"}", 3.0); // its tenant's last 3 hours
+        }
+        assertThat(m.keySet()).as("no group of the job without a shard").noneMatch(k -> k.contains("job=\"shards\"") && !k.contains("shard="));
+        Pattern key = Pattern.compile("kubecost_worker_(tenant_failed|watermark_lag_seconds)\\{job=\"shards\",mode=\"hourly\","
+                + "shard=\"(\\d)\",tenant=\"([^\"]*)\"}");
+        Map<String, String> shardOfTenantSeries = new HashMap<>();
+        m.keySet().forEach(k -> {
+            Matcher match = key.matcher(k);
+            if (match.matches()) {
+                shardOfTenantSeries.merge(match.group(1) + " " + match.group(3), match.group(2), (a, b) -> a + "," + b);
+            }
+        });
+        assertThat(shardOfTenantSeries).isEqualTo(Map.of("tenant_failed acme", "0", "watermark_lag_seconds acme", "0",
+                "tenant_failed globex", "1", "watermark_lag_seconds globex", "1"));
     }
 
     @Test
@@ -263,10 +289,7 @@ class PushgatewayIT {
 
     @Test
     void hoursPastMaxCatchUpArePushedAsSkippedAndCheckReportsThemUntilABackfill(TestDatabase db) {
-        db.recreate();
-        List<String> args = new ArrayList<>(Worker.serverArgs(db, prometheus.url()));
-        args.add("--pushgateway.url=" + pushgateway.url());
-        args.add("--pushgateway.job=skipped"); // a group of its own: the other tests push too
+        List<String> args = pushingInGroup(db, "skipped");
         String group = "job=\"skipped\",mode=\"hourly\"";
         // new tenants: their watermarks land at 01:00, the end of the last complete hour as of 01:10
         Worker.Result r = Worker.run(args, "hourly", "--now=2025-10-13T01:10:00Z", "--tenant=acme", "--tenant=globex");
@@ -294,6 +317,15 @@ class PushgatewayIT {
         doc = CheckRuns.document(CheckRuns.check(args, Instant.now(), "--tenant=acme", "--tenant=globex", "--json"));
         assertThat(CheckRuns.problemsWhere(doc)).contains("skipped_hours tenant globex").doesNotContain("skipped_hours tenant acme");
         assertThat(skippedFacts(doc)).containsExactly("globex 2025-10-13T01:00:00Z 2025-10-13T05:00:00Z 4");
+    }
+
+    /** A fresh database, and the worker's arguments pushing into a group of its own {@code job} (the other tests push too). */
+    private static List<String> pushingInGroup(TestDatabase db, String job) {
+        db.recreate();
+        List<String> args = new ArrayList<>(Worker.serverArgs(db, prometheus.url()));
+        args.add("--pushgateway.url=" + pushgateway.url());
+        args.add("--pushgateway.job=" + job);
+        return args;
     }
 
     /** check --json's clickhouse.skipped_hours as "tenant from to hours". */

@@ -7,6 +7,7 @@ import com.cloudtuner.kubecost.config.WorkerProperties.ReadMode;
 import com.cloudtuner.kubecost.cost.Window;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -116,6 +117,57 @@ class RunPlannerTest {
         RunPlan plan = planner(HeapBudget.of(GB, 4, 2048)).plan("r", RunRequest.hourly(NOW, List.of()));
 
         assertThat(plan.plans()).noneMatch(TenantPlan::provisional).extracting(TenantPlan::tenant).doesNotContain("fresh");
+    }
+
+    @Test
+    void threeShardsPlanEveryDiscoveredTenantOnceEachTheTenantsOfItsShard() {
+        List<String> more = List.of("alpha", "bravo", "charlie", "delta", "echo", "foxtrot", "golf", "hotel", "india");
+        for (String t : more) {
+            source.tenant(t, 1, COMPLETE.minus(Duration.ofDays(1)).toEpochMilli(), NOW.toEpochMilli());
+        }
+        RunPlanner planner = planner(HeapBudget.of(GB, 4, 2048));
+        RunRequest request = RunRequest.hourly(NOW, List.of(), true); // the hour in progress is discovered and sharded too
+        List<String> unsharded = planned(planner.plan("r", request), false);
+        List<String> unshardedInProgress = planned(planner.plan("r", request), true);
+
+        List<String> union = new ArrayList<>();
+        List<String> unionInProgress = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            Shard shard = new Shard(i, 3);
+            RunPlan plan = planner.plan("r", request.inShard(shard));
+            assertThat(planned(plan, false)).as("shard " + shard).isNotEmpty().allMatch(shard::owns);
+            assertThat(planned(plan, true)).as("shard " + shard + ", the hour in progress").allMatch(shard::owns);
+            union.addAll(planned(plan, false));
+            unionInProgress.addAll(planned(plan, true));
+        }
+        assertThat(unsharded).hasSize(3 + more.size());
+        assertThat(union).as("every tenant in exactly one shard").containsExactlyInAnyOrderElementsOf(unsharded);
+        assertThat(unionInProgress).containsExactlyInAnyOrderElementsOf(unshardedInProgress).hasSize(more.size());
+    }
+
+    @Test
+    void givenTenantsAreShardedTooAndAnInvalidIdIsReportedByItsOwnShardOnly() {
+        List<String> given = List.of("known", "new", "old", "Not-Valid", "also/bad");
+        RunPlanner planner = planner(HeapBudget.of(GB, 4, 2048));
+        RunRequest request = RunRequest.backfill(new Window(COMPLETE.minusSeconds(7200), COMPLETE), given, false, false);
+
+        List<String> union = new ArrayList<>();
+        List<String> invalid = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            Shard shard = new Shard(i, 3);
+            RunPlan plan = planner.plan("r", request.inShard(shard));
+            assertThat(planned(plan, false)).as("shard " + shard).allMatch(shard::owns);
+            assertThat(plan.invalidTenants()).as("shard " + shard).allMatch(shard::owns);
+            union.addAll(planned(plan, false));
+            invalid.addAll(plan.invalidTenants());
+        }
+        assertThat(union).containsExactlyInAnyOrder("known", "new", "old");
+        assertThat(invalid).containsExactlyInAnyOrder("Not-Valid", "also/bad");
+    }
+
+    /** The tenants the plan computes, once each: final hours, or the hours in progress. */
+    private static List<String> planned(RunPlan plan, boolean provisional) {
+        return plan.plans().stream().filter(p -> p.provisional() == provisional).map(TenantPlan::tenant).distinct().toList();
     }
 
     private RunPlanner planner(HeapBudget heap) {
