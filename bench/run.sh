@@ -2,7 +2,7 @@
 # The scale benchmark: the worker's jar (-Xmx256m) against a real Prometheus and ClickHouse on
 # generated data, next to the floor measured in the same invocation. Prints one table; writes it
 # as markdown to target/bench-results.md (bench/RESULTS.md keeps the last one with machine facts).
-#   bench/run.sh          scenarios a, b, c and d
+#   bench/run.sh          scenarios a, b, c, d and e (e: the hourly run of a on one node and on a 2-shard ClickHouse cluster)
 #   bench/run.sh a c      only these
 # Generated TSDB blocks are cached in $KUBECOST_BENCH_CACHE (default ~/.cache/kubecost-worker-bench):
 # the first run generates and converts them (a few minutes), later runs reuse them.

@@ -65,8 +65,10 @@ public final class ClickHouseGateway implements AutoCloseable {
             if (!props.cluster().isEmpty()) {
                 // An insert through a Distributed table returns once every shard has its rows, never from a
                 // queue that sends them later; and reads and inserts go to the first healthy replica of each
-                // shard, so that a read follows the writes before it, never a replica still fetching them.
-                databaseClient.serverSetting("insert_distributed_sync", "1").serverSetting("load_balancing", "in_order");
+                // shard, from whichever node they are sent (a node that is a replica itself would otherwise
+                // prefer its own copy), so that a read follows the writes before it, even another pod's.
+                databaseClient.serverSetting("insert_distributed_sync", "1").serverSetting("load_balancing", "in_order")
+                        .serverSetting("prefer_localhost_replica", "0");
             }
             return databaseClient.build();
         });

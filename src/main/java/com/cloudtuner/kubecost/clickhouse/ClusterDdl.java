@@ -25,7 +25,8 @@ import java.util.regex.Pattern;
  *   <li>{@code ALTER TABLE ... ADD COLUMN} runs on the local tables of every shard; an every-node
  *       table's ALTER is replicated by ClickHouse itself, so it runs once. A {@code Distributed}
  *       table is made again instead (18.16 refuses {@code ALTER ... ON CLUSTER} on it when shards
- *       replicate internally); it holds no data, so nothing is lost.</li>
+ *       replicate internally) and swapped in by {@code RENAME}; it holds no data, so nothing is lost,
+ *       and every statement may run again after a runner died half-way.</li>
  * </ul>
  */
 public final class ClusterDdl {
@@ -122,9 +123,16 @@ public final class ClusterDdl {
 
     private List<String> alterTable(String table, String change) {
         if (SHARDED.contains(table)) {
+            // the new Distributed table is swapped in by RENAME, so readers never find the table missing
+            String replacement = table + "_altered";
+            String replaced = table + "_replaced";
             return List.of("ALTER TABLE " + qualified(table + LOCAL_SUFFIX) + onCluster() + " " + change,
-                    "DROP TABLE IF EXISTS " + qualified(table) + onCluster(),
-                    distributed(table, true));
+                    "DROP TABLE IF EXISTS " + qualified(replacement) + onCluster(),
+                    "DROP TABLE IF EXISTS " + qualified(replaced) + onCluster(),
+                    distributed(replacement, table, true),
+                    "RENAME TABLE " + qualified(table) + " TO " + qualified(replaced) + ", " + qualified(replacement) + " TO "
+                            + qualified(table) + onCluster(),
+                    "DROP TABLE IF EXISTS " + qualified(replaced) + onCluster());
         }
         if (EVERY_NODE.contains(table)) {
             return List.of("ALTER TABLE " + qualified(table) + " " + change);
@@ -134,7 +142,12 @@ public final class ClusterDdl {
     }
 
     private String distributed(String table, boolean ifNotExists) {
-        return "CREATE TABLE " + ifNotExists(ifNotExists) + qualified(table) + onCluster() + " AS " + qualified(table + LOCAL_SUFFIX)
+        return distributed(table, table, ifNotExists);
+    }
+
+    /** A Distributed table named {@code name} over the local tables of {@code table}. */
+    private String distributed(String name, String table, boolean ifNotExists) {
+        return "CREATE TABLE " + ifNotExists(ifNotExists) + qualified(name) + onCluster() + " AS " + qualified(table + LOCAL_SUFFIX)
                 + " ENGINE = Distributed(" + cluster + ", " + database + ", " + table + LOCAL_SUFFIX + ", " + SHARDING_KEY + ")";
     }
 

@@ -78,7 +78,7 @@ public final class ScaleBenchmark {
     }
 
     public static void main(String[] args) throws Exception {
-        List<String> which = args.length == 0 ? List.of("a", "b", "c", "d") : List.of(args);
+        List<String> which = args.length == 0 ? List.of("a", "b", "c", "d", "e") : List.of(args);
         Path cache = Path.of(System.getenv().getOrDefault("KUBECOST_BENCH_CACHE",
                 System.getProperty("user.home") + "/.cache/kubecost-worker-bench"));
         Path work = Files.createTempDirectory("kw-bench-");

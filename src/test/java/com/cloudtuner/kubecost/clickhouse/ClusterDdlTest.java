@@ -41,13 +41,17 @@ class ClusterDdlTest {
     }
 
     @Test
-    void anAddedColumnReachesEveryShardsLocalTableAndTheDistributedTableIsMadeAgain() {
+    void anAddedColumnReachesEveryShardsLocalTableAndANewDistributedTableIsSwappedIn() {
         assertThat(ddl.statements("ALTER TABLE k8s_expenses_runs\n    ADD COLUMN a UInt64 DEFAULT 0,\n    ADD COLUMN b UInt64 DEFAULT 0"))
                 .containsExactly("ALTER TABLE billing.k8s_expenses_runs_local ON CLUSTER kw ADD COLUMN a UInt64 DEFAULT 0,\n"
                                 + "    ADD COLUMN b UInt64 DEFAULT 0",
-                        "DROP TABLE IF EXISTS billing.k8s_expenses_runs ON CLUSTER kw",
-                        "CREATE TABLE IF NOT EXISTS billing.k8s_expenses_runs ON CLUSTER kw AS billing.k8s_expenses_runs_local"
-                                + " ENGINE = Distributed(kw, billing, k8s_expenses_runs_local, cityHash64(cloud_account_id))");
+                        "DROP TABLE IF EXISTS billing.k8s_expenses_runs_altered ON CLUSTER kw",
+                        "DROP TABLE IF EXISTS billing.k8s_expenses_runs_replaced ON CLUSTER kw",
+                        "CREATE TABLE IF NOT EXISTS billing.k8s_expenses_runs_altered ON CLUSTER kw AS billing.k8s_expenses_runs_local"
+                                + " ENGINE = Distributed(kw, billing, k8s_expenses_runs_local, cityHash64(cloud_account_id))",
+                        "RENAME TABLE billing.k8s_expenses_runs TO billing.k8s_expenses_runs_replaced,"
+                                + " billing.k8s_expenses_runs_altered TO billing.k8s_expenses_runs ON CLUSTER kw",
+                        "DROP TABLE IF EXISTS billing.k8s_expenses_runs_replaced ON CLUSTER kw");
         // a replicated table's ALTER is replicated by ClickHouse: once, on this node
         assertThat(ddl.statements("ALTER TABLE k8s_worker_runs ADD COLUMN c String DEFAULT ''"))
                 .containsExactly("ALTER TABLE billing.k8s_worker_runs ADD COLUMN c String DEFAULT ''");

@@ -21,6 +21,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import java.time.Instant;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -70,12 +76,22 @@ abstract class ClusterContract {
         String database = "kw_race";
         List<ClickHouseCluster.Node> nodes = cluster.nodes();
         List<CompletableFuture<List<String>>> runners = new ArrayList<>();
-        for (ClickHouseCluster.Node node : List.of(nodes.get(0), nodes.get(nodes.size() - 1))) {
-            runners.add(CompletableFuture.supplyAsync(() -> {
-                try (ClickHouseGateway ch = new ClickHouseGateway(properties(node, database))) {
-                    return new Migrator(ch, MigrationSource.classpath(), Duration.ofMinutes(2), Clock.systemUTC()).migrate();
-                }
-            }));
+        CyclicBarrier start = new CyclicBarrier(2); // both runners begin together, each on a thread of its own
+        ExecutorService threads = Executors.newFixedThreadPool(2);
+        try {
+            for (ClickHouseCluster.Node node : List.of(nodes.get(0), nodes.get(nodes.size() - 1))) {
+                runners.add(CompletableFuture.supplyAsync(() -> {
+                    try (ClickHouseGateway ch = new ClickHouseGateway(properties(node, database))) {
+                        Migrator migrator = new Migrator(ch, MigrationSource.classpath(), Duration.ofMinutes(2), Clock.systemUTC());
+                        start.await(1, TimeUnit.MINUTES);
+                        return migrator.migrate();
+                    } catch (Exception e) {
+                        throw new IllegalStateException(e);
+                    }
+                }, threads));
+            }
+        } finally {
+            threads.shutdown();
         }
         List<String> applied = runners.stream().flatMap(r -> r.join().stream()).toList();
         List<String> every = MigrationSource.classpath().stream().map(m -> m.script()).toList();
@@ -97,7 +113,8 @@ abstract class ClusterContract {
                         .containsEntry("k8s_worker_runs", "ReplicatedMergeTree")
                         .containsEntry("k8s_expenses_daily", "ReplicatedMergeTree")
                         .containsEntry("k8s_expenses_current", "View")
-                        .doesNotContainKey("k8s_worker_migration_lock");
+                        .doesNotContainKey("k8s_worker_migration_lock").doesNotContainKey("k8s_expenses_altered")
+                        .doesNotContainKey("k8s_expenses_replaced");
                 assertThat(ch.select("SELECT name FROM system.columns WHERE database = '" + database
                         + "' AND table = 'k8s_expenses' AND name = 'provisional'")).as("an ALTER reached the Distributed table").hasSize(1);
             }
@@ -174,6 +191,16 @@ abstract class ClusterContract {
             assertThat(one.exitCode()).as(one.toString()).isZero();
             Worker.Result spread = Worker.run(clusterArgs, command);
             assertThat(spread.exitCode()).as(spread.toString()).isZero();
+        }
+    }
+
+    /** Polls until the query returns a row (replication brings it), failing early if the run ends first. */
+    static void awaitRow(ClickHouseGateway ch, CompletableFuture<Worker.Result> run, String sql) {
+        Instant deadline = Instant.now().plusSeconds(60);
+        while (ch.select(sql).isEmpty()) {
+            assertThat(run).as("the run ended before its start row reached the second replica").isNotDone();
+            assertThat(Instant.now()).as("the start row never reached the second replica").isBefore(deadline);
+            LockSupport.parkNanos(20_000_000L);
         }
     }
 

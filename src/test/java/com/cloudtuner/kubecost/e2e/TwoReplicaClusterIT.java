@@ -54,16 +54,6 @@ class TwoReplicaClusterIT extends ClusterContract {
         }
     }
 
-    /** Polls until the query returns a row (replication brings it), failing early if the run ends first. */
-    private static void awaitRow(ClickHouseGateway ch, CompletableFuture<Worker.Result> run, String sql) {
-        Instant deadline = Instant.now().plusSeconds(60);
-        while (ch.select(sql).isEmpty()) {
-            assertThat(run).as("the run ended before its start row reached the second replica").isNotDone();
-            assertThat(Instant.now()).as("the start row never reached the second replica").isBefore(deadline);
-            LockSupport.parkNanos(20_000_000L);
-        }
-    }
-
     @Override
     void assertTenantsStayOnOneShard(String database) {
         Long rows = null;

@@ -29,7 +29,7 @@ public final class ClickHouseCluster implements AutoCloseable {
     private static final Path ZK_SERVER = Path.of("/usr/share/zookeeper/bin/zkServer.sh");
 
     /** One clickhouse-server of the cluster. */
-    public record Node(int shard, int replica, String url, int nativePort, Process process) {
+    public record Node(int shard, int replica, String url, int nativePort, Process process, List<String> command, Path dir) {
         public String name() {
             return "shard " + shard + " replica " + replica;
         }
@@ -78,6 +78,7 @@ public final class ClickHouseCluster implements AutoCloseable {
         return new ClickHouseCluster(dir, zkConfig, nodes);
     }
 
+    /** The nodes, shard by shard (a restarted node replaces the killed one). */
     public List<Node> nodes() {
         return nodes;
     }
@@ -90,6 +91,15 @@ public final class ClickHouseCluster implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /** Starts a killed node again, on its ports and data; returns it, ready. */
+    public Node restart(Node node) {
+        Process process = LocalProcess.start(node.command(), node.dir().resolve("stdout-restarted.log"));
+        Node restarted = new Node(node.shard(), node.replica(), node.url(), node.nativePort(), process, node.command(), node.dir());
+        nodes.set(nodes.indexOf(node), restarted);
+        LocalProcess.awaitReady(process, node.url() + "/ping", Duration.ofSeconds(60), node.dir().resolve("server.log"));
+        return restarted;
     }
 
     @Override
@@ -115,6 +125,7 @@ public final class ClickHouseCluster implements AutoCloseable {
         Instant deadline = Instant.now().plus(timeout);
         while (Instant.now().isBefore(deadline)) {
             try (Socket s = new Socket("127.0.0.1", port); OutputStream out = s.getOutputStream(); InputStream in = s.getInputStream()) {
+                s.setSoTimeout(2_000); // a server still starting may take the connection and not answer: ask again
                 out.write("ruok".getBytes(StandardCharsets.US_ASCII));
                 out.flush();
                 if ("imok".equals(new String(in.readAllBytes(), StandardCharsets.US_ASCII))) {
@@ -143,7 +154,7 @@ public final class ClickHouseCluster implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        Process process = LocalProcess.start(List.of(binary.toString(), "--config-file=" + nodeDir.resolve("config.xml"), "--",
+        List<String> command = List.of(binary.toString(), "--config-file=" + nodeDir.resolve("config.xml"), "--",
                 "--http_port=" + http,
                 "--tcp_port=" + tcp,
                 "--interserver_http_port=" + LocalProcess.freePort(),
@@ -152,8 +163,9 @@ public final class ClickHouseCluster implements AutoCloseable {
                 "--user_files_path=" + nodeDir.resolve("user_files") + "/",
                 "--format_schema_path=" + nodeDir.resolve("format_schemas") + "/",
                 "--logger.log=" + nodeDir.resolve("server.log"),
-                "--logger.errorlog=" + nodeDir.resolve("error.log")), nodeDir.resolve("stdout.log"));
-        return new Node(shard, replica, "http://127.0.0.1:" + http, tcp, process);
+                "--logger.errorlog=" + nodeDir.resolve("error.log"));
+        Process process = LocalProcess.start(command, nodeDir.resolve("stdout.log"));
+        return new Node(shard, replica, "http://127.0.0.1:" + http, tcp, process, command, nodeDir);
     }
 
     private static String remoteServers(int[][] tcp) {

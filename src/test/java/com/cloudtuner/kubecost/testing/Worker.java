@@ -74,6 +74,13 @@ public final class Worker {
         return LocalProcess.freePort();
     }
 
+    /** Settings for another database on the server of {@code db} (one the test makes and drops itself). */
+    public static com.cloudtuner.kubecost.config.ClickHouseProperties properties(TestDatabase db, String database) {
+        com.cloudtuner.kubecost.config.ClickHouseProperties p = db.properties();
+        return new com.cloudtuner.kubecost.config.ClickHouseProperties(p.url(), p.user(), p.password(), database, p.socketTimeout(),
+                p.migrationLockTimeout(), p.maxInsertRows(), p.retries(), p.retryBackoff());
+    }
+
     /** Arguments pointing the worker at a test's servers, with fast retries. */
     public static List<String> serverArgs(TestDatabase db, String thanosUrl) {
         List<String> args = new ArrayList<>(db.workerArgs());
