@@ -375,8 +375,12 @@ public final class ScaleBenchmark {
                 continue;
             }
             boolean scenarioB = r.name().startsWith("(b)");
-            out.add(verdict(r.name() + ": " + String.format(Locale.ROOT, "%.2f", r.floorRatio()) + "x the floor (at most 2x)",
-                    r.floorRatio() <= 2.0));
+            if (r.name().startsWith("(e)")) { // its "floor" is the one-node run of the same invocation: no target, a measure
+                out.add("MEASURED " + r.name() + ": " + String.format(Locale.ROOT, "%.2f", r.floorRatio()) + "x the one-node run");
+            } else {
+                out.add(verdict(r.name() + ": " + String.format(Locale.ROOT, "%.2f", r.floorRatio()) + "x the floor (at most 2x)",
+                        r.floorRatio() <= 2.0));
+            }
             out.add(verdict(r.name() + ": completed under " + HEAP + " (heap before the fullest collection: " + r.peakHeapMb()
                     + " MB)", r.peakHeapMb() <= 256));
             if (scenarioB) {

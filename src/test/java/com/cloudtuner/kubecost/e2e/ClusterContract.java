@@ -194,6 +194,17 @@ abstract class ClusterContract {
         }
     }
 
+    /**
+     * Starts {@code command} in the background, waits until its run's start row shows through
+     * {@code watch}, calls {@code kill}, and returns the run's result.
+     */
+    static Worker.Result killedOnceStarted(ClickHouseGateway watch, List<String> args, String[] command, Runnable kill) throws Exception {
+        CompletableFuture<Worker.Result> run = CompletableFuture.supplyAsync(() -> Worker.run(args, command));
+        awaitRow(watch, run, "SELECT run_id FROM k8s_worker_runs WHERE status = 'running'");
+        kill.run();
+        return run.get(5, TimeUnit.MINUTES);
+    }
+
     /** Polls until the query returns a row (replication brings it), failing early if the run ends first. */
     static void awaitRow(ClickHouseGateway ch, CompletableFuture<Worker.Result> run, String sql) {
         Instant deadline = Instant.now().plusSeconds(60);

@@ -8,12 +8,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import com.cloudtuner.kubecost.testing.PrometheusServer;
 import com.cloudtuner.kubecost.testing.Worker;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 
 /** {@link ClusterContract} on 1 shard x 2 replicas: both replicas hold every row. */
 class TwoReplicaClusterIT extends ClusterContract {
@@ -38,10 +34,7 @@ class TwoReplicaClusterIT extends ClusterContract {
             args.add("--clickhouse.fallback-urls=" + second.url());
             assertThat(Worker.run(args, "migrate").exitCode()).isZero();
             try (ClickHouseGateway survivor = new ClickHouseGateway(properties(second, database))) {
-                CompletableFuture<Worker.Result> run = CompletableFuture.supplyAsync(() -> Worker.run(args, BACKFILL));
-                awaitRow(survivor, run, "SELECT run_id FROM k8s_worker_runs WHERE status = 'running'");
-                own.kill(first);
-                Worker.Result result = run.get(5, TimeUnit.MINUTES);
+                Worker.Result result = killedOnceStarted(survivor, args, BACKFILL, () -> own.kill(first));
                 assertThat(result.exitCode()).as(result.toString()).isZero();
                 BackfillEndToEndIT.assertTheViewHoldsTheRulesRows(survivor::select);
 

@@ -13,8 +13,6 @@ import com.cloudtuner.kubecost.testing.PrometheusServer;
 import com.cloudtuner.kubecost.testing.TestDatabase;
 import com.cloudtuner.kubecost.testing.Worker;
 import java.nio.file.Files;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import java.nio.file.Path;
 
 /** {@link ClusterContract} on 2 shards x 1 replica: a tenant's rows on exactly one shard. */
@@ -37,10 +35,7 @@ class TwoShardClusterIT extends ClusterContract {
             List<String> args = workerArgs(first, database, prom.url());
             assertThat(Worker.run(args, "migrate").exitCode()).isZero();
             try (ClickHouseGateway ch = new ClickHouseGateway(properties(first, database))) {
-                CompletableFuture<Worker.Result> run = CompletableFuture.supplyAsync(() -> Worker.run(args, BACKFILL));
-                awaitRow(ch, run, "SELECT run_id FROM k8s_worker_runs WHERE status = 'running'");
-                own.kill(own.nodes().get(1));
-                Worker.Result interrupted = run.get(5, TimeUnit.MINUTES);
+                Worker.Result interrupted = killedOnceStarted(ch, args, BACKFILL, () -> own.kill(own.nodes().get(1)));
                 assertThat(interrupted.exitCode()).as("a run that lost a shard").isNotZero();
                 own.restart(own.nodes().get(1));
                 Worker.Result again = Worker.run(args, BACKFILL);

@@ -154,16 +154,7 @@ public final class ClickHouseCluster implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        List<String> command = List.of(binary.toString(), "--config-file=" + nodeDir.resolve("config.xml"), "--",
-                "--http_port=" + http,
-                "--tcp_port=" + tcp,
-                "--interserver_http_port=" + LocalProcess.freePort(),
-                "--path=" + nodeDir.resolve("data") + "/",
-                "--tmp_path=" + nodeDir.resolve("tmp") + "/",
-                "--user_files_path=" + nodeDir.resolve("user_files") + "/",
-                "--format_schema_path=" + nodeDir.resolve("format_schemas") + "/",
-                "--logger.log=" + nodeDir.resolve("server.log"),
-                "--logger.errorlog=" + nodeDir.resolve("error.log"));
+        List<String> command = ClickHouseServer.command(binary, nodeDir.resolve("config.xml"), nodeDir, http, tcp);
         Process process = LocalProcess.start(command, nodeDir.resolve("stdout.log"));
         return new Node(shard, replica, "http://127.0.0.1:" + http, tcp, process, command, nodeDir);
     }

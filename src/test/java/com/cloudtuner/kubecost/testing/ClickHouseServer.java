@@ -67,7 +67,19 @@ public final class ClickHouseServer implements AutoCloseable {
         int http = LocalProcess.freePort();
         int nativePort = LocalProcess.freePort();
         Path log = dir.resolve("server.log");
-        Process process = LocalProcess.start(List.of(binary.toString(), "--config-file=/etc/clickhouse-server/config.xml", "--",
+        Process process = LocalProcess.start(command(binary, Path.of("/etc/clickhouse-server/config.xml"), dir, http, nativePort),
+                dir.resolve("stdout.log"));
+        String url = "http://127.0.0.1:" + http;
+        LocalProcess.awaitReady(process, url + "/ping", Duration.ofSeconds(60), log);
+        return new ClickHouseServer(url, nativePort, "default", "", "local " + binary + " on " + url, () -> {
+            LocalProcess.stop(process);
+            LocalProcess.deleteTree(dir);
+        });
+    }
+
+    /** The command line of a clickhouse-server with its ports, data, temporary files and logs in {@code dir}. */
+    static List<String> command(Path binary, Path config, Path dir, int http, int nativePort) {
+        return List.of(binary.toString(), "--config-file=" + config, "--",
                 "--http_port=" + http,
                 "--tcp_port=" + nativePort,
                 "--interserver_http_port=" + LocalProcess.freePort(),
@@ -75,14 +87,8 @@ public final class ClickHouseServer implements AutoCloseable {
                 "--tmp_path=" + dir.resolve("tmp") + "/",
                 "--user_files_path=" + dir.resolve("user_files") + "/",
                 "--format_schema_path=" + dir.resolve("format_schemas") + "/",
-                "--logger.log=" + log,
-                "--logger.errorlog=" + dir.resolve("error.log")), dir.resolve("stdout.log"));
-        String url = "http://127.0.0.1:" + http;
-        LocalProcess.awaitReady(process, url + "/ping", Duration.ofSeconds(60), log);
-        return new ClickHouseServer(url, nativePort, "default", "", "local " + binary + " on " + url, () -> {
-            LocalProcess.stop(process);
-            LocalProcess.deleteTree(dir);
-        });
+                "--logger.log=" + dir.resolve("server.log"),
+                "--logger.errorlog=" + dir.resolve("error.log"));
     }
 
     public String url() {
