@@ -47,6 +47,35 @@ class TwoReplicaClusterIT extends ClusterContract {
         }
     }
 
+    /**
+     * Two pods talking to different replicas, the second of which lags (its fetches stopped): what the
+     * first pod wrote, the second pod reads, because both go to the shard's first healthy replica. Its
+     * re-run finds every row stored and changes none (reading its own node's copy, it would find none).
+     */
+    @Test
+    void aPodOnALaggingReplicaReadsWhatAPodOnTheOtherWrote(PrometheusServer prom) {
+        String database = "kw_lagging";
+        ClickHouseCluster.Node first = cluster.nodes().get(0);
+        ClickHouseCluster.Node lagging = cluster.nodes().get(1);
+        assertThat(Worker.run(workerArgs(first, database, prom.url()), "migrate").exitCode()).isZero();
+        try (ClickHouseGateway ch = new ClickHouseGateway(properties(lagging, database))) {
+            ch.execute("SYSTEM STOP FETCHES " + database + ".k8s_expenses_local");
+            try {
+                Worker.Result written = Worker.run(workerArgs(first, database, prom.url()), BACKFILL);
+                assertThat(written.exitCode()).as(written.toString()).isZero();
+                Worker.Result again = Worker.run(workerArgs(lagging, database, prom.url()), BACKFILL);
+                assertThat(again.exitCode()).as(again.toString()).isZero();
+                assertThat(ch.select("SELECT count() AS n FROM k8s_expenses_local").get(0).get("n").asLong())
+                        .as("the lagging replica's own copy").isZero();
+                assertThat(ch.select("SELECT sum(rows_changed) + sum(rows_tombstoned) AS n FROM k8s_expenses_runs WHERE run_id = '"
+                        + again.runId() + "'").get(0).get("n").asLong()).isZero();
+                BackfillEndToEndIT.assertTheViewHoldsTheRulesRows(ch::select);
+            } finally {
+                ch.execute("SYSTEM START FETCHES " + database + ".k8s_expenses_local");
+            }
+        }
+    }
+
     @Override
     void assertTenantsStayOnOneShard(String database) {
         Long rows = null;
