@@ -38,6 +38,8 @@ public final class ClusterDdl {
             Migrator.HISTORY);
     static final String LOCAL_SUFFIX = "_local";
     static final String SHARDING_KEY = "cityHash64(cloud_account_id)";
+    /** Under it, the cluster's name: two clusters sharing one ZooKeeper never share a table's path. */
+    static final String ZOOKEEPER_ROOT = "/clickhouse/tables/";
 
     private static final Pattern CREATE_TABLE = Pattern.compile(
             "(?s)^CREATE\\s+TABLE\\s+(IF\\s+NOT\\s+EXISTS\\s+)?`?(\\w+)`?\\s*(\\(.*\\))\\s*ENGINE\\s*=\\s*(\\w+)(?:\\(([^)]*)\\))?(.*)$",
@@ -89,7 +91,7 @@ public final class ClusterDdl {
      */
     public String lockTable(String holder) {
         return "CREATE TABLE " + qualified(Migrator.LOCK) + onCluster() + " (holder String, beat_at DateTime('UTC'))"
-                + " ENGINE = ReplicatedMergeTree('/clickhouse/tables/all/" + database + "/" + Migrator.LOCK + "/" + holder
+                + " ENGINE = ReplicatedMergeTree('" + everyNodePath(Migrator.LOCK) + "/" + holder
                 + "', '{shard}-{replica}') ORDER BY holder";
     }
 
@@ -109,13 +111,13 @@ public final class ClusterDdl {
         if (SHARDED.contains(table)) {
             String local = table + LOCAL_SUFFIX;
             return List.of(
-                    create + qualified(local) + onCluster() + " " + columns + " ENGINE = Replicated" + engine + "('/clickhouse/tables/{shard}/"
-                            + database + "/" + local + "', '{replica}'" + args + ")" + rest,
+                    create + qualified(local) + onCluster() + " " + columns + " ENGINE = Replicated" + engine + "('" + ZOOKEEPER_ROOT + cluster
+                            + "/{shard}/" + database + "/" + local + "', '{replica}'" + args + ")" + rest,
                     distributed(table, ifNotExists));
         }
         if (EVERY_NODE.contains(table)) {
             return List.of(create + qualified(table) + onCluster() + " " + columns + " ENGINE = Replicated" + engine
-                    + "('/clickhouse/tables/all/" + database + "/" + table + "', '{shard}-{replica}'" + args + ")" + rest);
+                    + "('" + everyNodePath(table) + "', '{shard}-{replica}'" + args + ")" + rest);
         }
         throw new MigrationException("clickhouse.cluster: table " + table + " is neither sharded by tenant nor kept on every node;"
                 + " add it to ClusterDdl.SHARDED or ClusterDdl.EVERY_NODE");
@@ -153,6 +155,11 @@ public final class ClusterDdl {
 
     private String qualifyFromClauses(String query) {
         return FROM_TABLE.matcher(query).replaceAll(r -> "FROM " + Matcher.quoteReplacement(qualified(r.group(1))));
+    }
+
+    /** One ZooKeeper path for a table every node holds: all shards' nodes are replicas of it. */
+    private String everyNodePath(String table) {
+        return ZOOKEEPER_ROOT + cluster + "/all/" + database + "/" + table;
     }
 
     private String qualified(String table) {

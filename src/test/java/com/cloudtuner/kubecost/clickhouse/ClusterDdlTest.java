@@ -18,7 +18,7 @@ class ClusterDdlTest {
                 + "PARTITION BY toYYYYMM(hour)\nORDER BY (cloud_account_id, hour)")).containsExactly(
                 "CREATE TABLE IF NOT EXISTS billing.k8s_expenses_local ON CLUSTER kw (\n    cloud_account_id String,\n    hour DateTime('UTC'),\n"
                         + "    cpu_efficiency Nullable(Float64),\n    version UInt64\n) ENGINE = ReplicatedReplacingMergeTree("
-                        + "'/clickhouse/tables/{shard}/billing/k8s_expenses_local', '{replica}', version)\n"
+                        + "'/clickhouse/tables/kw/{shard}/billing/k8s_expenses_local', '{replica}', version)\n"
                         + "PARTITION BY toYYYYMM(hour)\nORDER BY (cloud_account_id, hour)",
                 "CREATE TABLE IF NOT EXISTS billing.k8s_expenses ON CLUSTER kw AS billing.k8s_expenses_local"
                         + " ENGINE = Distributed(kw, billing, k8s_expenses_local, cityHash64(cloud_account_id))");
@@ -28,7 +28,7 @@ class ClusterDdlTest {
     void aBookkeepingTableIsReplicatedToEveryNodeUnderOneZooKeeperPath() {
         assertThat(ddl.statements("CREATE TABLE IF NOT EXISTS k8s_worker_runs (run_id String) ENGINE = MergeTree ORDER BY run_id"))
                 .containsExactly("CREATE TABLE IF NOT EXISTS billing.k8s_worker_runs ON CLUSTER kw (run_id String) ENGINE = ReplicatedMergeTree("
-                        + "'/clickhouse/tables/all/billing/k8s_worker_runs', '{shard}-{replica}') ORDER BY run_id");
+                        + "'/clickhouse/tables/kw/all/billing/k8s_worker_runs', '{shard}-{replica}') ORDER BY run_id");
     }
 
     @Test
@@ -75,7 +75,7 @@ class ClusterDdlTest {
 
     @Test
     void theLockHasAZooKeeperPathOfItsOwnPerHolder() {
-        assertThat(ddl.lockTable("h1")).contains("ON CLUSTER kw").contains("'/clickhouse/tables/all/billing/k8s_worker_migration_lock/h1'");
+        assertThat(ddl.lockTable("h1")).contains("ON CLUSTER kw").contains("'/clickhouse/tables/kw/all/billing/k8s_worker_migration_lock/h1'");
         assertThat(ddl.lockTable("h1")).isNotEqualTo(ddl.lockTable("h2"));
         assertThat(List.of(ddl.dropLock())).containsExactly("billing.k8s_worker_migration_lock ON CLUSTER kw");
     }
