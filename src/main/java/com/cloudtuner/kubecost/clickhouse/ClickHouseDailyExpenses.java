@@ -1,9 +1,7 @@
 package com.cloudtuner.kubecost.clickhouse;
 
 import java.time.Duration;
-import java.time.Instant;
 import java.time.LocalDate;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
@@ -37,7 +35,6 @@ public final class ClickHouseDailyExpenses implements DailyExpenses {
     static final String TABLE = "k8s_expenses_daily";
     static final String BUILDS = "k8s_expenses_daily_builds";
     private static final String STAGING_PREFIX = TABLE + "_build_";
-    private static final long DAY_SECONDS = 86_400;
     /** Computations of one day before giving up while other writers keep inserting hours of it. */
     private static final int ATTEMPTS = 10;
     /** Between attempts, a random pause of up to this: two writers rebuilding in lockstep would keep colliding. */
@@ -75,8 +72,8 @@ public final class ClickHouseDailyExpenses implements DailyExpenses {
     }
 
     private void rebuildDay(LocalDate day, String staging, String runId) {
-        long start = day.atStartOfDay(ZoneOffset.UTC).toEpochSecond();
-        String partition = Long.toString(start / DAY_SECONDS);
+        long start = DayWrites.start(day);
+        String partition = Long.toString(start / DayWrites.DAY_SECONDS);
         for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
             Map<String, Long> before = writes.mark(day);
             ch.execute("TRUNCATE TABLE " + staging);
@@ -120,7 +117,8 @@ public final class ClickHouseDailyExpenses implements DailyExpenses {
                 + " argMax(cpu_cost, version) AS cpu, argMax(ram_cost, version) AS ram, argMax(pv_cost, version) AS pv,"
                 + " argMax(network_cost, version) AS net, argMax(lb_cost, version) AS lb,"
                 + " argMax(deleted, version) AS del, argMax(provisional, version) AS prov"
-                + " FROM k8s_expenses WHERE hour >= toDateTime(" + dayStart + ") AND hour < toDateTime(" + (dayStart + DAY_SECONDS) + ")"
+                + " FROM k8s_expenses WHERE hour >= toDateTime(" + dayStart + ")"
+                + " AND hour < toDateTime(" + (dayStart + DayWrites.DAY_SECONDS) + ")"
                 + " GROUP BY cloud_account_id, cluster, namespace, hour)"
                 + " WHERE del = 0 AND prov = 0"
                 + " GROUP BY cloud_account_id, rid, day_start, cluster, namespace, cur";

@@ -98,20 +98,28 @@ public final class ClickHouseGateway implements AutoCloseable {
     public void ensureDatabase() {
         if (cluster().isEmpty()) {
             run(serverClient, "CREATE DATABASE IF NOT EXISTS `" + database + "`");
-        } else if (!exists("SELECT name FROM system.databases WHERE name = " + quote(database))) {
+        } else if (!answersWithARow(serverClient, "SELECT name FROM system.databases WHERE name = " + quote(database))) {
             // ON CLUSTER waits for every node: only when the database is missing, so that a run goes on with a node down
             run(serverClient, "CREATE DATABASE IF NOT EXISTS `" + database + "` ON CLUSTER " + cluster());
         }
     }
 
-    /** Whether a query of the server (not of the database, which may not exist yet) returns a row. */
-    private boolean exists(String sql) {
+    /**
+     * Whether a query returns a row. Through {@code serverClient} for a query about a database that may
+     * not exist yet: the database setting of the other client makes every query fail then (81).
+     */
+    private boolean answersWithARow(Endpoints endpoints, String sql) {
         statements.incrementAndGet();
-        try (QueryResponse response = serverClient.call(c -> c.query(sql + "\nFORMAT TSV").get())) {
+        try (QueryResponse response = endpoints.call(c -> c.query(sql + "\nFORMAT TSV").get())) {
             return response.getInputStream().read() >= 0;
         } catch (Exception e) {
             throw translate(e, sql);
         }
+    }
+
+    /** Whether the database holds the table. */
+    public boolean tableExists(String table) {
+        return !select("SELECT name FROM system.tables WHERE database = " + quote(database) + " AND name = " + quote(table)).isEmpty();
     }
 
     /** A statement without a result (DDL, ALTER, OPTIMIZE). */
@@ -236,7 +244,8 @@ public final class ClickHouseGateway implements AutoCloseable {
         return s.length() <= 120 ? s : s.substring(0, 117) + "...";
     }
 
-    private static String firstLine(String s) {
+    /** The first line of a message or statement, for one-line reports. */
+    static String firstLine(String s) {
         return s.strip().lines().findFirst().orElse(s);
     }
 

@@ -78,7 +78,7 @@ public final class ClusterDdl {
             return alterTable(m.group(1), m.group(2));
         }
         throw new MigrationException("clickhouse.cluster: no cluster form for this statement (CREATE TABLE, CREATE VIEW, DROP TABLE"
-                + " and ALTER TABLE ... ADD COLUMN have one): " + firstLine(sql));
+                + " and ALTER TABLE ... ADD COLUMN have one): " + ClickHouseGateway.firstLine(sql));
     }
 
     /**
@@ -111,8 +111,8 @@ public final class ClusterDdl {
         if (SHARDED.contains(table)) {
             String local = table + LOCAL_SUFFIX;
             return List.of(
-                    create + qualified(local) + onCluster() + " " + columns + " ENGINE = Replicated" + engine + "('" + ZOOKEEPER_ROOT + cluster
-                            + "/{shard}/" + database + "/" + local + "', '{replica}'" + args + ")" + rest,
+                    create + qualified(local) + onCluster() + " " + columns + " ENGINE = Replicated" + engine + "('"
+                            + ZOOKEEPER_ROOT + cluster + "/{shard}/" + database + "/" + local + "', '{replica}'" + args + ")" + rest,
                     distributed(table, ifNotExists));
         }
         if (EVERY_NODE.contains(table)) {
@@ -174,7 +174,4 @@ public final class ClusterDdl {
         return yes ? "IF NOT EXISTS " : "";
     }
 
-    private static String firstLine(String sql) {
-        return sql.lines().findFirst().orElse(sql);
-    }
 }

@@ -24,6 +24,8 @@ import tools.jackson.databind.JsonNode;
  */
 abstract sealed class DayWrites {
 
+    static final long DAY_SECONDS = 86_400;
+
     /** The newest insert so far, per shard (one entry on a single node). */
     abstract Map<String, Long> mark(LocalDate day);
 
@@ -41,6 +43,7 @@ abstract sealed class DayWrites {
         return String.format("%04d%02d", day.getYear(), day.getMonthValue());
     }
 
+    /** The day's first second, UTC. */
     static long start(LocalDate day) {
         return day.atStartOfDay(ZoneOffset.UTC).toEpochSecond();
     }
@@ -82,7 +85,7 @@ abstract sealed class DayWrites {
             long start = start(day);
             return !ch.select("SELECT 1 AS newer FROM system.parts WHERE database = currentDatabase() AND table = 'k8s_expenses'"
                     + " AND active AND partition = '" + month(day) + "' AND max_block_number > " + before.get("")
-                    + " AND toUnixTimestamp(max_time) >= " + start + " AND toUnixTimestamp(min_time) < " + (start + 86_400)
+                    + " AND toUnixTimestamp(max_time) >= " + start + " AND toUnixTimestamp(min_time) < " + (start + DAY_SECONDS)
                     + " LIMIT 1").isEmpty();
         }
 

@@ -16,9 +16,7 @@ final class MigrationStatus {
     static List<MigrationState> read(ClickHouseGateway ch, List<Migration> migrations, String historyTable) {
         Map<Integer, JsonNode> applied = new HashMap<>();
         // system.tables first: selecting from a missing table (or database) is an error, not "nothing applied"
-        boolean hasHistory = !ch.select("SELECT name FROM system.tables WHERE database = "
-                + ClickHouseGateway.quote(ch.database()) + " AND name = " + ClickHouseGateway.quote(historyTable)).isEmpty();
-        if (hasHistory) {
+        if (ch.tableExists(historyTable)) {
             for (JsonNode row : ch.select("SELECT version, script, checksum FROM `" + ch.database() + "`." + historyTable
                     + " ORDER BY version")) {
                 applied.put((int) ClickHouseGateway.longValue(row.get("version")), row);

@@ -57,7 +57,7 @@ public final class Migrator {
     /** Applies what is pending; returns the scripts this call applied (empty when up to date). */
     public List<String> migrate() {
         ch.ensureDatabase();
-        if (cluster == null || !historyExists()) { // ON CLUSTER waits for every node: not on every run
+        if (cluster == null || !ch.tableExists(HISTORY)) { // ON CLUSTER waits for every node: not on every run
             ddl("CREATE TABLE IF NOT EXISTS " + HISTORY + " (version UInt32, script String, checksum String,"
                     + " applied_at DateTime('UTC'), execution_ms UInt64) ENGINE = MergeTree ORDER BY version");
         }
@@ -159,15 +159,12 @@ public final class Migrator {
     private void ddl(String statement) {
         for (String s : cluster == null ? List.of(statement) : cluster.statements(statement)) {
             if (columnAlreadyAdded(s)) {
-                log.info("migrations: skipping an ADD COLUMN whose column exists (an earlier run applied it): {}", firstLine(s));
+                log.info("migrations: skipping an ADD COLUMN whose column exists (an earlier run applied it): {}",
+                        ClickHouseGateway.firstLine(s));
                 continue;
             }
             ch.execute(s);
         }
-    }
-
-    private boolean historyExists() {
-        return !ch.select("SELECT name FROM system.tables WHERE database = currentDatabase() AND name = '" + HISTORY + "'").isEmpty();
     }
 
     private void dropLock() {
@@ -182,10 +179,6 @@ public final class Migrator {
         if (cluster != null) {
             ch.execute("SYSTEM SYNC REPLICA " + ch.database() + "." + HISTORY);
         }
-    }
-
-    private static String firstLine(String s) {
-        return s.lines().findFirst().orElse(s);
     }
 
     /** ClickHouse 18.16 has no ADD COLUMN IF NOT EXISTS: an ALTER that adds a column present already is skipped. */

@@ -26,6 +26,9 @@ public record ClickHouseProperties(
         @DefaultValue("") String cluster,
         @DefaultValue List<URI> fallbackUrls) {
 
+    /** What a database or cluster name must be: it is written into SQL unquoted. */
+    private static final String PLAIN_IDENTIFIER = "[A-Za-z_][A-Za-z0-9_]*";
+
     /** A single node (no clickhouse.cluster). */
     public ClickHouseProperties(URI url, String user, String password, String database, Duration socketTimeout,
             Duration migrationLockTimeout, int maxInsertRows, int retries, Duration retryBackoff) {
@@ -37,12 +40,12 @@ public record ClickHouseProperties(
         fallbackUrls = fallbackUrls == null ? List.of() : List.copyOf(fallbackUrls);
         requireEndpoint("clickhouse.url", url);
         fallbackUrls.forEach(u -> requireEndpoint("clickhouse.fallback-urls", u));
-        if (!database.matches("[A-Za-z_][A-Za-z0-9_]*")) {
+        if (!database.matches(PLAIN_IDENTIFIER)) {
             throw new IllegalArgumentException("clickhouse.database must be a plain identifier, got '" + database + "'");
         }
         password = password == null ? "" : password;
         cluster = cluster == null ? "" : cluster.strip();
-        if (!cluster.isEmpty() && !cluster.matches("[A-Za-z_][A-Za-z0-9_]*")) {
+        if (!cluster.isEmpty() && !cluster.matches(PLAIN_IDENTIFIER)) {
             throw new IllegalArgumentException("clickhouse.cluster must be the plain name of a cluster in the servers' remote_servers, got '"
                     + cluster + "'");
         }
